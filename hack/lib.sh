@@ -1,0 +1,40 @@
+# Sourced by the hack/ scripts: finds a JDK >= 21 and Maven, so nobody sets JAVA_HOME by hand.
+# shellcheck shell=bash
+
+KPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+java_major() { # $1 = a java binary; prints its feature version
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+}
+
+# JAVA_HOME if it is new enough, else the newest JDK >= 21 under /usr/lib/jvm (Temurin on these machines).
+kpe_find_jdk() {
+  local candidate best="" best_major=0 major
+  for candidate in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/* /opt/java/openjdk; do
+    [[ -x "$candidate/bin/javac" ]] || continue
+    major="$(java_major "$candidate/bin/java")"
+    [[ -n "$major" && "$major" -ge 21 ]] || continue
+    if [[ -n "${JAVA_HOME:-}" && "$candidate" == "$JAVA_HOME" ]]; then best="$candidate"; break; fi
+    if [[ "$major" -gt "$best_major" ]]; then best="$candidate"; best_major="$major"; fi
+  done
+  if [[ -z "$best" ]]; then
+    echo "error: no JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm/*); install one, e.g. Temurin 21" >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+kpe_require_maven() {
+  command -v mvn >/dev/null || { echo "error: Maven (mvn) is required" >&2; return 1; }
+}
+
+# kube-apiserver + etcd for the tests and the local run, built once from the Go module proxy.
+kpe_kube_binaries() {
+  "$KPE_ROOT/e2e/kube-binaries/build.sh"
+}
+
+kpe_setup() {
+  kpe_find_jdk
+  kpe_require_maven
+}

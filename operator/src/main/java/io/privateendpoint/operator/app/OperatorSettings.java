@@ -1,0 +1,166 @@
+package io.privateendpoint.operator.app;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's settings. Each comes from a flag or, failing that, an environment variable
+ * (the Helm chart sets the variables); a flag wins over the variable.
+ *
+ * @param clusterName  stamped on every cloud resource so two clusters sharing an account never touch each other's
+ * @param namespaces   namespaces to watch; empty watches all
+ * @param resyncPeriod how often a resource is reconciled without an event, to repair drift
+ * @param logFormat    text or json
+ * @param logLevel     root log level
+ */
+public record OperatorSettings(String clusterName, Set<String> namespaces, Duration resyncPeriod,
+    LogFormat logFormat, String logLevel) {
+
+  public enum LogFormat { text, json }
+
+  /** One setting: its flag, environment variable, default and what it means. */
+  enum Setting {
+    CLUSTER_NAME("cluster-name", "KPE_CLUSTER_NAME", "default",
+        "name of this Kubernetes cluster, stamped on every cloud resource as its owner (1-63 of [a-z0-9-])"),
+    NAMESPACES("namespaces", "KPE_WATCH_NAMESPACES", "",
+        "comma-separated namespaces to watch; empty watches all namespaces"),
+    RESYNC_PERIOD("resync-period", "KPE_RESYNC_PERIOD", "10m",
+        "reconcile every resource at least this often to repair drift (e.g. 30s, 10m, 1h, or ISO-8601 PT10M)"),
+    LOG_FORMAT("log-format", "KPE_LOG_FORMAT", "text", "text or json (one JSON object per line)"),
+    LOG_LEVEL("log-level", "KPE_LOG_LEVEL", "info", "trace, debug, info, warn or error");
+
+    final String flag;
+    final String env;
+    final String defaultValue;
+    final String help;
+
+    Setting(String flag, String env, String defaultValue, String help) {
+      this.flag = flag;
+      this.env = env;
+      this.defaultValue = defaultValue;
+      this.help = help;
+    }
+  }
+
+  private static final Pattern CLUSTER_NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
+  private static final Pattern SHORT_DURATION = Pattern.compile("^([0-9]+)(ms|s|m|h)$");
+  private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error");
+
+  /** Thrown for a bad flag or value; the message says which. */
+  public static final class InvalidSettingException extends IllegalArgumentException {
+    InvalidSettingException(String message) {
+      super(message);
+    }
+  }
+
+  /** Reads flags ({@code --name=value} or {@code --name value}) over environment variables over defaults. */
+  public static OperatorSettings parse(String[] args, Map<String, String> env) {
+    Map<Setting, String> values = new LinkedHashMap<>();
+    for (Setting s : Setting.values()) {
+      values.put(s, env.getOrDefault(s.env, s.defaultValue));
+    }
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new InvalidSettingException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new InvalidSettingException("--" + name + " needs a value");
+      }
+      values.put(setting(name), value.trim());
+    }
+    return new OperatorSettings(
+        clusterName(values.get(Setting.CLUSTER_NAME)),
+        namespaces(values.get(Setting.NAMESPACES)),
+        duration(Setting.RESYNC_PERIOD, values.get(Setting.RESYNC_PERIOD)),
+        logFormat(values.get(Setting.LOG_FORMAT)),
+        logLevel(values.get(Setting.LOG_LEVEL)));
+  }
+
+  public boolean watchesAllNamespaces() {
+    return namespaces.isEmpty();
+  }
+
+  public static String usage() {
+    StringBuilder text = new StringBuilder("Usage: java -jar kafka-private-endpoint-operator.jar [--flag value]...\n\n");
+    for (Setting s : Setting.values()) {
+      text.append(String.format(Locale.ROOT, "  --%-15s %-22s %s (default: %s)%n", s.flag, s.env, s.help,
+          s.defaultValue.isEmpty() ? "all" : s.defaultValue));
+    }
+    text.append("\nThe cluster is found from KUBECONFIG (or ~/.kube/config) or the in-cluster service account.\n");
+    return text.toString();
+  }
+
+  private static Setting setting(String flag) {
+    return Arrays.stream(Setting.values()).filter(s -> s.flag.equals(flag)).findFirst()
+        .orElseThrow(() -> new InvalidSettingException("unknown flag --" + flag));
+  }
+
+  private static String clusterName(String value) {
+    if (!CLUSTER_NAME.matcher(value).matches()) {
+      throw new InvalidSettingException("cluster name '" + value + "' must be 1-63 lowercase letters, digits or dashes");
+    }
+    return value;
+  }
+
+  private static Set<String> namespaces(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  static Duration duration(Setting setting, String value) {
+    Duration parsed;
+    Matcher m = SHORT_DURATION.matcher(value);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      parsed = switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    } else {
+      try {
+        parsed = Duration.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new InvalidSettingException("--" + setting.flag + " '" + value + "' is not a duration such as 30s, 10m or PT10M");
+      }
+    }
+    if (parsed.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new InvalidSettingException("--" + setting.flag + " must be at least 1s");
+    }
+    return parsed;
+  }
+
+  private static LogFormat logFormat(String value) {
+    try {
+      return LogFormat.valueOf(value.toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSettingException("--log-format '" + value + "' must be text or json");
+    }
+  }
+
+  private static String logLevel(String value) {
+    String level = value.toLowerCase(Locale.ROOT);
+    if (!LEVELS.contains(level)) {
+      throw new InvalidSettingException("--log-level '" + value + "' must be one of trace, debug, info, warn, error");
+    }
+    return level;
+  }
+}

@@ -1,0 +1,75 @@
+package io.privateendpoint.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** AWS PrivateLink: an internal NLB with one port per broker, published as a VPC endpoint service. */
+public class AwsSpec {
+
+  @Required
+  @Size(min = 1, max = 32)
+  @Pattern("^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+  @ValidationRule(value = "self == oldSelf", message = "region is immutable")
+  @JsonPropertyDescription("AWS region of the VPC, e.g. us-west-2. Immutable.")
+  private String region;
+
+  @Required
+  @Size(min = 1, max = 32)
+  @Pattern("^vpc-[0-9a-f]+$")
+  @ValidationRule(value = "self == oldSelf", message = "vpcId is immutable")
+  @JsonPropertyDescription("The VPC the brokers run in. Immutable.")
+  private String vpcId;
+
+  @Size(max = 10)
+  @ValidationRule(value = "self.all(z, z.size() <= 32 && z.matches('^[a-z0-9]([a-z0-9-]*[a-z0-9])?$'))",
+      message = "subnets keys are AZ IDs such as usw2-az1")
+  @ValidationRule(value = "self.all(z, self[z].size() <= 32 && self[z].matches('^subnet-[0-9a-f]+$'))",
+      message = "subnets values are subnet IDs such as subnet-0abc")
+  @JsonPropertyDescription("Subnet for the NLB per AZ ID; AZ IDs left out are looked up in the VPC.")
+  private Map<String, String> subnets = new LinkedHashMap<>();
+
+  @Default("ip")
+  @JsonPropertyDescription("ip: targets are pod IPs (EKS VPC CNI); instance: targets are nodes and a NodePort.")
+  private AwsTargetType targetType = AwsTargetType.ip;
+
+  @Required
+  @Size(min = 1, max = 20)
+  @ValidationRule(value = "self.all(p, p.size() <= 2048 && p.matches('^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$'))",
+      message = "allowedPrincipals are IAM ARNs such as arn:aws:iam::123456789012:root")
+  @JsonPropertyDescription("IAM principals allowed to connect to the endpoint service, e.g. arn:aws:iam::<consumer-account>:root.")
+  private List<String> allowedPrincipals = new ArrayList<>();
+
+  @Default("true")
+  @JsonPropertyDescription("Whether a new endpoint connection waits for acceptance.")
+  private Boolean acceptanceRequired = Boolean.TRUE;
+
+  @Required
+  @Size(min = 1, max = 50)
+  @ValidationRule(value = "self.all(c, c.size() <= 43 && (c.matches('^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$') || c.matches('^[0-9a-fA-F:]+/[0-9]{1,3}$')))",
+      message = "consumerCidrs are CIDR blocks such as 10.250.0.0/16")
+  @JsonPropertyDescription("CIDR blocks admitted to the load balancer's ports by its security group.")
+  private List<String> consumerCidrs = new ArrayList<>();
+
+  public String getRegion() { return region; }
+  public void setRegion(String region) { this.region = region; }
+  public String getVpcId() { return vpcId; }
+  public void setVpcId(String vpcId) { this.vpcId = vpcId; }
+  public Map<String, String> getSubnets() { return subnets; }
+  public void setSubnets(Map<String, String> subnets) { this.subnets = subnets; }
+  public AwsTargetType getTargetType() { return targetType; }
+  public void setTargetType(AwsTargetType targetType) { this.targetType = targetType; }
+  public List<String> getAllowedPrincipals() { return allowedPrincipals; }
+  public void setAllowedPrincipals(List<String> allowedPrincipals) { this.allowedPrincipals = allowedPrincipals; }
+  public Boolean getAcceptanceRequired() { return acceptanceRequired; }
+  public void setAcceptanceRequired(Boolean acceptanceRequired) { this.acceptanceRequired = acceptanceRequired; }
+  public List<String> getConsumerCidrs() { return consumerCidrs; }
+  public void setConsumerCidrs(List<String> consumerCidrs) { this.consumerCidrs = consumerCidrs; }
+}

@@ -1,0 +1,74 @@
+package io.privateendpoint.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the user asks for. The schema (annotations here, generated into crds/) rejects what is
+ * structurally wrong; {@code io.privateendpoint.operator.reconcile.SpecValidator} reports what
+ * only makes sense against the rest of the spec.
+ */
+@ValidationRule(value = "has(self.aws) != has(self.gcp)",
+    message = "exactly one of spec.aws or spec.gcp must be set")
+@ValidationRule(value = "has(self.aws) == has(oldSelf.aws) && has(self.gcp) == has(oldSelf.gcp)",
+    message = "the provider (spec.aws or spec.gcp) cannot change after creation")
+@ValidationRule(value = "!has(self.kafka.bootstrapServers) || self.mode == 'Proxy'",
+    fieldPath = ".kafka.bootstrapServers",
+    message = "spec.kafka.bootstrapServers needs spec.mode Proxy: the operator cannot reconfigure brokers it only knows by address")
+// An NLB holds at most 50 listeners and that quota cannot be raised (AWS ELB quotas).
+@ValidationRule(value = "!has(self.aws) || size(self.ports.bootstrap) + self.ports.brokerCount <= 50",
+    fieldPath = ".ports",
+    message = "on AWS, bootstrap ports plus brokerCount must be at most 50 (one NLB holds at most 50 listeners)")
+public class KafkaPrivateEndpointSpec {
+
+  @Required
+  @JsonPropertyDescription("Where the brokers come from: exactly one of strimzi, statefulSet or bootstrapServers.")
+  private KafkaSource kafka;
+
+  @Default("PortMapping")
+  @JsonPropertyDescription("PortMapping reconfigures the brokers to advertise one load-balancer port each; "
+      + "Proxy puts a Kafka proxy in front of brokers the operator cannot reconfigure.")
+  private EndpointMode mode = EndpointMode.PortMapping;
+
+  @Required
+  @JsonPropertyDescription("The Kafka listener this endpoint owns.")
+  private ListenerSpec listener;
+
+  @Required
+  @JsonPropertyDescription("The load-balancer ports this endpoint reserves: bootstrap ports and a range of one port per broker.")
+  private PortsSpec ports;
+
+  @Required
+  @Size(min = 1, max = 10)
+  @ValidationRule(value = "self.all(z, self.filter(y, y == z).size() == 1)", message = "zones must be unique")
+  @ValidationRule(value = "self.all(z, z.size() <= 32 && z.matches('^[a-z0-9]([a-z0-9-]*[a-z0-9])?$'))",
+      message = "each zone is at most 32 lowercase letters, digits and dashes")
+  @JsonPropertyDescription("The zones served: AWS availability-zone IDs (e.g. usw2-az1) or GCP zones (e.g. us-west1-a).")
+  private List<String> zones = new ArrayList<>();
+
+  @JsonPropertyDescription("AWS PrivateLink settings; exactly one of aws or gcp.")
+  private AwsSpec aws;
+
+  @JsonPropertyDescription("Google Cloud Private Service Connect settings; exactly one of aws or gcp.")
+  private GcpSpec gcp;
+
+  public KafkaSource getKafka() { return kafka; }
+  public void setKafka(KafkaSource kafka) { this.kafka = kafka; }
+  public EndpointMode getMode() { return mode; }
+  public void setMode(EndpointMode mode) { this.mode = mode; }
+  public ListenerSpec getListener() { return listener; }
+  public void setListener(ListenerSpec listener) { this.listener = listener; }
+  public PortsSpec getPorts() { return ports; }
+  public void setPorts(PortsSpec ports) { this.ports = ports; }
+  public List<String> getZones() { return zones; }
+  public void setZones(List<String> zones) { this.zones = zones; }
+  public AwsSpec getAws() { return aws; }
+  public void setAws(AwsSpec aws) { this.aws = aws; }
+  public GcpSpec getGcp() { return gcp; }
+  public void setGcp(GcpSpec gcp) { this.gcp = gcp; }
+}

@@ -1,0 +1,53 @@
+package io.privateendpoint.operator.reconcile;
+
+import io.privateendpoint.operator.kafka.BrokerDiscovery;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.plan.Broker;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.EndpointPlanner;
+import io.privateendpoint.operator.status.KafkaPrivateEndpointStatusFactory;
+import io.privateendpoint.operator.status.StepOutcome;
+import io.privateendpoint.operator.validation.SpecProblem;
+import io.privateendpoint.operator.validation.SpecValidator;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One reconcile: validate → observe → plan → apply → status. Validation comes first so that a
+ * spec the schema could not catch never reaches Kafka or a cloud.
+ */
+public final class ReconcilePipeline {
+
+  private final SpecValidator validator;
+  private final BrokerDiscovery discovery;
+  private final List<ApplyStep> applySteps;
+  private final KafkaPrivateEndpointStatusFactory statusFactory;
+
+  public ReconcilePipeline(SpecValidator validator, BrokerDiscovery discovery, List<ApplyStep> applySteps,
+      KafkaPrivateEndpointStatusFactory statusFactory) {
+    this.validator = validator;
+    this.discovery = discovery;
+    this.applySteps = List.copyOf(applySteps);
+    this.statusFactory = statusFactory;
+  }
+
+  /** Runs one pass and returns the status it ends with; the resource itself is not changed. */
+  public KafkaPrivateEndpointStatus run(KafkaPrivateEndpoint resource) {
+    List<SpecProblem> problems = validator.validate(resource.getSpec());
+    if (!problems.isEmpty()) {
+      return statusFactory.invalidSpec(resource, problems);
+    }
+    List<Broker> brokers = discovery.discover(resource);
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), brokers);
+    List<StepOutcome> outcomes = new ArrayList<>();
+    for (ApplyStep step : applySteps) {
+      outcomes.add(step.apply(resource, plan));
+    }
+    return statusFactory.reconciled(resource, plan, outcomes);
+  }
+
+  public KafkaPrivateEndpointStatusFactory statusFactory() {
+    return statusFactory;
+  }
+}

@@ -1,0 +1,129 @@
+package io.privateendpoint.operator.status;
+
+import io.privateendpoint.operator.model.EndpointCondition;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.Provider;
+import io.privateendpoint.operator.validation.SpecProblem;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the status a reconcile ends with. Every condition carries the generation it describes;
+ * a condition's lastTransitionTime changes only when its status does, so an unchanged endpoint
+ * yields an equal status and no write.
+ */
+public final class KafkaPrivateEndpointStatusFactory {
+
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  public static final String REASON_READY = "Ready";
+  public static final String REASON_NOT_READY = "NotReady";
+  public static final String REASON_NOT_IMPLEMENTED = "NotImplemented";
+  public static final String REASON_RECONCILE_ERROR = "ReconcileError";
+
+  private final Clock clock;
+
+  public KafkaPrivateEndpointStatusFactory(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** The spec is wrong: say which field, keep what the status said about what exists. */
+  public KafkaPrivateEndpointStatus invalidSpec(KafkaPrivateEndpoint resource, List<SpecProblem> problems) {
+    String message = problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
+    return keepingPrevious(resource,
+        ConditionReport.isFalse(ConditionType.READY, REASON_INVALID_SPEC, "invalid spec: " + message));
+  }
+
+  /** The reconcile failed before it could tell anything better: keep the rest, say so on Ready. */
+  public KafkaPrivateEndpointStatus failed(KafkaPrivateEndpoint resource, Exception error) {
+    String message = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
+    return keepingPrevious(resource,
+        ConditionReport.isFalse(ConditionType.READY, REASON_RECONCILE_ERROR, message));
+  }
+
+  /** A reconcile that went through the pipeline: conditions from the apply steps, Ready from them. */
+  public KafkaPrivateEndpointStatus reconciled(KafkaPrivateEndpoint resource, EndpointPlan plan, List<StepOutcome> outcomes) {
+    Map<String, ConditionReport> reports = new LinkedHashMap<>();
+    outcomes.forEach(outcome -> outcome.conditions().forEach(report -> reports.put(report.type(), report)));
+    List<ConditionReport> components = ConditionType.COMPONENTS.stream()
+        .map(type -> reports.getOrDefault(type, ConditionReport.unknown(type, REASON_NOT_IMPLEMENTED,
+            "this operator version does not manage " + type + " yet")))
+        .toList();
+    List<ConditionReport> all = new ArrayList<>();
+    all.add(readiness(components));
+    all.addAll(components);
+    reports.values().stream().filter(r -> !ConditionType.COMPONENTS.contains(r.type())).forEach(all::add);
+
+    KafkaPrivateEndpointStatus status = new KafkaPrivateEndpointStatus();
+    status.setObservedGeneration(resource.getMetadata().getGeneration());
+    status.setProvider(plan.provider().name());
+    status.setBootstrapPorts(plan.bootstrapPortList());
+    status.setEndpointServiceName(first(outcomes, StepOutcome::endpointServiceName));
+    status.setServiceAttachment(first(outcomes, StepOutcome::serviceAttachment));
+    status.setEndpoint(plan.provider() == Provider.AWS ? status.getEndpointServiceName() : status.getServiceAttachment());
+    outcomes.forEach(outcome -> {
+      status.getBrokers().addAll(outcome.brokers());
+      status.getConnections().addAll(outcome.connections());
+    });
+    status.setConditions(conditions(previousConditions(resource), all, resource.getMetadata().getGeneration()));
+    return status;
+  }
+
+  private static ConditionReport readiness(List<ConditionReport> components) {
+    List<String> waiting = components.stream().filter(c -> !"True".equals(c.status()))
+        .map(c -> c.type() + " (" + c.reason() + ")").toList();
+    return waiting.isEmpty()
+        ? ConditionReport.isTrue(ConditionType.READY, REASON_READY, "the private endpoint is ready")
+        : ConditionReport.isFalse(ConditionType.READY, REASON_NOT_READY, "waiting for " + String.join(", ", waiting));
+  }
+
+  private KafkaPrivateEndpointStatus keepingPrevious(KafkaPrivateEndpoint resource, ConditionReport ready) {
+    KafkaPrivateEndpointStatus previous = resource.getStatus() != null ? resource.getStatus() : new KafkaPrivateEndpointStatus();
+    KafkaPrivateEndpointStatus status = new KafkaPrivateEndpointStatus();
+    status.setObservedGeneration(resource.getMetadata().getGeneration());
+    status.setProvider(Provider.of(resource.getSpec()).name());
+    status.setEndpoint(previous.getEndpoint());
+    status.setEndpointServiceName(previous.getEndpointServiceName());
+    status.setServiceAttachment(previous.getServiceAttachment());
+    status.setBootstrapPorts(previous.getBootstrapPorts());
+    status.setBrokers(new ArrayList<>(previous.getBrokers()));
+    status.setConnections(new ArrayList<>(previous.getConnections()));
+    List<ConditionReport> reports = new ArrayList<>();
+    reports.add(ready);
+    List<EndpointCondition> conditions = conditions(previous.getConditions(), reports, resource.getMetadata().getGeneration());
+    // The other conditions still describe what exists; their observedGeneration shows how old they are.
+    previous.getConditions().stream().filter(c -> !ConditionType.READY.equals(c.getType())).forEach(conditions::add);
+    status.setConditions(conditions);
+    return status;
+  }
+
+  private List<EndpointCondition> conditions(List<EndpointCondition> previous, List<ConditionReport> reports, Long generation) {
+    String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
+    List<EndpointCondition> result = new ArrayList<>();
+    for (ConditionReport report : reports) {
+      EndpointCondition before = previous.stream().filter(c -> report.type().equals(c.getType())).findFirst().orElse(null);
+      String since = before != null && report.status().equals(before.getStatus()) ? before.getLastTransitionTime() : now;
+      result.add(new EndpointCondition(report.type(), report.status(), report.reason(), report.message(),
+          generation, since));
+    }
+    return result;
+  }
+
+  private static List<EndpointCondition> previousConditions(KafkaPrivateEndpoint resource) {
+    return resource.getStatus() != null ? resource.getStatus().getConditions() : List.of();
+  }
+
+  private static String first(List<StepOutcome> outcomes, Function<StepOutcome, String> field) {
+    return outcomes.stream().map(field).filter(Objects::nonNull).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,88 @@
+package io.privateendpoint.operator.validation;
+
+import io.privateendpoint.operator.model.AwsSpec;
+import io.privateendpoint.operator.model.GcpSpec;
+import io.privateendpoint.operator.model.KafkaPrivateEndpointSpec;
+import io.privateendpoint.operator.model.ListenerSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Checks what the CRD schema cannot: rules that relate fields to each other or to the provider.
+ * Runs before anything else in a reconcile, so a bad spec never reaches Kafka or a cloud.
+ * The schema has already enforced shapes, so this class may assume them (non-null required fields).
+ */
+public final class SpecValidator {
+
+  // AWS AZ IDs (usw2-az1, use1-az6, usw2-lax1-az1) end in -az<N>; AZ names (us-west-2a) do not.
+  private static final Pattern AWS_AZ_ID = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*-az[0-9]+$");
+  // Google Cloud subnets take IPv4 prefixes from /8 to /29.
+  private static final int GCP_MIN_PREFIX = 8;
+  private static final int GCP_MAX_PREFIX = 29;
+
+  public List<SpecProblem> validate(KafkaPrivateEndpointSpec spec) {
+    List<SpecProblem> problems = new ArrayList<>();
+    if (spec.getAws() != null) {
+      validateAws(spec, spec.getAws(), problems);
+    }
+    if (spec.getGcp() != null) {
+      validateGcp(spec, spec.getGcp(), problems);
+    }
+    return List.copyOf(problems);
+  }
+
+  private void validateAws(KafkaPrivateEndpointSpec spec, AwsSpec aws, List<SpecProblem> problems) {
+    List<String> zones = spec.getZones();
+    for (int i = 0; i < zones.size(); i++) {
+      if (!AWS_AZ_ID.matcher(zones.get(i)).matches()) {
+        problems.add(new SpecProblem("spec.zones[" + i + "]", "\"" + zones.get(i)
+            + "\" is not an AZ ID; AWS needs AZ IDs such as usw2-az1, which name the same zone in every account"));
+      }
+    }
+    aws.getSubnets().keySet().stream()
+        .filter(zone -> !zones.contains(zone))
+        .forEach(zone -> problems.add(new SpecProblem("spec.aws.subnets[" + zone + "]",
+            "zone \"" + zone + "\" is not listed in spec.zones")));
+    List<String> cidrs = aws.getConsumerCidrs();
+    for (int i = 0; i < cidrs.size(); i++) {
+      checkCidr("spec.aws.consumerCidrs[" + i + "]", cidrs.get(i), problems);
+    }
+  }
+
+  private void validateGcp(KafkaPrivateEndpointSpec spec, GcpSpec gcp, List<SpecProblem> problems) {
+    if (spec.getListener().getAdvertisedPattern().contains(ListenerSpec.AZ_ID)) {
+      problems.add(new SpecProblem("spec.listener.advertisedPattern",
+          ListenerSpec.AZ_ID + " is an AWS availability-zone ID and has no meaning on GCP"));
+    }
+    List<String> zones = spec.getZones();
+    for (int i = 0; i < zones.size(); i++) {
+      if (!zones.get(i).startsWith(gcp.getRegion() + "-")) {
+        problems.add(new SpecProblem("spec.zones[" + i + "]",
+            "zone \"" + zones.get(i) + "\" is not in region " + gcp.getRegion() + " (spec.gcp.region)"));
+      }
+    }
+    String field = "spec.gcp.pscNatSubnet.cidr";
+    checkCidr(field, gcp.getPscNatSubnet().getCidr(), problems).ifPresent(cidr -> {
+      if (!cidr.isIpv4() || cidr.prefix() < GCP_MIN_PREFIX || cidr.prefix() > GCP_MAX_PREFIX) {
+        problems.add(new SpecProblem(field, "a PSC NAT subnet is an IPv4 range from /"
+            + GCP_MIN_PREFIX + " to /" + GCP_MAX_PREFIX));
+      }
+    });
+  }
+
+  private static Optional<Cidr> checkCidr(String field, String text, List<SpecProblem> problems) {
+    var cidr = Cidr.parse(text);
+    if (cidr.isEmpty()) {
+      problems.add(new SpecProblem(field, "\"" + text + "\" is not a valid CIDR block"));
+      return cidr;
+    }
+    if (cidr.get().hasHostBits()) {
+      problems.add(new SpecProblem(field, "\"" + text + "\" has host bits set; did you mean "
+          + cidr.get().network() + "?"));
+      return Optional.empty();
+    }
+    return cidr;
+  }
+}
