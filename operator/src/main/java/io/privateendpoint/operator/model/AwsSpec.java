@@ -31,10 +31,8 @@ public class AwsSpec {
   @Size(max = 10)
   @ValidationRule(value = "self.all(z, z.size() <= 32 && z.matches('^[a-z0-9]([a-z0-9-]*[a-z0-9])?$'))",
       message = "subnets keys are AZ IDs such as usw2-az1")
-  @ValidationRule(value = "self.all(z, self[z].size() <= 32 && self[z].matches('^subnet-[0-9a-f]+$'))",
-      message = "subnets values are subnet IDs such as subnet-0abc")
   @JsonPropertyDescription("Subnet for the NLB per AZ ID; AZ IDs left out are looked up in the VPC.")
-  private Map<String, String> subnets = new LinkedHashMap<>();
+  private Map<String, @Size(min = 1, max = 32) @Pattern("^subnet-[0-9a-f]+$") String> subnets = new LinkedHashMap<>();
 
   @Default("ip")
   @JsonPropertyDescription("ip: targets are pod IPs (EKS VPC CNI); instance: targets are nodes and a NodePort.")
@@ -42,10 +40,9 @@ public class AwsSpec {
 
   @Required
   @Size(min = 1, max = 20)
-  @ValidationRule(value = "self.all(p, p.size() <= 2048 && p.matches('^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$'))",
-      message = "allowedPrincipals are IAM ARNs such as arn:aws:iam::123456789012:root")
+  @ValidationRule(value = "self.all(p, self.filter(q, q == p).size() == 1)", message = "allowedPrincipals must be unique")
   @JsonPropertyDescription("IAM principals allowed to connect to the endpoint service, e.g. arn:aws:iam::<consumer-account>:root.")
-  private List<String> allowedPrincipals = new ArrayList<>();
+  private List<@Size(min = 1, max = 512) @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:[A-Za-z0-9+=,.@_/-]+$") String> allowedPrincipals = new ArrayList<>();
 
   @Default("true")
   @JsonPropertyDescription("Whether a new endpoint connection waits for acceptance.")
@@ -53,10 +50,8 @@ public class AwsSpec {
 
   @Required
   @Size(min = 1, max = 50)
-  @ValidationRule(value = "self.all(c, c.size() <= 43 && (c.matches('^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$') || c.matches('^[0-9a-fA-F:]+/[0-9]{1,3}$')))",
-      message = "consumerCidrs are CIDR blocks such as 10.250.0.0/16")
   @JsonPropertyDescription("CIDR blocks admitted to the load balancer's ports by its security group.")
-  private List<String> consumerCidrs = new ArrayList<>();
+  private List<@Size(min = 1, max = 43) @Pattern("^([0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$") String> consumerCidrs = new ArrayList<>();
 
   public String getRegion() { return region; }
   public void setRegion(String region) { this.region = region; }

@@ -2,6 +2,7 @@ package io.privateendpoint.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -26,6 +27,9 @@ import java.util.List;
     message = "on AWS, bootstrap ports plus brokerCount must be at most 50 (one NLB holds at most 50 listeners)")
 public class KafkaPrivateEndpointSpec {
 
+  /** A zone or AZ ID: lowercase letters, digits and inner dashes. */
+  static final String ZONE = "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$";
+
   @Required
   @JsonPropertyDescription("Where the brokers come from: exactly one of strimzi, statefulSet or bootstrapServers.")
   private KafkaSource kafka;
@@ -46,10 +50,8 @@ public class KafkaPrivateEndpointSpec {
   @Required
   @Size(min = 1, max = 10)
   @ValidationRule(value = "self.all(z, self.filter(y, y == z).size() == 1)", message = "zones must be unique")
-  @ValidationRule(value = "self.all(z, z.size() <= 32 && z.matches('^[a-z0-9]([a-z0-9-]*[a-z0-9])?$'))",
-      message = "each zone is at most 32 lowercase letters, digits and dashes")
   @JsonPropertyDescription("The zones served: AWS availability-zone IDs (e.g. usw2-az1) or GCP zones (e.g. us-west1-a).")
-  private List<String> zones = new ArrayList<>();
+  private List<@Size(min = 1, max = 32) @Pattern(ZONE) String> zones = new ArrayList<>();
 
   @JsonPropertyDescription("AWS PrivateLink settings; exactly one of aws or gcp.")
   private AwsSpec aws;

@@ -22,10 +22,9 @@ public class PortsSpec {
 
   @Required
   @Size(min = 1, max = 10)
-  @ValidationRule(value = "self.all(p, p >= 1 && p <= 65535)", message = "bootstrap ports must be in 1..65535")
   @ValidationRule(value = "self.all(p, self.filter(q, q == p).size() == 1)", message = "bootstrap ports must be unique")
   @JsonPropertyDescription("Load-balancer ports that reach the cluster for bootstrapping, e.g. [9092].")
-  private List<Integer> bootstrap = new ArrayList<>();
+  private List<@Min(1) @Max(65535) Integer> bootstrap = new ArrayList<>();
 
   @Required
   @Min(1)
