@@ -1,0 +1,86 @@
+package io.privateendpoint.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.privateendpoint.operator.model.EndpointCondition;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.EndpointPlanner;
+import io.privateendpoint.operator.testing.Samples;
+import io.privateendpoint.operator.validation.SpecProblem;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KafkaPrivateEndpointStatusFactoryTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-11-22T09:30:00Z");
+
+  @Test
+  void readyOnlyWhenEveryComponentIsTrue() {
+    KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), List.of());
+    StepOutcome allTrue = new StepOutcome(ConditionType.COMPONENTS.stream()
+        .map(t -> ConditionReport.isTrue(t, "Done", t + " done")).toList(),
+        "com.amazonaws.vpce.us-west-2.vpce-svc-1", null, null, null);
+
+    KafkaPrivateEndpointStatus status = factory(T0).reconciled(resource, plan, List.of(allTrue));
+
+    assertThat(condition(status, ConditionType.READY).getStatus()).isEqualTo("True");
+    assertThat(status.getEndpoint()).isEqualTo("com.amazonaws.vpce.us-west-2.vpce-svc-1");
+    assertThat(status.getEndpointServiceName()).isEqualTo(status.getEndpoint());
+    assertThat(status.getBootstrapPorts()).isEqualTo("9092");
+
+    StepOutcome oneFalse = StepOutcome.of(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, "Provisioning", "creating"));
+    EndpointCondition ready = condition(factory(T0).reconciled(resource, plan, List.of(oneFalse)), ConditionType.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getMessage()).contains("LoadBalancerReady (Provisioning)").contains("ListenerConfigured (NotImplemented)");
+  }
+
+  @Test
+  void transitionTimeMovesOnlyWhenStatusChanges() {
+    KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), List.of());
+    resource.setStatus(factory(T0).reconciled(resource, plan, List.of()));
+
+    KafkaPrivateEndpointStatus again = factory(T1).reconciled(resource, plan, List.of());
+    assertThat(again).isEqualTo(resource.getStatus());
+    assertThat(condition(again, ConditionType.READY).getLastTransitionTime()).isEqualTo("2026-11-22T08:00:00Z");
+
+    StepOutcome listenerUp = StepOutcome.of(ConditionReport.isTrue(ConditionType.LISTENER_CONFIGURED, "Configured", "ok"));
+    KafkaPrivateEndpointStatus changed = factory(T1).reconciled(resource, plan, List.of(listenerUp));
+    assertThat(condition(changed, ConditionType.LISTENER_CONFIGURED).getLastTransitionTime()).isEqualTo("2026-11-22T09:30:00Z");
+    assertThat(condition(changed, ConditionType.READY).getLastTransitionTime()).isEqualTo("2026-11-22T08:00:00Z");
+  }
+
+  @Test
+  void invalidSpecNamesTheFieldAndKeepsWhatExists() {
+    KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), List.of());
+    resource.setStatus(factory(T0).reconciled(resource, plan, List.of()));
+    resource.getMetadata().setGeneration(2L);
+
+    KafkaPrivateEndpointStatus status = factory(T1).invalidSpec(resource,
+        List.of(new SpecProblem("spec.aws.subnets[usw2-az9]", "zone \"usw2-az9\" is not listed in spec.zones")));
+
+    EndpointCondition ready = condition(status, ConditionType.READY);
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage()).isEqualTo("invalid spec: spec.aws.subnets[usw2-az9]: zone \"usw2-az9\" is not listed in spec.zones");
+    assertThat(ready.getObservedGeneration()).isEqualTo(2L);
+    assertThat(status.getObservedGeneration()).isEqualTo(2L);
+    assertThat(condition(status, ConditionType.LISTENER_CONFIGURED).getObservedGeneration()).isEqualTo(1L);
+    assertThat(status.getBootstrapPorts()).isEqualTo("9092");
+  }
+
+  private static KafkaPrivateEndpointStatusFactory factory(Instant now) {
+    return new KafkaPrivateEndpointStatusFactory(Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  private static EndpointCondition condition(KafkaPrivateEndpointStatus status, String type) {
+    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+  }
+}

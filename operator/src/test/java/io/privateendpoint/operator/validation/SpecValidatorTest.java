@@ -1,0 +1,68 @@
+package io.privateendpoint.operator.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.privateendpoint.operator.model.KafkaPrivateEndpointSpec;
+import io.privateendpoint.operator.testing.Samples;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+
+  private final SpecValidator validator = new SpecValidator();
+
+  @Test
+  void acceptsTheDesignExamples() {
+    assertThat(validator.validate(Samples.awsSpec())).isEmpty();
+    assertThat(validator.validate(Samples.gcpSpec())).isEmpty();
+  }
+
+  @Test
+  void awsZonesMustBeAzIds() {
+    KafkaPrivateEndpointSpec spec = Samples.awsSpec();
+    spec.setZones(List.of("usw2-az1", "us-west-2b"));
+    spec.getAws().getSubnets().clear();
+    assertThat(validator.validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.zones[1]");
+      assertThat(p.message()).contains("us-west-2b").contains("AZ ID");
+    });
+  }
+
+  @Test
+  void awsSubnetsMustBeForListedZones() {
+    KafkaPrivateEndpointSpec spec = Samples.awsSpec();
+    spec.getAws().getSubnets().put("usw2-az4", "subnet-4");
+    assertThat(validator.validate(spec)).extracting(SpecProblem::field).containsExactly("spec.aws.subnets[usw2-az4]");
+  }
+
+  @Test
+  void consumerCidrsMustParseWithoutHostBits() {
+    KafkaPrivateEndpointSpec spec = Samples.awsSpec();
+    spec.getAws().setConsumerCidrs(List.of("10.250.0.0/16", "10.0.0.256/8", "10.1.2.3/16"));
+    assertThat(validator.validate(spec)).extracting(SpecProblem::toString).containsExactly(
+        "spec.aws.consumerCidrs[1]: \"10.0.0.256/8\" is not a valid CIDR block",
+        "spec.aws.consumerCidrs[2]: \"10.1.2.3/16\" has host bits set; did you mean 10.1.0.0/16?");
+  }
+
+  @Test
+  void gcpRejectsTheAwsPlaceholderAndForeignZones() {
+    KafkaPrivateEndpointSpec spec = Samples.gcpSpec();
+    spec.getListener().setAdvertisedPattern("<broker_id>.<az_id>.abc.us-west1.gcp.1.tidbcloud.com:<port>");
+    spec.setZones(List.of("us-west1-a", "us-east1-b"));
+    assertThat(validator.validate(spec)).extracting(SpecProblem::field)
+        .containsExactly("spec.listener.advertisedPattern", "spec.zones[1]");
+  }
+
+  @Test
+  void gcpNatSubnetMustBeAUsableIpv4Range() {
+    KafkaPrivateEndpointSpec spec = Samples.gcpSpec();
+    spec.getGcp().getPscNatSubnet().setCidr("10.128.0.0/30");
+    assertThat(validator.validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.gcp.pscNatSubnet.cidr");
+      assertThat(p.message()).contains("/8 to /29");
+    });
+    spec.getGcp().getPscNatSubnet().setCidr("10.128.0.1/18");
+    assertThat(validator.validate(spec)).extracting(SpecProblem::message)
+        .containsExactly("\"10.128.0.1/18\" has host bits set; did you mean 10.128.0.0/18?");
+  }
+}
