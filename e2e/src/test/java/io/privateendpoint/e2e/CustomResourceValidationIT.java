@@ -84,6 +84,18 @@ class CustomResourceValidationIT {
     }
   }
 
+  static Stream<Path> configSamples() throws IOException {
+    try (Stream<Path> files = Files.list(KubernetesApiServerExtension.projectRoot().resolve("config/samples"))) {
+      return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configSamples")
+  void acceptsTheShippedSamples(Path file) throws IOException {
+    accepts(file);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidCases")
   void rejectsNamingTheField(Path file) throws IOException {

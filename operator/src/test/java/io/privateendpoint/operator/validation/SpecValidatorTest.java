@@ -2,8 +2,12 @@ package io.privateendpoint.operator.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointSpec;
 import io.privateendpoint.operator.testing.Samples;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +19,18 @@ class SpecValidatorTest {
   void acceptsTheDesignExamples() {
     assertThat(validator.validate(Samples.awsSpec())).isEmpty();
     assertThat(validator.validate(Samples.gcpSpec())).isEmpty();
+  }
+
+  @Test
+  void acceptsTheShippedSamples() throws Exception {
+    try (var files = Files.list(Path.of("../config/samples"))) {
+      List<Path> samples = files.filter(f -> f.toString().endsWith(".yaml")).toList();
+      assertThat(samples).isNotEmpty();
+      for (Path sample : samples) {
+        KafkaPrivateEndpoint resource = Serialization.unmarshal(Files.readString(sample), KafkaPrivateEndpoint.class);
+        assertThat(validator.validate(resource.getSpec())).as("%s", sample).isEmpty();
+      }
+    }
   }
 
   @Test
