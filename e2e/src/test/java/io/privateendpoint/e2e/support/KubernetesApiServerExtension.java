@@ -55,7 +55,7 @@ public final class KubernetesApiServerExtension implements BeforeAllCallback, Pa
     return cluster();
   }
 
-  static Path projectRoot() {
+  public static Path projectRoot() {
     return Path.of(System.getProperty("kpe.root", "..")).toAbsolutePath().normalize();
   }
 
