@@ -21,6 +21,7 @@ public class ListenerSpec {
 
   // Strimzi's own rule for listener names; it also keeps the name usable as a Kafka listener name.
   @Required
+  @Size(min = 1, max = 11)
   @Pattern("^[a-z0-9]{1,11}$")
   @JsonPropertyDescription("Listener name, 1-11 lowercase letters and digits (Strimzi's rule); distinct per endpoint on one Kafka.")
   private String name;
