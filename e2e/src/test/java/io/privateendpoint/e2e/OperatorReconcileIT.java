@@ -127,7 +127,7 @@ class OperatorReconcileIT {
 
     String table = kubectl.run("get", "kpe", created.getMetadata().getName(), "-n", operator.getNamespace());
     String header = table.lines().findFirst().orElseThrow();
-    assertThat(header).contains("PROVIDER", "MODE", "ENDPOINT", "READY", "AGE");
+    assertThat(header).containsSubsequence("NAME", "PROVIDER", "MODE", "ENDPOINT", "READY", "AGE");
     String row = table.lines().skip(1).findFirst().orElseThrow();
     assertThat(row).contains("aws-kubectl", "AWS", "PortMapping", "False");
 
