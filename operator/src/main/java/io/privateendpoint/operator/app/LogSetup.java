@@ -22,6 +22,13 @@ final class LogSetup {
     if (format == OperatorSettings.LogFormat.json) {
       JsonEncoder json = new JsonEncoder();
       json.setContext(context);
+      // One flat object per line with the rendered message, as log collectors expect.
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false);
+      json.setWithArguments(false);
+      json.setWithContext(false);
+      json.setWithSequenceNumber(false);
+      json.setWithNanoseconds(false);
       json.start();
       encoder = json;
     } else {

@@ -73,17 +73,20 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
         throw new InvalidSettingException("unexpected argument '" + arg + "'");
       }
       String name = arg.substring(2);
-      String value;
+      String value = null;
       int eq = name.indexOf('=');
       if (eq >= 0) {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new InvalidSettingException("--" + name + " needs a value");
       }
-      values.put(setting(name), value.trim());
+      Setting setting = setting(name);
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new InvalidSettingException("--" + name + " needs a value");
+        }
+        value = args[++i];
+      }
+      values.put(setting, value.trim());
     }
     return new OperatorSettings(
         clusterName(values.get(Setting.CLUSTER_NAME)),

@@ -50,6 +50,8 @@ class OperatorSettingsTest {
         .hasMessageContaining("--log-format 'xml'");
     assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--colour", "x"}, Map.of()))
         .hasMessageContaining("unknown flag --colour");
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--colour"}, Map.of()))
+        .hasMessageContaining("unknown flag --colour");
     assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--log-level"}, Map.of()))
         .hasMessageContaining("--log-level needs a value");
   }
