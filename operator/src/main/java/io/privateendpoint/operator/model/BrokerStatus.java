@@ -14,6 +14,9 @@ public class BrokerStatus {
   @JsonPropertyDescription("The zone (AZ ID on AWS) the broker runs in.")
   private String zone;
 
+  @JsonPropertyDescription("The broker's load-balancer port, which it keeps for life.")
+  private Integer port;
+
   @JsonPropertyDescription("The host:port the broker advertises on this listener.")
   private String advertised;
 
@@ -22,9 +25,10 @@ public class BrokerStatus {
 
   public BrokerStatus() {}
 
-  public BrokerStatus(Integer nodeId, String zone, String advertised, String target) {
+  public BrokerStatus(Integer nodeId, String zone, Integer port, String advertised, String target) {
     this.nodeId = nodeId;
     this.zone = zone;
+    this.port = port;
     this.advertised = advertised;
     this.target = target;
   }
@@ -33,6 +37,8 @@ public class BrokerStatus {
   public void setNodeId(Integer nodeId) { this.nodeId = nodeId; }
   public String getZone() { return zone; }
   public void setZone(String zone) { this.zone = zone; }
+  public Integer getPort() { return port; }
+  public void setPort(Integer port) { this.port = port; }
   public String getAdvertised() { return advertised; }
   public void setAdvertised(String advertised) { this.advertised = advertised; }
   public String getTarget() { return target; }
@@ -43,12 +49,13 @@ public class BrokerStatus {
     return o instanceof BrokerStatus that
         && Objects.equals(nodeId, that.nodeId)
         && Objects.equals(zone, that.zone)
+        && Objects.equals(port, that.port)
         && Objects.equals(advertised, that.advertised)
         && Objects.equals(target, that.target);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(nodeId, zone, advertised, target);
+    return Objects.hash(nodeId, zone, port, advertised, target);
   }
 }

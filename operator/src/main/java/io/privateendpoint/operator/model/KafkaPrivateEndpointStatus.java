@@ -34,6 +34,11 @@ public class KafkaPrivateEndpointStatus {
   @JsonPropertyDescription("One row per broker: node id, zone, advertised address and load-balancer target.")
   private List<BrokerStatus> brokers = new ArrayList<>();
 
+  @JsonPropertyDescription("Every load-balancer port handed out, by node id, including nodes that left: "
+      + "a port is never given to another broker while its old one could still be advertised. The operator "
+      + "rebuilds its assignments from this list.")
+  private List<PortAssignment> ports = new ArrayList<>();
+
   @JsonPropertyDescription("Consumer endpoints connected to the endpoint service or attachment.")
   private List<ConnectionStatus> connections = new ArrayList<>();
 
@@ -53,6 +58,8 @@ public class KafkaPrivateEndpointStatus {
   public void setBootstrapPorts(String bootstrapPorts) { this.bootstrapPorts = bootstrapPorts; }
   public List<BrokerStatus> getBrokers() { return brokers; }
   public void setBrokers(List<BrokerStatus> brokers) { this.brokers = brokers; }
+  public List<PortAssignment> getPorts() { return ports; }
+  public void setPorts(List<PortAssignment> ports) { this.ports = ports; }
   public List<ConnectionStatus> getConnections() { return connections; }
   public void setConnections(List<ConnectionStatus> connections) { this.connections = connections; }
 
@@ -67,11 +74,12 @@ public class KafkaPrivateEndpointStatus {
         && Objects.equals(serviceAttachment, that.serviceAttachment)
         && Objects.equals(bootstrapPorts, that.bootstrapPorts)
         && Objects.equals(brokers, that.brokers)
+        && Objects.equals(ports, that.ports)
         && Objects.equals(connections, that.connections);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment, bootstrapPorts, brokers, connections);
+    return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment, bootstrapPorts, brokers, ports, connections);
   }
 }

@@ -4,10 +4,12 @@ package io.privateendpoint.operator.plan;
  * One broker as observed in the cluster: what the plan needs to address and target it.
  *
  * @param nodeId     Kafka node.id
+ * @param podName    the broker's pod
  * @param zone       topology.kubernetes.io/zone of its Node (a GCP zone, or an AWS AZ name)
  * @param azId       topology.k8s.aws/zone-id of its Node (AWS only; null elsewhere)
  * @param podIp      the pod's IP, null until it has one
- * @param nodeName   the Kubernetes Node it runs on
+ * @param nodeName   the Kubernetes Node it runs on, null until scheduled
  * @param instanceId the cloud instance behind that Node, from its providerID
  */
-public record Broker(int nodeId, String zone, String azId, String podIp, String nodeName, String instanceId) {}
+public record Broker(int nodeId, String podName, String zone, String azId, String podIp, String nodeName,
+    String instanceId) {}

@@ -1,6 +1,10 @@
 package io.privateendpoint.operator.plan;
 
+import io.privateendpoint.operator.model.SecurityProtocol;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -9,14 +13,25 @@ import java.util.stream.Collectors;
  *
  * @param provider       the cloud that carries the endpoint
  * @param listenerName   the Kafka listener this endpoint owns
+ * @param containerPort  the port brokers listen on for it
+ * @param protocol       its security protocol
  * @param bootstrapPorts load-balancer ports that reach the cluster for bootstrapping
- * @param brokers        the brokers observed, ordered by node id
+ * @param brokers        the brokers as exposed, ordered by node id
+ * @param ports          node id → load-balancer port, including departed nodes whose port is kept
+ * @param problems       what keeps the plan from being applied; empty when it can be
  */
-public record EndpointPlan(Provider provider, String listenerName, List<Integer> bootstrapPorts, List<Broker> brokers) {
+public record EndpointPlan(Provider provider, String listenerName, int containerPort, SecurityProtocol protocol,
+    List<Integer> bootstrapPorts, List<PlannedBroker> brokers, Map<Integer, Integer> ports, List<PlanProblem> problems) {
 
   public EndpointPlan {
     bootstrapPorts = List.copyOf(bootstrapPorts);
     brokers = List.copyOf(brokers);
+    ports = Collections.unmodifiableMap(new TreeMap<>(ports));
+    problems = List.copyOf(problems);
+  }
+
+  public boolean applicable() {
+    return problems.isEmpty();
   }
 
   /** The bootstrap ports as the consumer's console takes them: comma-separated. */

@@ -1,20 +1,107 @@
 package io.privateendpoint.operator.plan;
 
+import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointSpec;
+import io.privateendpoint.operator.model.ListenerSpec;
+import io.privateendpoint.operator.model.PortsSpec;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Turns a validated spec and the observed brokers into an {@link EndpointPlan}. Static and
- * deterministic, with no client in sight, so it is tested with golden files alone.
+ * Turns a validated spec, what was observed, and the ports handed out before into an
+ * {@link EndpointPlan}. Static and deterministic, with no client in sight, so it is tested with
+ * golden files alone.
  */
 public final class EndpointPlanner {
 
+  // RFC 1035: a name is at most 253 characters, each label at most 63.
+  private static final int MAX_HOST = 253;
+  private static final int MAX_LABEL = 63;
+
   private EndpointPlanner() {}
 
-  public static EndpointPlan plan(KafkaPrivateEndpointSpec spec, List<Broker> brokers) {
-    List<Integer> bootstrap = spec.getPorts().getBootstrap().stream().sorted().toList();
-    List<Broker> ordered = brokers.stream().sorted(Comparator.comparingInt(Broker::nodeId)).toList();
-    return new EndpointPlan(Provider.of(spec), spec.getListener().getName(), bootstrap, ordered);
+  public static EndpointPlan plan(KafkaPrivateEndpointSpec spec, Observation observed, Map<Integer, Integer> previousPorts) {
+    Provider provider = Provider.of(spec);
+    ListenerSpec listener = spec.getListener();
+    PortsSpec ports = spec.getPorts();
+    List<PlanProblem> problems = new ArrayList<>(observed.problems());
+    List<Broker> brokers = observed.brokers().stream().sorted(Comparator.comparingInt(Broker::nodeId)).toList();
+
+    var allocation = PortAllocator.allocate(brokers.stream().map(Broker::nodeId).toList(), previousPorts,
+        observed.advertisedNodeIds(), ports.getBrokerStart(), ports.getBrokerCount());
+    if (!allocation.unassigned().isEmpty()) {
+      problems.add(new PlanProblem(PlanProblem.PORT_RANGE_EXHAUSTED, "no port left in "
+          + ports.getBrokerStart() + ".." + (ports.getBrokerStart() + ports.getBrokerCount() - 1)
+          + " (spec.ports) for broker(s) " + allocation.unassigned().stream().map(String::valueOf)
+          .collect(Collectors.joining(", ")) + "; widen spec.ports.brokerCount"));
+    }
+
+    List<PlannedBroker> planned = new ArrayList<>();
+    for (Broker broker : brokers) {
+      String zone = provider == Provider.AWS ? broker.azId() : broker.zone();
+      String where = "broker " + broker.nodeId() + " (pod " + broker.podName() + ")";
+      if (broker.nodeName() == null) {
+        problems.add(new PlanProblem(PlanProblem.BROKER_NOT_READY, where + " is not scheduled to a node yet"));
+        continue;
+      }
+      if (zone == null) {
+        problems.add(new PlanProblem(PlanProblem.BROKER_NOT_READY, where + " runs on node " + broker.nodeName()
+            + " which has no " + (provider == Provider.AWS ? "topology.k8s.aws/zone-id" : "topology.kubernetes.io/zone")
+            + " label"));
+        continue;
+      }
+      if (!spec.getZones().contains(zone)) {
+        problems.add(new PlanProblem(PlanProblem.ZONE_NOT_SERVED, where + " runs in zone " + zone
+            + ", which spec.zones does not list"));
+        continue;
+      }
+      if (broker.podIp() == null) {
+        problems.add(new PlanProblem(PlanProblem.BROKER_NOT_READY, where + " has no IP yet"));
+      }
+      Integer port = allocation.ports().get(broker.nodeId());
+      if (port == null) {
+        continue; // reported as PortRangeExhausted above
+      }
+      String host = advertisedHost(listener.getAdvertisedPattern(), broker.nodeId(), zone);
+      String tooLong = nameProblem(host);
+      if (tooLong != null) {
+        problems.add(new PlanProblem(PlanProblem.ADDRESS_TOO_LONG, where + ": advertised host " + host + " " + tooLong));
+        continue;
+      }
+      planned.add(new PlannedBroker(broker.nodeId(), broker.podName(), zone, port, host, broker.podIp(),
+          broker.nodeName(), broker.instanceId(), target(spec, broker)));
+    }
+    List<Integer> bootstrap = ports.getBootstrap().stream().sorted().toList();
+    return new EndpointPlan(provider, listener.getName(), listener.getContainerPort(), listener.getSecurityProtocol(),
+        bootstrap, planned, allocation.ports(), problems);
+  }
+
+  /** The pattern with {@code <broker_id>} = b + node id and {@code <az_id>} filled, without {@code :<port>}. */
+  public static String advertisedHost(String pattern, int nodeId, String zone) {
+    String host = pattern.substring(0, pattern.length() - (":" + ListenerSpec.PORT).length());
+    return host.replace(ListenerSpec.BROKER_ID, "b" + nodeId).replace(ListenerSpec.AZ_ID, zone == null ? "" : zone);
+  }
+
+  private static String nameProblem(String host) {
+    if (host.length() > MAX_HOST) {
+      return "is longer than " + MAX_HOST + " characters";
+    }
+    for (String label : host.split("\\.")) {
+      if (label.length() > MAX_LABEL) {
+        return "has a label longer than " + MAX_LABEL + " characters";
+      }
+    }
+    return null;
+  }
+
+  /** Where the load balancer sends the broker's port, as status shows it. */
+  private static String target(KafkaPrivateEndpointSpec spec, Broker broker) {
+    if (spec.getAws() != null && spec.getAws().getTargetType() == AwsTargetType.instance) {
+      return broker.instanceId(); // the NodePort is known once the Kafka side exposes one
+    }
+    return broker.podIp() == null ? null : broker.podIp() + ":" + spec.getListener().getContainerPort();
   }
 }

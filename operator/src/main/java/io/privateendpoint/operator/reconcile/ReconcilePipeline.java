@@ -3,15 +3,19 @@ package io.privateendpoint.operator.reconcile;
 import io.privateendpoint.operator.kafka.BrokerDiscovery;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
-import io.privateendpoint.operator.plan.Broker;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.EndpointPlanner;
+import io.privateendpoint.operator.plan.Observation;
+import io.privateendpoint.operator.plan.PlanProblem;
+import io.privateendpoint.operator.status.ConditionReport;
+import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.KafkaPrivateEndpointStatusFactory;
 import io.privateendpoint.operator.status.StepOutcome;
 import io.privateendpoint.operator.validation.SpecProblem;
 import io.privateendpoint.operator.validation.SpecValidator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * One reconcile: validate → observe → plan → apply → status. Validation comes first so that a
@@ -38,13 +42,24 @@ public final class ReconcilePipeline {
     if (!problems.isEmpty()) {
       return statusFactory.invalidSpec(resource, problems);
     }
-    List<Broker> brokers = discovery.discover(resource);
-    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), brokers);
+    Observation observed = discovery.observe(resource);
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), observed,
+        KafkaPrivateEndpointStatusFactory.previousPorts(resource));
+    if (!plan.applicable()) {
+      // Nothing is applied while any part of the plan is missing, so nothing is half-applied.
+      return statusFactory.reconciled(resource, plan, List.of(blocked(plan)));
+    }
     List<StepOutcome> outcomes = new ArrayList<>();
     for (ApplyStep step : applySteps) {
       outcomes.add(step.apply(resource, plan));
     }
     return statusFactory.reconciled(resource, plan, outcomes);
+  }
+
+  private static StepOutcome blocked(EndpointPlan plan) {
+    String message = plan.problems().stream().map(PlanProblem::message).collect(Collectors.joining("; "));
+    return StepOutcome.of(ConditionReport.isFalse(ConditionType.LISTENER_CONFIGURED,
+        plan.problems().get(0).reason(), message));
   }
 
   public KafkaPrivateEndpointStatusFactory statusFactory() {

@@ -1,8 +1,10 @@
 package io.privateendpoint.operator.status;
 
+import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.model.PortAssignment;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
 import io.privateendpoint.operator.validation.SpecProblem;
@@ -51,6 +53,15 @@ public final class KafkaPrivateEndpointStatusFactory {
         ConditionReport.isFalse(ConditionType.READY, REASON_RECONCILE_ERROR, message));
   }
 
+  /** Node id → port as status kept them: the operator's memory of ports handed out. */
+  public static Map<Integer, Integer> previousPorts(KafkaPrivateEndpoint resource) {
+    Map<Integer, Integer> ports = new LinkedHashMap<>();
+    if (resource.getStatus() != null) {
+      resource.getStatus().getPorts().forEach(p -> ports.put(p.getNodeId(), p.getPort()));
+    }
+    return ports;
+  }
+
   /** A reconcile that went through the pipeline: conditions from the apply steps, Ready from them. */
   public KafkaPrivateEndpointStatus reconciled(KafkaPrivateEndpoint resource, EndpointPlan plan, List<StepOutcome> outcomes) {
     Map<String, ConditionReport> reports = new LinkedHashMap<>();
@@ -71,10 +82,10 @@ public final class KafkaPrivateEndpointStatusFactory {
     status.setEndpointServiceName(first(outcomes, StepOutcome::endpointServiceName));
     status.setServiceAttachment(first(outcomes, StepOutcome::serviceAttachment));
     status.setEndpoint(plan.provider() == Provider.AWS ? status.getEndpointServiceName() : status.getServiceAttachment());
-    outcomes.forEach(outcome -> {
-      status.getBrokers().addAll(outcome.brokers());
-      status.getConnections().addAll(outcome.connections());
-    });
+    plan.brokers().forEach(b -> status.getBrokers().add(
+        new BrokerStatus(b.nodeId(), b.zone(), b.port(), b.advertised(), b.target())));
+    plan.ports().forEach((node, port) -> status.getPorts().add(new PortAssignment(node, port)));
+    outcomes.forEach(outcome -> status.getConnections().addAll(outcome.connections()));
     status.setConditions(conditions(previousConditions(resource), all, resource.getMetadata().getGeneration()));
     return status;
   }
@@ -97,6 +108,7 @@ public final class KafkaPrivateEndpointStatusFactory {
     status.setServiceAttachment(previous.getServiceAttachment());
     status.setBootstrapPorts(previous.getBootstrapPorts());
     status.setBrokers(new ArrayList<>(previous.getBrokers()));
+    status.setPorts(new ArrayList<>(previous.getPorts()));
     status.setConnections(new ArrayList<>(previous.getConnections()));
     List<ConditionReport> reports = new ArrayList<>();
     reports.add(ready);

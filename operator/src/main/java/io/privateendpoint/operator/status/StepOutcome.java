@@ -1,6 +1,5 @@
 package io.privateendpoint.operator.status;
 
-import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.ConnectionStatus;
 import java.util.List;
 
@@ -9,15 +8,14 @@ import java.util.List;
  * learned that the status shows. Fields a step does not know are null or empty.
  */
 public record StepOutcome(List<ConditionReport> conditions, String endpointServiceName,
-    String serviceAttachment, List<BrokerStatus> brokers, List<ConnectionStatus> connections) {
+    String serviceAttachment, List<ConnectionStatus> connections) {
 
   public StepOutcome {
     conditions = List.copyOf(conditions);
-    brokers = brokers == null ? List.of() : List.copyOf(brokers);
     connections = connections == null ? List.of() : List.copyOf(connections);
   }
 
   public static StepOutcome of(ConditionReport... conditions) {
-    return new StepOutcome(List.of(conditions), null, null, null, null);
+    return new StepOutcome(List.of(conditions), null, null, null);
   }
 }

@@ -7,12 +7,14 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.EndpointPlanner;
+import io.privateendpoint.operator.plan.Observation;
 import io.privateendpoint.operator.testing.Samples;
 import io.privateendpoint.operator.validation.SpecProblem;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class KafkaPrivateEndpointStatusFactoryTest {
@@ -23,10 +25,10 @@ class KafkaPrivateEndpointStatusFactoryTest {
   @Test
   void readyOnlyWhenEveryComponentIsTrue() {
     KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
-    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), List.of());
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(List.of()), Map.of());
     StepOutcome allTrue = new StepOutcome(ConditionType.COMPONENTS.stream()
         .map(t -> ConditionReport.isTrue(t, "Done", t + " done")).toList(),
-        "com.amazonaws.vpce.us-west-2.vpce-svc-1", null, null, null);
+        "com.amazonaws.vpce.us-west-2.vpce-svc-1", null, null);
 
     KafkaPrivateEndpointStatus status = factory(T0).reconciled(resource, plan, List.of(allTrue));
 
@@ -44,7 +46,7 @@ class KafkaPrivateEndpointStatusFactoryTest {
   @Test
   void transitionTimeMovesOnlyWhenStatusChanges() {
     KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
-    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), List.of());
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(List.of()), Map.of());
     resource.setStatus(factory(T0).reconciled(resource, plan, List.of()));
 
     KafkaPrivateEndpointStatus again = factory(T1).reconciled(resource, plan, List.of());
@@ -60,7 +62,7 @@ class KafkaPrivateEndpointStatusFactoryTest {
   @Test
   void invalidSpecNamesTheFieldAndKeepsWhatExists() {
     KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
-    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), List.of());
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(List.of()), Map.of());
     resource.setStatus(factory(T0).reconciled(resource, plan, List.of()));
     resource.getMetadata().setGeneration(2L);
 

@@ -1,0 +1,17 @@
+package io.privateendpoint.operator.plan;
+
+/**
+ * One broker as the endpoint exposes it.
+ *
+ * @param port           its load-balancer port, which it keeps for life; also its advertised port
+ * @param advertisedHost the host it advertises on the endpoint's listener
+ * @param zone           the zone it is served in: its AZ ID on AWS, its zone on GCP
+ * @param target         where the load balancer sends {@code port}, as shown in status
+ */
+public record PlannedBroker(int nodeId, String podName, String zone, int port, String advertisedHost,
+    String podIp, String nodeName, String instanceId, String target) {
+
+  public String advertised() {
+    return advertisedHost + ":" + port;
+  }
+}
