@@ -1,0 +1,160 @@
+package io.privateendpoint.e2e.kafka;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Real KRaft brokers from the Apache Kafka jars, one JVM each, each in its own network namespace
+ * as a pod would be. Each starts from a plain base configuration (INTERNAL and CONTROLLER
+ * listeners, as a chart writes), which the operator's init script then extends with each
+ * endpoint's listener, from the operator's own ConfigMap entries — as the init container does.
+ */
+public final class KafkaBrokers implements AutoCloseable {
+
+  public static final int INTERNAL_PORT = 9092;
+  private static final int CONTROLLER_PORT = 29092;
+
+  private final List<Process> processes = new ArrayList<>();
+  private final Path work;
+
+  private KafkaBrokers(Path work) {
+    this.work = work;
+  }
+
+  /**
+   * @param entryDirs one directory per endpoint, holding the ConfigMap's entries as files
+   * @param script    the operator's merge-listener.sh
+   */
+  public static KafkaBrokers start(NetworkNamespaces hosts, int count, String statefulSetName, List<Path> entryDirs,
+      Path script, Path work) throws IOException, InterruptedException {
+    KafkaBrokers brokers = new KafkaBrokers(work);
+    String voters = IntStream.range(0, count)
+        .mapToObj(i -> i + "@" + hosts.address(i) + ":" + CONTROLLER_PORT).collect(Collectors.joining(","));
+    String clusterId = Uuid.randomUuid().toString();
+    try {
+      for (int i = 0; i < count; i++) {
+        Path dir = Files.createDirectories(work.resolve("broker-" + i));
+        Path config = dir.resolve("server.properties");
+        Files.writeString(config, baseConfig(i, hosts.address(i), voters, dir.resolve("data")));
+        for (Path entries : entryDirs) {
+          brokers.run(List.of("sh", script.toString()), Map.of("HOSTNAME", statefulSetName + "-" + i,
+              "KPE_ENTRY_DIR", entries.toString(), "KPE_CONFIG", config.toString(), "KPE_NODE_ID_OFFSET", "0",
+              "KPE_WAIT_SECONDS", "4"), dir.resolve("init.log"));
+        }
+        brokers.run(java("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()), Map.of(),
+            dir.resolve("format.log"));
+      }
+      for (int i = 0; i < count; i++) {
+        Path dir = work.resolve("broker-" + i);
+        List<String> command = new ArrayList<>(hosts.exec(i));
+        command.addAll(java("kafka.Kafka", dir.resolve("server.properties").toString()));
+        brokers.processes.add(new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("kafka.log").toFile()).start());
+      }
+      for (int i = 0; i < count; i++) {
+        brokers.awaitListening(i, new InetSocketAddress(hosts.address(i), INTERNAL_PORT), Duration.ofSeconds(120));
+      }
+      return brokers;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      brokers.close();
+      throw e;
+    }
+  }
+
+  /** What the merged properties file of broker {@code i} says, for assertions. */
+  public String config(int i) throws IOException {
+    return Files.readString(work.resolve("broker-" + i).resolve("server.properties"));
+  }
+
+  public Path log(int i) {
+    return work.resolve("broker-" + i).resolve("kafka.log");
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(Process::destroy);
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String baseConfig(int nodeId, String address, String voters, Path data) {
+    return String.join("\n",
+        "process.roles=broker,controller",
+        "node.id=" + nodeId,
+        "controller.quorum.voters=" + voters,
+        "listeners=INTERNAL://0.0.0.0:" + INTERNAL_PORT + ",CONTROLLER://0.0.0.0:" + CONTROLLER_PORT,
+        "advertised.listeners=INTERNAL://" + address + ":" + INTERNAL_PORT,
+        "listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name=INTERNAL",
+        "controller.listener.names=CONTROLLER",
+        "log.dirs=" + data,
+        "num.partitions=3",
+        "default.replication.factor=3",
+        "offsets.topic.replication.factor=3",
+        "transaction.state.log.replication.factor=3",
+        "transaction.state.log.min.isr=2",
+        "group.initial.rebalance.delay.ms=0",
+        "") ;
+  }
+
+  /** A JVM on the test's own classpath, which holds the Kafka jars. */
+  static List<String> java(String mainClass, String... args) {
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx384m", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private void run(List<String> command, Map<String, String> env, Path log) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + Files.readString(log, StandardCharsets.UTF_8));
+    }
+  }
+
+  private void awaitListening(int i, InetSocketAddress address, Duration timeout) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!processes.get(i).isAlive()) {
+        throw new IllegalStateException("broker " + i + " exited:\n" + tail(log(i)));
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(address, 1_000);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(500);
+      }
+    }
+    throw new IllegalStateException("broker " + i + " did not listen on " + address + " within " + timeout + ":\n" + tail(log(i)));
+  }
+
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+}

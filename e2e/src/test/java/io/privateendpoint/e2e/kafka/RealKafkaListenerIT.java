@@ -1,0 +1,157 @@
+package io.privateendpoint.e2e.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.operator.kafka.StatefulSetListenerConfig;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.plan.Broker;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.EndpointPlanner;
+import io.privateendpoint.operator.plan.Observation;
+import io.privateendpoint.operator.plan.PlannedBroker;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The guides' own check on real brokers: three KRaft brokers from the Apache Kafka jars, each
+ * configured by the operator's StatefulSet path (the plan, the ConfigMap entries and the init
+ * script — the operator's code, not a copy), a TCP port mapper in front standing in for the NLB or
+ * PSC, and a client that resolves the advertised names to the mapper. Through the mapped ports
+ * only, the metadata lists every broker under its advertised name and port, and 10 messages on a
+ * topic of 3 partitions and replication factor 3 are produced and consumed back.
+ */
+class RealKafkaListenerIT {
+
+  private static final int BROKERS = 3;
+  private static final String STATEFUL_SET = "kafka";
+
+  @TempDir
+  Path work;
+  private NetworkNamespaces hosts;
+  private KafkaBrokers brokers;
+  private TcpPortMapper mapper;
+
+  @BeforeEach
+  void hosts() {
+    hosts = NetworkNamespaces.create(BROKERS);
+    mapper = new TcpPortMapper();
+  }
+
+  @AfterEach
+  void stop() {
+    if (mapper != null) {
+      mapper.close();
+    }
+    if (brokers != null) {
+      brokers.close();
+    }
+    if (hosts != null) {
+      hosts.close();
+    }
+  }
+
+  @Test
+  void oneConsumerReachesEveryBrokerThroughItsOwnPort() throws Exception {
+    EndpointPlan tidb = plan("tidb", "tidb", 39092, 19092, 19093);
+    brokers = KafkaBrokers.start(hosts, BROKERS, STATEFUL_SET, List.of(entries(tidb)), script(), work);
+
+    assertThat(brokers.config(1)).contains("advertised.listeners=INTERNAL://" + hosts.address(1) + ":9092,TIDB://"
+        + "b1.usw2-az2.abc.us-west-2.aws.3199015.tidbcloud.com:19094");
+    exposeAndCheck(tidb, "tidb-check");
+  }
+
+  @Test
+  void twoConsumersListenersSideBySide() throws Exception {
+    EndpointPlan tidb = plan("tidb", "tidb", 39092, 19092, 19093);
+    EndpointPlan other = plan("other", "vendor2", 39192, 29092, 29093);
+    brokers = KafkaBrokers.start(hosts, BROKERS, STATEFUL_SET, List.of(entries(tidb), entries(other)), script(), work);
+
+    assertThat(brokers.config(0)).contains("TIDB://0.0.0.0:39092").contains("VENDOR2://0.0.0.0:39192");
+    exposeAndCheck(tidb, "tidb-check");
+    exposeAndCheck(other, "vendor2-check");
+  }
+
+  /** Maps the plan's ports, then runs the consumer-side check and asserts what it saw. */
+  private void exposeAndCheck(EndpointPlan plan, String topic) throws Exception {
+    List<InetSocketAddress> all = new ArrayList<>();
+    for (PlannedBroker broker : plan.brokers()) {
+      InetSocketAddress target = new InetSocketAddress(broker.podIp(), plan.containerPort());
+      mapper.map(broker.port(), List.of(target));
+      all.add(target);
+    }
+    int bootstrap = plan.bootstrapPorts().get(0);
+    mapper.map(bootstrap, all);
+
+    Path hostsFile = work.resolve(topic + ".hosts");
+    Files.writeString(hostsFile, "127.0.0.1 localhost\n" + plan.brokers().stream()
+        .map(b -> "127.0.0.1 " + b.advertisedHost()).collect(Collectors.joining("\n")) + "\n");
+    List<String> command = KafkaBrokers.java(KafkaRoundTrip.class.getName(), "127.0.0.1:" + bootstrap, topic);
+    command.add(1, "-Djdk.net.hosts.file=" + hostsFile);
+    Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(client.waitFor(3, TimeUnit.MINUTES)).isTrue();
+
+    String advertised = plan.brokers().stream().map(PlannedBroker::advertised).sorted().collect(Collectors.joining(","));
+    assertThat(output).as(output).contains("NODES " + advertised).contains("PRODUCED 10 CONSUMED 10");
+    assertThat(client.exitValue()).as(output).isZero();
+    for (PlannedBroker broker : plan.brokers()) {
+      assertThat(mapper.connectionsTo(broker.port())).as("connections through port %d (broker %d)", broker.port(),
+          broker.nodeId()).isPositive();
+    }
+  }
+
+  private EndpointPlan plan(String name, String listener, int containerPort, int bootstrap, int brokerStart) {
+    KafkaPrivateEndpoint resource = Serialization.unmarshal("""
+        apiVersion: kafka.privateendpoint.io/v1alpha1
+        kind: KafkaPrivateEndpoint
+        metadata: {name: %s, namespace: kafka}
+        spec:
+          kafka: {statefulSet: {name: kafka, configVolume: config}}
+          listener:
+            name: %s
+            containerPort: %d
+            advertisedPattern: "<broker_id>.<az_id>.abc.us-west-2.aws.3199015.tidbcloud.com:<port>"
+          ports: {bootstrap: [%d], brokerStart: %d, brokerCount: 16}
+          zones: [usw2-az1, usw2-az2, usw2-az3]
+          aws:
+            region: us-west-2
+            vpcId: vpc-0123
+            allowedPrincipals: ["arn:aws:iam::123456789012:root"]
+            consumerCidrs: ["10.250.0.0/16"]
+        """.formatted(name, listener, containerPort, bootstrap, brokerStart), KafkaPrivateEndpoint.class);
+    List<Broker> observed = IntStream.range(0, BROKERS).mapToObj(i -> new Broker(i, STATEFUL_SET + "-" + i,
+        "us-west-2" + (char) ('a' + i), "usw2-az" + (i + 1), hosts.address(i), "node-" + i, "i-" + i)).toList();
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(observed), Map.of());
+    assertThat(plan.problems()).isEmpty();
+    return plan;
+  }
+
+  /** The ConfigMap's data as the init container sees it mounted: one file per key. */
+  private Path entries(EndpointPlan plan) throws IOException {
+    Path dir = Files.createDirectories(work.resolve("entries-" + plan.listenerName()));
+    for (var entry : StatefulSetListenerConfig.entries(plan).entrySet()) {
+      Files.writeString(dir.resolve(entry.getKey()), entry.getValue());
+    }
+    return dir;
+  }
+
+  private Path script() throws IOException {
+    Path script = work.resolve(StatefulSetListenerConfig.SCRIPT_RESOURCE);
+    Files.writeString(script, StatefulSetListenerConfig.script());
+    return script;
+  }
+}

@@ -1,0 +1,90 @@
+package io.privateendpoint.e2e.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stands in for the NLB or PSC data path: listens on 127.0.0.1 at each load-balancer port and
+ * forwards every connection to one of that port's targets (one broker for a broker port, any
+ * broker in turn for a bootstrap port). Counts connections so tests can show each port was used.
+ */
+public final class TcpPortMapper implements AutoCloseable {
+
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final List<ServerSocket> servers = new ArrayList<>();
+  private final java.util.Map<Integer, AtomicInteger> connections = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Forwards 127.0.0.1:{@code port} to the targets, round robin. */
+  public void map(int port, List<InetSocketAddress> targets) throws IOException {
+    ServerSocket server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    servers.add(server);
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger count = connections.computeIfAbsent(port, p -> new AtomicInteger());
+    threads.submit(() -> {
+      while (!server.isClosed()) {
+        try {
+          Socket client = server.accept();
+          count.incrementAndGet();
+          InetSocketAddress target = targets.get(Math.floorMod(next.getAndIncrement(), targets.size()));
+          threads.submit(() -> forward(client, target));
+        } catch (IOException e) {
+          return null; // closed
+        }
+      }
+      return null;
+    });
+  }
+
+  public int connectionsTo(int port) {
+    AtomicInteger count = connections.get(port);
+    return count == null ? 0 : count.get();
+  }
+
+  private void forward(Socket client, InetSocketAddress target) {
+    try (client; Socket upstream = new Socket()) {
+      upstream.connect(target, 5_000);
+      var toUpstream = threads.submit(() -> pipe(client.getInputStream(), upstream.getOutputStream(), upstream));
+      pipe(upstream.getInputStream(), client.getOutputStream(), client);
+      toUpstream.get();
+    } catch (Exception e) {
+      // a closed connection on either side ends the pair
+    }
+  }
+
+  private static Void pipe(InputStream in, OutputStream out, Socket sink) throws IOException {
+    byte[] buffer = new byte[16 * 1024];
+    try {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        out.write(buffer, 0, n);
+        out.flush();
+      }
+    } finally {
+      sink.shutdownOutput();
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    for (ServerSocket server : servers) {
+      try {
+        server.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+    threads.shutdownNow();
+  }
+}
