@@ -8,20 +8,14 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.e2e.support.Kubectl;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
-import io.privateendpoint.e2e.support.ProjectCrds;
-import io.privateendpoint.operator.app.OperatorAssembly;
-import io.privateendpoint.operator.app.OperatorSettings;
+import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.status.ConditionType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,23 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OperatorReconcileIT {
 
   private static final Duration RESYNC = Duration.ofSeconds(2);
-  private static final OperatorSettings SETTINGS = OperatorSettings.parse(
-      new String[] {"--cluster-name", "it", "--resync-period", "2s"}, Map.of());
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
   @RegisterExtension
-  static final LocallyRunOperatorExtension operator = LocallyRunOperatorExtension.builder()
-      .withKubernetesClient(KubernetesApiServerExtension.cluster().newClient())
-      .withReconciler(OperatorAssembly.reconciler(SETTINGS, Clock.systemUTC()),
-          (Consumer) (Consumer<io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<KafkaPrivateEndpoint>>)
-              o -> OperatorAssembly.configure(o, SETTINGS))
-      .withAdditionalCRD(ProjectCrds.files().stream().map(Path::toString).toArray(String[]::new))
-      // Only an API server runs: namespaces never finish terminating without a controller-manager.
-      .waitForNamespaceDeletion(false)
-      // The extension closes the operator's client when it stops; this client is ours to close.
-      .withConfigurationService(o -> o.withCloseClientOnStop(false))
-      .oneNamespacePerClass(true)
-      .build();
+  static final LocallyRunOperatorExtension operator =
+      OperatorUnderTest.extension("--cluster-name", "it", "--resync-period", "2s");
 
   @Test
   void validResourceGetsConditionsWithObservedGeneration() {

@@ -3,10 +3,12 @@ package io.privateendpoint.operator.app;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
-import io.privateendpoint.operator.kafka.BrokerDiscovery;
+import io.privateendpoint.operator.kafka.KafkaSide;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.reconcile.EndpointPeers;
 import io.privateendpoint.operator.reconcile.KafkaPrivateEndpointReconciler;
 import io.privateendpoint.operator.reconcile.ReconcilePipeline;
+import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.KafkaPrivateEndpointStatusFactory;
 import io.privateendpoint.operator.validation.SpecValidator;
 import java.time.Clock;
@@ -17,8 +19,11 @@ public final class OperatorAssembly {
 
   private OperatorAssembly() {}
 
-  public static KafkaPrivateEndpointReconciler reconciler(OperatorSettings settings, Clock clock) {
-    var pipeline = new ReconcilePipeline(new SpecValidator(), BrokerDiscovery.none(), List.of(),
+  public static KafkaPrivateEndpointReconciler reconciler(KubernetesClient client, OperatorSettings settings, Clock clock) {
+    EventRecorder events = new EventRecorder(client, clock);
+    KafkaSide kafka = new KafkaSide(client, events);
+    EndpointPeers peers = namespace -> client.resources(KafkaPrivateEndpoint.class).inNamespace(namespace).list().getItems();
+    var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, List.of(kafka),
         new KafkaPrivateEndpointStatusFactory(clock));
     return new KafkaPrivateEndpointReconciler(pipeline);
   }
@@ -35,7 +40,7 @@ public final class OperatorAssembly {
 
   public static Operator operator(KubernetesClient client, OperatorSettings settings, Clock clock) {
     Operator operator = new Operator(o -> o.withKubernetesClient(client));
-    operator.register(reconciler(settings, clock), controller -> configure(controller, settings));
+    operator.register(reconciler(client, settings, clock), controller -> configure(controller, settings));
     return operator;
   }
 }

@@ -1,12 +1,19 @@
 package io.privateendpoint.operator.reconcile;
 
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.privateendpoint.operator.kafka.KafkaWatches;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * when it changed, so a steady-state resync makes no write.
  */
 @ControllerConfiguration(name = KafkaPrivateEndpointReconciler.NAME)
-public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEndpoint> {
+public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEndpoint>, Cleaner<KafkaPrivateEndpoint> {
 
   public static final String NAME = "kafkaprivateendpoint";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaPrivateEndpointReconciler.class);
@@ -31,6 +38,20 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   public UpdateControl<KafkaPrivateEndpoint> reconcile(KafkaPrivateEndpoint resource, Context<KafkaPrivateEndpoint> context) {
     KafkaPrivateEndpointStatus status = pipeline.run(resource);
     return withStatus(resource, status);
+  }
+
+  /** Behind the finalizer: removes what the endpoint created; the finalizer goes only when nothing is left. */
+  @Override
+  public DeleteControl cleanup(KafkaPrivateEndpoint resource, Context<KafkaPrivateEndpoint> context) {
+    if (pipeline.cleanup(resource)) {
+      return DeleteControl.defaultDelete();
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15));
+  }
+
+  @Override
+  public List<EventSource<?, KafkaPrivateEndpoint>> prepareEventSources(EventSourceContext<KafkaPrivateEndpoint> context) {
+    return KafkaWatches.eventSources(context);
   }
 
   @Override

@@ -24,13 +24,15 @@ import java.util.stream.Collectors;
 public final class ReconcilePipeline {
 
   private final SpecValidator validator;
+  private final EndpointPeers peers;
   private final BrokerDiscovery discovery;
   private final List<ApplyStep> applySteps;
   private final KafkaPrivateEndpointStatusFactory statusFactory;
 
-  public ReconcilePipeline(SpecValidator validator, BrokerDiscovery discovery, List<ApplyStep> applySteps,
-      KafkaPrivateEndpointStatusFactory statusFactory) {
+  public ReconcilePipeline(SpecValidator validator, EndpointPeers peers, BrokerDiscovery discovery,
+      List<ApplyStep> applySteps, KafkaPrivateEndpointStatusFactory statusFactory) {
     this.validator = validator;
+    this.peers = peers;
     this.discovery = discovery;
     this.applySteps = List.copyOf(applySteps);
     this.statusFactory = statusFactory;
@@ -42,7 +44,10 @@ public final class ReconcilePipeline {
     if (!problems.isEmpty()) {
       return statusFactory.invalidSpec(resource, problems);
     }
-    Observation observed = discovery.observe(resource);
+    // A clash with an older endpoint on the same Kafka stops this one before it touches anything.
+    Observation observed = ListenerConflicts.find(resource, peers.inNamespace(resource.getMetadata().getNamespace()))
+        .map(Observation::problem)
+        .orElseGet(() -> discovery.observe(resource));
     EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), observed,
         KafkaPrivateEndpointStatusFactory.previousPorts(resource));
     if (!plan.applicable()) {
@@ -54,6 +59,16 @@ public final class ReconcilePipeline {
       outcomes.add(step.apply(resource, plan));
     }
     return statusFactory.reconciled(resource, plan, outcomes);
+  }
+
+  /** Undoes the apply steps in reverse order; true once nothing of the resource is left. */
+  public boolean cleanup(KafkaPrivateEndpoint resource) {
+    for (int i = applySteps.size() - 1; i >= 0; i--) {
+      if (!applySteps.get(i).cleanup(resource)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static StepOutcome blocked(EndpointPlan plan) {

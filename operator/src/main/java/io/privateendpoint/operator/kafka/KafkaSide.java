@@ -1,0 +1,59 @@
+package io.privateendpoint.operator.kafka;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.model.EndpointMode;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaSource;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.Observation;
+import io.privateendpoint.operator.plan.PlanProblem;
+import io.privateendpoint.operator.reconcile.ApplyStep;
+import io.privateendpoint.operator.status.ConditionReport;
+import io.privateendpoint.operator.status.ConditionType;
+import io.privateendpoint.operator.status.EventRecorder;
+import io.privateendpoint.operator.status.StepOutcome;
+import java.util.List;
+
+/** The Kafka side of a reconcile, by source of brokers: observe them, then give them the listener. */
+public final class KafkaSide implements BrokerDiscovery, ApplyStep {
+
+  static final String NOT_IMPLEMENTED = "NotImplemented";
+
+  private final StatefulSetBrokerDiscovery statefulSets;
+  private final StatefulSetListenerApplier statefulSetListener;
+
+  public KafkaSide(KubernetesClient client, EventRecorder events) {
+    this.statefulSets = new StatefulSetBrokerDiscovery(client);
+    this.statefulSetListener = new StatefulSetListenerApplier(client, events);
+  }
+
+  @Override
+  public Observation observe(KafkaPrivateEndpoint resource) {
+    KafkaSource source = resource.getSpec().getKafka();
+    if (source.getStatefulSet() != null) {
+      return statefulSets.observe(resource);
+    }
+    if (source.getStrimzi() != null) {
+      return Observation.problem(new PlanProblem(NOT_IMPLEMENTED,
+          "this operator version does not read Strimzi clusters yet (spec.kafka.strimzi)"));
+    }
+    return Observation.of(List.of()); // bootstrapServers: the proxy discovers brokers
+  }
+
+  @Override
+  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    if (resource.getSpec().getMode() == EndpointMode.Proxy) {
+      return StepOutcome.of(ConditionReport.unknown(ConditionType.LISTENER_CONFIGURED, NOT_IMPLEMENTED,
+          "this operator version does not run the Kafka proxy yet (spec.mode Proxy); brokers are left untouched"));
+    }
+    return statefulSetListener.apply(resource, plan);
+  }
+
+  @Override
+  public boolean cleanup(KafkaPrivateEndpoint resource) {
+    if (resource.getSpec().getMode() == EndpointMode.PortMapping && resource.getSpec().getKafka().getStatefulSet() != null) {
+      return statefulSetListener.cleanup(resource);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,209 @@
+package io.privateendpoint.operator.kafka;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.ListenerInjection;
+import io.privateendpoint.operator.model.StatefulSetSource;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.reconcile.ApplyStep;
+import io.privateendpoint.operator.status.ConditionReport;
+import io.privateendpoint.operator.status.ConditionType;
+import io.privateendpoint.operator.status.EventRecorder;
+import io.privateendpoint.operator.status.StepOutcome;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Gives a plain StatefulSet's brokers this endpoint's listener: an operator-owned ConfigMap with one
+ * entry per node id, an init container that merges the pod's entry into the broker's properties
+ * file, and a config-hash annotation on the pod template. Kafka 4 reads advertised.listeners only
+ * at start (KAFKA-18405), so a changed hash makes the StatefulSet roll one pod at a time. The hash
+ * changes only when something a running broker uses changes: a new broker's entry is picked up by
+ * its own init container (which waits for it), without restarting the others.
+ */
+public final class StatefulSetListenerApplier implements ApplyStep {
+
+  static final String ENTRIES_MOUNT = "/kpe/entries";
+  static final String BROKER_CONFIG_MOUNT = "/kpe/broker-config";
+  static final String WAIT_SECONDS = "300";
+
+  private final KubernetesClient client;
+  private final EventRecorder events;
+
+  public StatefulSetListenerApplier(KubernetesClient client, EventRecorder events) {
+    this.client = client;
+    this.events = events;
+  }
+
+  /** Names of this endpoint's pieces in the pod template; the listener name is unique per Kafka. */
+  static String containerName(String listenerName) {
+    return "kpe-" + listenerName;
+  }
+
+  static String hashAnnotation(String listenerName) {
+    return "kafka.privateendpoint.io/" + listenerName + "-config-hash";
+  }
+
+  @Override
+  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
+    String namespace = resource.getMetadata().getNamespace();
+    String cmName = StatefulSetListenerConfig.configMapName(resource);
+    SortedMap<String, String> entries = StatefulSetListenerConfig.entries(plan);
+
+    ConfigMap existing = client.configMaps().inNamespace(namespace).withName(cmName).get();
+    if (existing != null && !OwnedMarks.ownedBy(existing.getMetadata(), resource)) {
+      return outcome("False", "ConfigMapConflict", "ConfigMap " + cmName
+          + " exists and was not created by this endpoint; it is left untouched. Rename or remove it.");
+    }
+    Map<String, String> previous = existing == null || existing.getData() == null ? null : existing.getData();
+    writeConfigMap(resource, existing, cmName, entries);
+    if (source.getListenerInjection() == ListenerInjection.ConfigMapOnly) {
+      return outcome("True", "ConfigMapWritten", "ConfigMap " + cmName + " holds listener "
+          + StatefulSetListenerConfig.kafkaListenerName(plan) + " for " + entries.size()
+          + " broker(s), one key per node id; the chart wires it in (listenerInjection ConfigMapOnly)");
+    }
+
+    StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(source.getName()).get();
+    if (sts == null) {
+      return outcome("False", "KafkaNotFound", "StatefulSet " + source.getName() + " not found in namespace " + namespace);
+    }
+    Container container = initContainer(source, plan, sts, cmName);
+    Volume volume = new VolumeBuilder().withName(containerName(plan.listenerName()))
+        .withNewConfigMap().withName(cmName).endConfigMap().build();
+    String key = hashAnnotation(plan.listenerName());
+    Map<String, String> annotations = sts.getSpec().getTemplate().getMetadata() == null ? null
+        : sts.getSpec().getTemplate().getMetadata().getAnnotations();
+    String currentHash = annotations == null ? null : annotations.get(key);
+    Container currentContainer = sts.getSpec().getTemplate().getSpec().getInitContainers().stream()
+        .filter(c -> container.getName().equals(c.getName())).findFirst().orElse(null);
+
+    boolean restartNeeded = currentHash == null || currentContainer == null
+        || !StatefulSetPatch.sameContainer(currentContainer, container) || changesRunningBrokers(previous, entries);
+    String hash = restartNeeded ? hash(entries, container) : currentHash;
+    if (previous != null && currentContainer == null) {
+      events.warning(resource, "ListenerReverted", "init container " + container.getName() + " was removed from StatefulSet "
+          + source.getName() + " by someone else; adding it back");
+    }
+
+    var patch = StatefulSetPatch.apply(sts, container, volume, key, hash);
+    if (!patch.isEmpty()) {
+      client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
+          .patch(PatchContext.of(PatchType.JSON), patch.toString());
+      events.normal(resource, "ListenerApplied", "StatefulSet " + source.getName() + " updated for listener "
+          + StatefulSetListenerConfig.kafkaListenerName(plan) + (restartNeeded && !hash.equals(currentHash)
+          ? "; brokers restart one at a time to advertise it" : ""));
+      return outcome("False", "RollingRestart", "StatefulSet " + source.getName()
+          + " updated; its brokers restart one at a time to advertise listener " + StatefulSetListenerConfig.kafkaListenerName(plan));
+    }
+    return rolloutOutcome(sts, plan);
+  }
+
+  @Override
+  public boolean cleanup(KafkaPrivateEndpoint resource) {
+    StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
+    String namespace = resource.getMetadata().getNamespace();
+    String listener = resource.getSpec().getListener().getName();
+    StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(source.getName()).get();
+    String cmName = StatefulSetListenerConfig.configMapName(resource);
+    // Only pieces whose volume mounts this endpoint's own ConfigMap are ours to remove.
+    boolean ours = sts != null && sts.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .anyMatch(v -> containerName(listener).equals(v.getName()) && v.getConfigMap() != null
+            && cmName.equals(v.getConfigMap().getName()));
+    if (ours) {
+      var patch = StatefulSetPatch.remove(sts, containerName(listener), containerName(listener), hashAnnotation(listener));
+      if (!patch.isEmpty()) {
+        client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
+            .patch(PatchContext.of(PatchType.JSON), patch.toString());
+      }
+    }
+    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(cmName).get();
+    if (cm != null && OwnedMarks.ownedBy(cm.getMetadata(), resource)) {
+      client.resource(cm).delete();
+    }
+    return true;
+  }
+
+  private void writeConfigMap(KafkaPrivateEndpoint resource, ConfigMap existing, String name, SortedMap<String, String> entries) {
+    if (existing == null) {
+      client.resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+          .withNamespace(resource.getMetadata().getNamespace()).withLabels(OwnedMarks.labels(resource))
+          .withAnnotations(OwnedMarks.annotations(resource)).withOwnerReferences(OwnedMarks.ownerReference(resource))
+          .endMetadata().withData(entries).build()).create();
+    } else if (!Objects.equals(new TreeMap<>(existing.getData() == null ? Map.of() : existing.getData()), entries)) {
+      existing.setData(entries);
+      client.resource(existing).update(); // carries the resourceVersion read: a concurrent change fails it
+    }
+  }
+
+  private static Container initContainer(StatefulSetSource source, EndpointPlan plan, StatefulSet sts, String cmName) {
+    String image = source.getInitImage() != null ? source.getInitImage()
+        : sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    return new ContainerBuilder().withName(containerName(plan.listenerName())).withImage(image)
+        .withCommand("sh", "-c", StatefulSetListenerConfig.script())
+        .addNewEnv().withName("KPE_ENTRY_DIR").withValue(ENTRIES_MOUNT).endEnv()
+        .addNewEnv().withName("KPE_CONFIG").withValue(BROKER_CONFIG_MOUNT + "/" + source.getConfigFile()).endEnv()
+        .addNewEnv().withName("KPE_NODE_ID_OFFSET").withValue(String.valueOf(source.getNodeIdOffset())).endEnv()
+        .addNewEnv().withName("KPE_WAIT_SECONDS").withValue(WAIT_SECONDS).endEnv()
+        .addNewVolumeMount().withName(containerName(plan.listenerName())).withMountPath(ENTRIES_MOUNT).withReadOnly(true).endVolumeMount()
+        .addNewVolumeMount().withName(source.getConfigVolume()).withMountPath(BROKER_CONFIG_MOUNT).endVolumeMount()
+        .build();
+  }
+
+  /** True when an entry a broker already had changed; new or removed entries restart nobody. */
+  static boolean changesRunningBrokers(Map<String, String> previous, Map<String, String> next) {
+    if (previous == null) {
+      return true;
+    }
+    return previous.entrySet().stream()
+        .anyMatch(e -> next.containsKey(e.getKey()) && !next.get(e.getKey()).equals(e.getValue()));
+  }
+
+  static String hash(SortedMap<String, String> entries, Container container) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      entries.forEach((k, v) -> sha.update((k + "\0" + v + "\0").getBytes(StandardCharsets.UTF_8)));
+      sha.update(Serialization.asJson(container).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always present", e);
+    }
+  }
+
+  private static StepOutcome rolloutOutcome(StatefulSet sts, EndpointPlan plan) {
+    var status = sts.getStatus();
+    int replicas = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
+    boolean observed = status != null && status.getObservedGeneration() != null
+        && status.getObservedGeneration() >= sts.getMetadata().getGeneration();
+    int updated = status == null || status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
+    boolean rolled = observed && updated >= replicas
+        && Objects.equals(status.getCurrentRevision(), status.getUpdateRevision());
+    String listener = StatefulSetListenerConfig.kafkaListenerName(plan);
+    if (!rolled) {
+      return outcome("False", "RollingRestart", updated + " of " + replicas + " brokers of StatefulSet "
+          + sts.getMetadata().getName() + " restarted with listener " + listener);
+    }
+    return outcome("True", "Configured", replicas + " broker(s) of StatefulSet " + sts.getMetadata().getName()
+        + " advertise listener " + listener);
+  }
+
+  private static StepOutcome outcome(String status, String reason, String message) {
+    return StepOutcome.of(new ConditionReport(ConditionType.LISTENER_CONFIGURED, status, reason, message));
+  }
+}
