@@ -65,7 +65,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
     String namespace = resource.getMetadata().getNamespace();
     String cmName = StatefulSetListenerConfig.configMapName(resource);
-    SortedMap<String, String> entries = StatefulSetListenerConfig.entries(plan);
+    SortedMap<String, String> entries = StatefulSetListenerConfig.configMapData(plan);
 
     ConfigMap existing = client.configMaps().inNamespace(namespace).withName(cmName).get();
     if (existing != null && !OwnedMarks.ownedBy(existing.getMetadata(), resource)) {
@@ -76,7 +76,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     writeConfigMap(resource, existing, cmName, entries);
     if (source.getListenerInjection() == ListenerInjection.ConfigMapOnly) {
       return outcome("True", "ConfigMapWritten", "ConfigMap " + cmName + " holds listener "
-          + StatefulSetListenerConfig.kafkaListenerName(plan) + " for " + entries.size()
+          + StatefulSetListenerConfig.kafkaListenerName(plan) + " for " + plan.brokers().size()
           + " broker(s), one key per node id; the chart wires it in (listenerInjection ConfigMapOnly)");
     }
 

@@ -19,6 +19,10 @@ import java.util.TreeMap;
 public final class StatefulSetListenerConfig {
 
   public static final String SCRIPT_RESOURCE = "merge-listener.sh";
+  /** ConfigMap key of the merge script, for charts that add the init container from their own values. */
+  public static final String SCRIPT_KEY = "merge-listener.sh";
+  /** ConfigMap key of a snippet for Bitnami's defaultInitContainers.prepareConfig.extraInit. */
+  public static final String BITNAMI_KEY = "bitnami-extra-init.sh";
   private static final String ENTRY_PREFIX = "broker-";
   private static final String ENTRY_SUFFIX = ".properties";
 
@@ -60,6 +64,37 @@ public final class StatefulSetListenerConfig {
       entries.put(entryKey(broker.nodeId()), entry(plan, broker));
     }
     return entries;
+  }
+
+  /** The whole ConfigMap: the entries, the merge script, and the Bitnami snippet built from the entries. */
+  public static SortedMap<String, String> configMapData(EndpointPlan plan) {
+    SortedMap<String, String> data = entries(plan);
+    data.put(SCRIPT_KEY, script());
+    data.put(BITNAMI_KEY, bitnamiExtraInit(plan));
+    return data;
+  }
+
+  /**
+   * A shell snippet for Bitnami's chart, whose prepare-config init container renders
+   * $KAFKA_CONF_FILE, sets $ID to the node.id and then runs extraInit; it cannot mount more
+   * volumes, so the snippet carries every broker's values. Re-paste it when brokers are added.
+   */
+  public static String bitnamiExtraInit(EndpointPlan plan) {
+    String name = kafkaListenerName(plan);
+    StringBuilder sh = new StringBuilder("# listener ").append(name)
+        .append(": paste as defaultInitContainers.prepareConfig.extraInit (re-paste after adding brokers)\n")
+        .append("case \"$ID\" in\n");
+    for (PlannedBroker broker : plan.brokers()) {
+      sh.append("  ").append(broker.nodeId()).append(") kpe_advertised='").append(name).append("://")
+          .append(broker.advertised()).append("' ;;\n");
+    }
+    sh.append("  *) echo \"kpe: no ").append(name).append(" address for node $ID\" >&2; exit 1 ;;\n")
+        .append("esac\n")
+        .append("sed -i -e \"s|^listeners=.*|&,").append(name).append("://0.0.0.0:").append(plan.containerPort()).append("|\" \\\n")
+        .append("  -e \"s|^advertised.listeners=.*|&,$kpe_advertised|\" \\\n")
+        .append("  -e \"s|^listener.security.protocol.map=.*|&,").append(name).append(":").append(plan.protocol().name())
+        .append("|\" \"$KAFKA_CONF_FILE\"\n");
+    return sh.toString();
   }
 
   /** The three properties this endpoint adds to one broker: bind, advertise, protocol. */
