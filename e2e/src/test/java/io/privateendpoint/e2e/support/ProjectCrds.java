@@ -29,17 +29,21 @@ public final class ProjectCrds {
   }
 
   public static synchronized void install(KubernetesClient client) {
-    for (Path file : files()) {
-      try (InputStream in = Files.newInputStream(file)) {
-        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-        client.resource(crd).forceConflicts().serverSideApply();
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-            .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-                .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-                30, TimeUnit.SECONDS);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    files().forEach(file -> apply(client, file));
+  }
+
+  /** Server-side applies one CRD file and waits until the API server serves it. */
+  static void apply(KubernetesClient client, Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      client.resource(crd).forceConflicts().serverSideApply();
+      client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream()
+                  .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+              30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
