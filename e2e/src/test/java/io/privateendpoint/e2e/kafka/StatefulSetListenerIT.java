@@ -102,6 +102,8 @@ class StatefulSetListenerIT {
     cluster.pod(cluster.get("kafka"), 3, "node-1", "10.0.1.11");
     await().atMost(Duration.ofSeconds(30)).until(() -> configMap("kpe-tidb").getData().containsKey("broker-3.properties"));
     assertThat(configMap("kpe-tidb").getData().get("broker-3.properties")).contains("b3.usw2-az1.abc.us-west-2.aws.3199015.tidbcloud.com:9096");
+    // The status is written last in a reconcile: once it lists broker 3, that pass is over.
+    awaitStatus("tidb", s -> s.getBrokers().stream().anyMatch(b -> b.getNodeId() == 3));
     assertThat(cluster.get("kafka").getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("kafka.privateendpoint.io/tidb-config-hash", hash);
 
@@ -113,6 +115,7 @@ class StatefulSetListenerIT {
     removeInitContainer("kafka", "kpe-tidb");
     await().atMost(Duration.ofSeconds(30)).until(() -> initContainer(cluster.get("kafka"), "kpe-tidb") != null);
     await().atMost(Duration.ofSeconds(10)).until(() -> events("tidb").stream().anyMatch(e -> "ListenerReverted".equals(e.getReason())));
+    awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ListenerReverted"));
 
     // Delete: the StatefulSet's template is as it was, the ConfigMap is gone, the finalizer released.
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "tidb"));

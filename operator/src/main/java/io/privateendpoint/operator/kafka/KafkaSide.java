@@ -6,7 +6,6 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaSource;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Observation;
-import io.privateendpoint.operator.plan.PlanProblem;
 import io.privateendpoint.operator.reconcile.ApplyStep;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
@@ -21,10 +20,14 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
 
   private final StatefulSetBrokerDiscovery statefulSets;
   private final StatefulSetListenerApplier statefulSetListener;
+  private final StrimziBrokerDiscovery strimzi;
+  private final StrimziListenerApplier strimziListener;
 
   public KafkaSide(KubernetesClient client, EventRecorder events) {
     this.statefulSets = new StatefulSetBrokerDiscovery(client);
     this.statefulSetListener = new StatefulSetListenerApplier(client, events);
+    this.strimzi = new StrimziBrokerDiscovery(client);
+    this.strimziListener = new StrimziListenerApplier(client, events);
   }
 
   @Override
@@ -34,8 +37,7 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
       return statefulSets.observe(resource);
     }
     if (source.getStrimzi() != null) {
-      return Observation.problem(new PlanProblem(NOT_IMPLEMENTED,
-          "this operator version does not read Strimzi clusters yet (spec.kafka.strimzi)"));
+      return strimzi.observe(resource);
     }
     return Observation.of(List.of()); // bootstrapServers: the proxy discovers brokers
   }
@@ -46,14 +48,18 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
       return StepOutcome.of(ConditionReport.unknown(ConditionType.LISTENER_CONFIGURED, NOT_IMPLEMENTED,
           "this operator version does not run the Kafka proxy yet (spec.mode Proxy); brokers are left untouched"));
     }
-    return statefulSetListener.apply(resource, plan);
+    return resource.getSpec().getKafka().getStrimzi() != null
+        ? strimziListener.apply(resource, plan) : statefulSetListener.apply(resource, plan);
   }
 
   @Override
   public boolean cleanup(KafkaPrivateEndpoint resource) {
-    if (resource.getSpec().getMode() == EndpointMode.PortMapping && resource.getSpec().getKafka().getStatefulSet() != null) {
-      return statefulSetListener.cleanup(resource);
+    if (resource.getSpec().getMode() != EndpointMode.PortMapping) {
+      return true;
     }
-    return true;
+    if (resource.getSpec().getKafka().getStrimzi() != null) {
+      return strimziListener.cleanup(resource);
+    }
+    return resource.getSpec().getKafka().getStatefulSet() == null || statefulSetListener.cleanup(resource);
   }
 }

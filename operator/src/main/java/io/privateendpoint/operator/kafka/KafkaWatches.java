@@ -2,6 +2,7 @@ package io.privateendpoint.operator.kafka;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -11,6 +12,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaSource;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -18,7 +23,7 @@ import java.util.stream.Collectors;
 
 /**
  * What makes a broker change reach the plan without waiting for the periodic resync: watches on
- * the StatefulSets, their Pods, the Nodes and the operator's own ConfigMaps, each mapped back to
+ * StatefulSets, Strimzi Kafka CRs and node pools, Pods, Nodes and the operator's own ConfigMaps, each mapped back to
  * the endpoints that use them. Update filters drop the status churn (pod conditions, node
  * heartbeats) that cannot change a plan.
  */
@@ -41,10 +46,7 @@ public final class KafkaWatches {
         .withName("pods")
         .withNamespacesInheritedFromController()
         .withOnUpdateFilter(KafkaWatches::podChangeMatters)
-        .withSecondaryToPrimaryMapper(pod -> pod.getMetadata().getOwnerReferences().stream()
-            .filter(o -> "StatefulSet".equals(o.getKind()))
-            .flatMap(o -> users(context, statefulSetKey(pod.getMetadata().getNamespace(), o.getName())).stream())
-            .collect(Collectors.toSet()))
+        .withSecondaryToPrimaryMapper(pod -> podUsers(context, pod))
         .build(), context);
 
     var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, KafkaPrivateEndpoint.class)
@@ -67,7 +69,41 @@ public final class KafkaWatches {
         })
         .build(), context);
 
-    return List.of(statefulSets, pods, nodes, configMaps);
+    List<EventSource<?, KafkaPrivateEndpoint>> sources = new ArrayList<>(List.of(statefulSets, pods, nodes, configMaps));
+    // Only where Strimzi is installed: an informer on a missing CRD would keep the operator from starting.
+    if (context.getClient().supports(Kafka.class)) {
+      sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Kafka.class, KafkaPrivateEndpoint.class)
+          .withName("kafkas")
+          .withNamespacesInheritedFromController()
+          .withSecondaryToPrimaryMapper(k -> users(context, strimziKey(k.getMetadata().getNamespace(), k.getMetadata().getName())))
+          .build(), context));
+      sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(KafkaNodePool.class, KafkaPrivateEndpoint.class)
+          .withName("kafkanodepools")
+          .withNamespacesInheritedFromController()
+          .withSecondaryToPrimaryMapper(pool -> {
+            String cluster = label(pool.getMetadata(), StrimziBrokerDiscovery.CLUSTER_LABEL);
+            return cluster == null ? Set.of() : users(context, strimziKey(pool.getMetadata().getNamespace(), cluster));
+          })
+          .build(), context));
+    }
+    return sources;
+  }
+
+  /** A StatefulSet's pod by its owner, a Strimzi pod by its cluster label. */
+  private static Set<ResourceID> podUsers(EventSourceContext<KafkaPrivateEndpoint> context, Pod pod) {
+    String namespace = pod.getMetadata().getNamespace();
+    Set<ResourceID> users = new HashSet<>();
+    pod.getMetadata().getOwnerReferences().stream().filter(o -> "StatefulSet".equals(o.getKind()))
+        .forEach(o -> users.addAll(users(context, statefulSetKey(namespace, o.getName()))));
+    String cluster = label(pod.getMetadata(), StrimziBrokerDiscovery.CLUSTER_LABEL);
+    if (cluster != null) {
+      users.addAll(users(context, strimziKey(namespace, cluster)));
+    }
+    return users;
+  }
+
+  private static String label(ObjectMeta meta, String key) {
+    return meta.getLabels() == null ? null : meta.getLabels().get(key);
   }
 
   static boolean podChangeMatters(Pod now, Pod before) {
@@ -91,9 +127,13 @@ public final class KafkaWatches {
       return statefulSetKey(namespace, source.getStatefulSet().getName());
     }
     if (source.getStrimzi() != null) {
-      return namespace + "/strimzi/" + source.getStrimzi().getCluster();
+      return strimziKey(namespace, source.getStrimzi().getCluster());
     }
     return namespace + "/bootstrap/" + source.getBootstrapServers();
+  }
+
+  private static String strimziKey(String namespace, String cluster) {
+    return namespace + "/strimzi/" + cluster;
   }
 
   private static String statefulSetKey(String namespace, String name) {

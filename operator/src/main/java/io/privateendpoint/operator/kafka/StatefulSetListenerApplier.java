@@ -42,6 +42,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
   static final String ENTRIES_MOUNT = "/kpe/entries";
   static final String BROKER_CONFIG_MOUNT = "/kpe/broker-config";
   static final String WAIT_SECONDS = "300";
+  static final String REVERTED = "ListenerReverted";
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -97,9 +98,11 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     boolean restartNeeded = currentHash == null || currentContainer == null
         || !StatefulSetPatch.sameContainer(currentContainer, container) || changesRunningBrokers(previous, entries);
     String hash = restartNeeded ? hash(entries, container) : currentHash;
+    String reverted = null;
     if (previous != null && currentContainer == null) {
-      events.warning(resource, "ListenerReverted", "init container " + container.getName() + " was removed from StatefulSet "
-          + source.getName() + " by someone else; adding it back");
+      reverted = "init container " + container.getName() + " was removed from StatefulSet " + source.getName()
+          + " by someone else; adding it back";
+      events.warning(resource, REVERTED, reverted);
     }
 
     var patch = StatefulSetPatch.apply(sts, container, volume, key, hash);
@@ -109,10 +112,13 @@ public final class StatefulSetListenerApplier implements ApplyStep {
       events.normal(resource, "ListenerApplied", "StatefulSet " + source.getName() + " updated for listener "
           + StatefulSetListenerConfig.kafkaListenerName(plan) + (restartNeeded && !hash.equals(currentHash)
           ? "; brokers restart one at a time to advertise it" : ""));
+      if (reverted != null) {
+        return outcome("False", REVERTED, reverted);
+      }
       return outcome("False", "RollingRestart", "StatefulSet " + source.getName()
           + " updated; its brokers restart one at a time to advertise listener " + StatefulSetListenerConfig.kafkaListenerName(plan));
     }
-    return rolloutOutcome(sts, plan);
+    return rolloutOutcome(sts, plan, StepOutcome.previousReason(resource, ConditionType.LISTENER_CONFIGURED));
   }
 
   @Override
@@ -166,19 +172,28 @@ public final class StatefulSetListenerApplier implements ApplyStep {
         .build();
   }
 
-  /** True when an entry a broker already had changed; new or removed entries restart nobody. */
+  /**
+   * True when an entry a broker already had changed; new or removed entries restart nobody. Only the
+   * per-broker entries count: the Bitnami snippet lists every broker and changes with each new one,
+   * and the script reaches brokers through the init container, which is compared on its own.
+   */
   static boolean changesRunningBrokers(Map<String, String> previous, Map<String, String> next) {
     if (previous == null) {
       return true;
     }
     return previous.entrySet().stream()
+        .filter(e -> StatefulSetListenerConfig.nodeIdOf(e.getKey()) != null)
         .anyMatch(e -> next.containsKey(e.getKey()) && !next.get(e.getKey()).equals(e.getValue()));
   }
 
-  static String hash(SortedMap<String, String> entries, Container container) {
+  static String hash(SortedMap<String, String> data, Container container) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      entries.forEach((k, v) -> sha.update((k + "\0" + v + "\0").getBytes(StandardCharsets.UTF_8)));
+      data.forEach((k, v) -> {
+        if (StatefulSetListenerConfig.nodeIdOf(k) != null) {
+          sha.update((k + "\0" + v + "\0").getBytes(StandardCharsets.UTF_8));
+        }
+      });
       sha.update(Serialization.asJson(container).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
@@ -186,7 +201,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     }
   }
 
-  private static StepOutcome rolloutOutcome(StatefulSet sts, EndpointPlan plan) {
+  private static StepOutcome rolloutOutcome(StatefulSet sts, EndpointPlan plan, String previousReason) {
     var status = sts.getStatus();
     int replicas = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
     boolean observed = status != null && status.getObservedGeneration() != null
@@ -196,8 +211,10 @@ public final class StatefulSetListenerApplier implements ApplyStep {
         && Objects.equals(status.getCurrentRevision(), status.getUpdateRevision());
     String listener = StatefulSetListenerConfig.kafkaListenerName(plan);
     if (!rolled) {
-      return outcome("False", "RollingRestart", updated + " of " + replicas + " brokers of StatefulSet "
-          + sts.getMetadata().getName() + " restarted with listener " + listener);
+      // A repaired revert stays visible until the brokers have rolled with the listener again.
+      boolean reverted = REVERTED.equals(previousReason);
+      return outcome("False", reverted ? REVERTED : "RollingRestart", (reverted ? "reverted by someone else and written back; " : "")
+          + updated + " of " + replicas + " brokers of StatefulSet " + sts.getMetadata().getName() + " restarted with listener " + listener);
     }
     return outcome("True", "Configured", replicas + " broker(s) of StatefulSet " + sts.getMetadata().getName()
         + " advertise listener " + listener);

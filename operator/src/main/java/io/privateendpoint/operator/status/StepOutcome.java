@@ -1,6 +1,8 @@
 package io.privateendpoint.operator.status;
 
 import io.privateendpoint.operator.model.ConnectionStatus;
+import io.privateendpoint.operator.model.EndpointCondition;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import java.util.List;
 
 /**
@@ -13,6 +15,18 @@ public record StepOutcome(List<ConditionReport> conditions, String endpointServi
   public StepOutcome {
     conditions = List.copyOf(conditions);
     connections = connections == null ? List.of() : List.copyOf(connections);
+  }
+
+  /**
+   * Why the last pass left {@code type} as it did, from the resource's status; lets a step keep a
+   * reason (such as a repaired revert) visible until the state it describes is over.
+   */
+  public static String previousReason(KafkaPrivateEndpoint resource, String type) {
+    if (resource.getStatus() == null) {
+      return null;
+    }
+    return resource.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
+        .map(EndpointCondition::getReason).findFirst().orElse(null);
   }
 
   public static StepOutcome of(ConditionReport... conditions) {

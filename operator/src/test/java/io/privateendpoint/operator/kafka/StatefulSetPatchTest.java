@@ -64,6 +64,9 @@ class StatefulSetPatchTest {
     assertThat(StatefulSetListenerApplier.changesRunningBrokers(before, Map.of("broker-0.properties", "a",
         "broker-1.properties", "B"))).isTrue();
     assertThat(StatefulSetListenerApplier.changesRunningBrokers(null, Map.of())).isTrue();
+    // The Bitnami snippet lists every broker: its change on scale-up must not restart anyone.
+    assertThat(StatefulSetListenerApplier.changesRunningBrokers(Map.of("broker-0.properties", "a", "bitnami-extra-init.sh", "0"),
+        Map.of("broker-0.properties", "a", "broker-1.properties", "b", "bitnami-extra-init.sh", "0,1"))).isFalse();
   }
 
   @Test

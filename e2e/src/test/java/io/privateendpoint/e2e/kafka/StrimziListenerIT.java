@@ -1,0 +1,232 @@
+package io.privateendpoint.e2e.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
+import io.privateendpoint.e2e.support.KafkaCluster;
+import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
+import io.privateendpoint.e2e.support.OperatorUnderTest;
+import io.privateendpoint.e2e.support.StrimziCrds;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.status.ConditionType;
+import io.strimzi.api.kafka.Crds;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.KafkaBuilder;
+import io.strimzi.api.kafka.model.kafka.KafkaStatusBuilder;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListenerBuilder;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListenerConfigurationBroker;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerType;
+import io.strimzi.api.kafka.model.kafka.listener.ListenerStatusBuilder;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePoolBuilder;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePoolStatusBuilder;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Strimzi path against the real API server, with Kafka and KafkaNodePool CRDs generated from
+ * the io.strimzi:api model: node ids from node-pool status, exactly one listener entry written with
+ * one brokers[] entry per broker and no other listener touched, a revert noticed and undone, a
+ * broker added, a listener name someone else owns refused, and the entry removed on delete.
+ * No Strimzi operator runs: the test writes node-pool and Kafka status as Strimzi would.
+ */
+@ExtendWith(KubernetesApiServerExtension.class)
+class StrimziListenerIT {
+
+  private static final String PATTERN = "<broker_id>.<az_id>.abc.us-west-2.aws.3199015.tidbcloud.com:<port>";
+
+  static {
+    // Before the operator starts, so that it sees kafka.strimzi.io and watches it.
+    StrimziCrds.install(KubernetesApiServerExtension.cluster().newClient());
+  }
+
+  @RegisterExtension
+  static final LocallyRunOperatorExtension operator = OperatorUnderTest.extension("--cluster-name", "it");
+
+  private static KubernetesClient client;
+  private static KafkaCluster nodes;
+
+  @BeforeAll
+  static void cluster() {
+    client = operator.getKubernetesClient();
+    nodes = new KafkaCluster(client, operator.getNamespace());
+    for (int az = 1; az <= 3; az++) {
+      nodes.awsNode("node-" + az, az);
+    }
+  }
+
+  @Test
+  void writesOneListenerKeepsItTrueAndRemovesIt() {
+    createKafka("my-cluster");
+    brokerPool("my-cluster", "brokers", List.of(0, 1, 2));
+    KafkaPrivateEndpoint kpe = operator.create(endpoint("tidb", "my-cluster", "tidb", 39092, 9092, 9093));
+
+    Kafka kafka = await().atMost(Duration.ofSeconds(30)).until(() -> kafka("my-cluster"), k -> listener(k, "tidb") != null);
+    GenericKafkaListener ours = listener(kafka, "tidb");
+    assertThat(ours.getPort()).isEqualTo(39092);
+    assertThat(ours.getType()).isEqualTo(KafkaListenerType.INTERNAL);
+    assertThat(ours.isTls()).isFalse();
+    assertThat(ours.getConfiguration().getBrokers()).extracting(GenericKafkaListenerConfigurationBroker::getBroker,
+        GenericKafkaListenerConfigurationBroker::getAdvertisedHost, GenericKafkaListenerConfigurationBroker::getAdvertisedPort)
+        .containsExactly(
+            tuple(0, "b0.usw2-az1.abc.us-west-2.aws.3199015.tidbcloud.com", 9093),
+            tuple(1, "b1.usw2-az2.abc.us-west-2.aws.3199015.tidbcloud.com", 9094),
+            tuple(2, "b2.usw2-az3.abc.us-west-2.aws.3199015.tidbcloud.com", 9095));
+    assertThat(kafka.getSpec().getKafka().getListeners()).extracting(GenericKafkaListener::getName)
+        .containsExactly("plain", "tls", "tidb");
+    assertThat(Serialization.asJson(kafka.getSpec().getKafka().getListeners().subList(0, 2)))
+        .isEqualTo(Serialization.asJson(createdListeners()));
+    awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "RollingUpdate"));
+
+    strimziReady("my-cluster", "plain", "tls", "tidb");
+    awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "Configured"));
+
+    // GitOps removes the entry: it is written back, and an event says so.
+    removeListener("my-cluster", "tidb");
+    await().atMost(Duration.ofSeconds(30)).until(() -> listener(kafka("my-cluster"), "tidb") != null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> events("tidb").stream().anyMatch(e -> "ListenerReverted".equals(e.getReason())));
+    awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ListenerReverted"));
+
+    // A fourth broker in the pool: one more brokers[] entry, on the next port.
+    brokerPool("my-cluster", "brokers", List.of(0, 1, 2, 3));
+    await().atMost(Duration.ofSeconds(30)).until(() -> listener(kafka("my-cluster"), "tidb").getConfiguration().getBrokers().size() == 4);
+    assertThat(listener(kafka("my-cluster"), "tidb").getConfiguration().getBrokers().get(3).getAdvertisedPort()).isEqualTo(9096);
+
+    // A listener name that exists but is not ours: refused, the Kafka CR untouched.
+    String resourceVersion = kafka("my-cluster").getMetadata().getResourceVersion();
+    operator.create(endpoint("taken", "my-cluster", "plain", 39192, 19092, 19093));
+    assertThat(awaitStatus("taken", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ListenerNameTaken"))
+        .getConditions().stream().filter(c -> ConditionType.LISTENER_CONFIGURED.equals(c.getType())).findFirst().orElseThrow()
+        .getMessage()).contains("already has a listener named plain");
+    assertThat(kafka("my-cluster").getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "taken"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> operator.get(KafkaPrivateEndpoint.class, "taken") == null);
+    assertThat(listener(kafka("my-cluster"), "plain")).isNotNull();
+
+    // Delete: our entry and annotation go, the others stay exactly as they were.
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, kpe.getMetadata().getName()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> operator.get(KafkaPrivateEndpoint.class, "tidb") == null);
+    Kafka after = kafka("my-cluster");
+    assertThat(Serialization.asJson(after.getSpec().getKafka().getListeners())).isEqualTo(Serialization.asJson(createdListeners()));
+    assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("kafka.privateendpoint.io/listener-tidb");
+  }
+
+  @Test
+  void missingKafkaIsReported() {
+    operator.create(endpoint("nokafka", "absent", "tidb", 39092, 9092, 9093));
+    assertThat(awaitStatus("nokafka", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "KafkaNotFound"))
+        .getConditions().get(1).getMessage()).contains("Kafka absent (kafka.strimzi.io, spec.kafka.strimzi.cluster) not found");
+  }
+
+  private static List<GenericKafkaListener> createdListeners() {
+    return List.of(
+        new GenericKafkaListenerBuilder().withName("plain").withPort(9092).withType(KafkaListenerType.INTERNAL).withTls(false).build(),
+        new GenericKafkaListenerBuilder().withName("tls").withPort(9093).withType(KafkaListenerType.INTERNAL).withTls(true).build());
+  }
+
+  private static void createKafka(String name) {
+    Crds.kafkaOperation(client).inNamespace(operator.getNamespace()).resource(new KafkaBuilder()
+        .withNewMetadata().withName(name).withNamespace(operator.getNamespace()).endMetadata()
+        .withNewSpec().withNewKafka().withListeners(createdListeners()).endKafka().endSpec().build()).create();
+  }
+
+  /** A broker pool with node ids in its status (Strimzi's job) and their pods (StrimziPodSet's and the kubelet's). */
+  private static void brokerPool(String cluster, String pool, List<Integer> ids) {
+    var pools = Crds.kafkaNodePoolOperation(client).inNamespace(operator.getNamespace());
+    KafkaNodePool current = pools.withName(pool).get();
+    if (current == null) {
+      current = pools.resource(new KafkaNodePoolBuilder().withNewMetadata().withName(pool).withNamespace(operator.getNamespace())
+          .withLabels(Map.of("strimzi.io/cluster", cluster)).endMetadata()
+          .withNewSpec().withReplicas(ids.size()).withRoles(ProcessRoles.BROKER).withNewEphemeralStorage().endEphemeralStorage()
+          .endSpec().build()).create();
+    }
+    current.setStatus(new KafkaNodePoolStatusBuilder().withNodeIds(ids).withRoles(ProcessRoles.BROKER).withReplicas(ids.size()).build());
+    pools.resource(current).updateStatus();
+    IntStream.range(0, ids.size()).forEach(i -> {
+      String podName = cluster + "-" + pool + "-" + ids.get(i);
+      client.resource(new PodBuilder().withNewMetadata().withName(podName).withNamespace(operator.getNamespace())
+          .withLabels(Map.of("strimzi.io/cluster", cluster, "strimzi.io/pool", pool)).endMetadata()
+          .withNewSpec().withNodeName("node-" + (ids.get(i) % 3 + 1)).addNewContainer().withName("kafka").withImage("strimzi/kafka")
+          .endContainer().endSpec().build()).createOr(r -> r.update());
+      nodes.podIp(podName, "10.9." + (ids.get(i) % 3 + 1) + "." + (10 + ids.get(i)));
+    });
+  }
+
+  /** What Strimzi reports once it has rolled the brokers with these listeners. */
+  private static void strimziReady(String name, String... listeners) {
+    Kafka kafka = kafka(name);
+    kafka.setStatus(new KafkaStatusBuilder().withObservedGeneration(kafka.getMetadata().getGeneration())
+        .withListeners(List.of(listeners).stream().map(l -> new ListenerStatusBuilder().withName(l).build()).toList())
+        .withConditions(new io.strimzi.api.kafka.model.common.ConditionBuilder().withType("Ready").withStatus("True").build())
+        .build());
+    Crds.kafkaOperation(client).inNamespace(operator.getNamespace()).resource(kafka).updateStatus();
+  }
+
+  private static void removeListener(String cluster, String name) {
+    List<GenericKafkaListener> listeners = kafka(cluster).getSpec().getKafka().getListeners();
+    int index = listeners.indexOf(listener(kafka(cluster), name));
+    Crds.kafkaOperation(client).inNamespace(operator.getNamespace()).withName(cluster).patch(PatchContext.of(PatchType.JSON),
+        "[{\"op\":\"remove\",\"path\":\"/spec/kafka/listeners/" + index + "\"}]");
+  }
+
+  private static Kafka kafka(String name) {
+    return Crds.kafkaOperation(client).inNamespace(operator.getNamespace()).withName(name).get();
+  }
+
+  private static GenericKafkaListener listener(Kafka kafka, String name) {
+    return kafka.getSpec().getKafka().getListeners().stream().filter(l -> name.equals(l.getName())).findFirst().orElse(null);
+  }
+
+  private static KafkaPrivateEndpoint endpoint(String name, String cluster, String listener, int containerPort, int bootstrap,
+      int brokerStart) {
+    return Serialization.unmarshal("""
+        apiVersion: kafka.privateendpoint.io/v1alpha1
+        kind: KafkaPrivateEndpoint
+        metadata: {name: %s}
+        spec:
+          kafka: {strimzi: {cluster: %s}}
+          listener: {name: %s, containerPort: %d, advertisedPattern: "%s"}
+          ports: {bootstrap: [%d], brokerStart: %d, brokerCount: 16}
+          zones: [usw2-az1, usw2-az2, usw2-az3]
+          aws:
+            region: us-west-2
+            vpcId: vpc-0123
+            allowedPrincipals: ["arn:aws:iam::123456789012:root"]
+            consumerCidrs: ["10.250.0.0/16"]
+        """.formatted(name, cluster, listener, containerPort, PATTERN, bootstrap, brokerStart), KafkaPrivateEndpoint.class);
+  }
+
+  private static KafkaPrivateEndpointStatus awaitStatus(String name, Predicate<KafkaPrivateEndpointStatus> until) {
+    return await().atMost(Duration.ofSeconds(30)).until(() -> {
+      KafkaPrivateEndpoint r = operator.get(KafkaPrivateEndpoint.class, name);
+      return r == null ? null : r.getStatus();
+    }, s -> s != null && until.test(s));
+  }
+
+  private static boolean reason(KafkaPrivateEndpointStatus status, String type, String reason) {
+    return status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && reason.equals(c.getReason()));
+  }
+
+  private static List<Event> events(String name) {
+    return client.v1().events().inNamespace(operator.getNamespace()).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+  }
+}

@@ -1,0 +1,247 @@
+package io.privateendpoint.operator.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.operator.model.AwsTargetType;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.SecurityProtocol;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.PlannedBroker;
+import io.privateendpoint.operator.reconcile.ApplyStep;
+import io.privateendpoint.operator.status.ConditionReport;
+import io.privateendpoint.operator.status.ConditionType;
+import io.privateendpoint.operator.status.EventRecorder;
+import io.privateendpoint.operator.status.StepOutcome;
+import io.strimzi.api.kafka.Crds;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListenerBuilder;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListenerConfigurationBroker;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListenerConfigurationBrokerBuilder;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Gives a Strimzi cluster's brokers this endpoint's listener: exactly one entry of the Kafka CR's
+ * spec.kafka.listeners, named spec.listener.name, with one configuration.brokers[] entry per broker
+ * (advertisedHost, advertisedPort); Strimzi then rolls the brokers. No other listener is touched.
+ *
+ * <p>spec.kafka.listeners has no list-type marker, so server-side apply would own it whole; the
+ * operator writes a JSON Patch instead that tests the resourceVersion it read and the name at the
+ * index it replaces or removes. An annotation on the Kafka CR records that the entry is ours and
+ * a hash of what was written, so a listener of the same name that someone else made is never
+ * taken over, and an entry someone else reverted or edited (GitOps) is noticed, reported and put back.
+ */
+public final class StrimziListenerApplier implements ApplyStep {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String REVERTED = "ListenerReverted";
+  private final KubernetesClient client;
+  private final EventRecorder events;
+
+  public StrimziListenerApplier(KubernetesClient client, EventRecorder events) {
+    this.client = client;
+    this.events = events;
+  }
+
+  /** Annotation on the Kafka CR: the owner of listener {@code name} and a hash of what it last wrote. */
+  static String ownerAnnotation(String listenerName) {
+    return "kafka.privateendpoint.io/listener-" + listenerName;
+  }
+
+  @Override
+  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    String namespace = resource.getMetadata().getNamespace();
+    String cluster = resource.getSpec().getKafka().getStrimzi().getCluster();
+    Kafka kafka = Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).get();
+    if (kafka == null) {
+      return outcome("False", "KafkaNotFound", "Kafka " + cluster + " not found in namespace " + namespace);
+    }
+    List<GenericKafkaListener> listeners = kafka.getSpec().getKafka().getListeners();
+    int index = indexOf(listeners, plan.listenerName());
+    String key = ownerAnnotation(plan.listenerName());
+    String recorded = annotations(kafka).get(key);
+    String owner = OwnedMarks.owner(resource);
+    if (index >= 0 && (recorded == null || !recorded.startsWith(owner + " "))) {
+      return outcome("False", "ListenerNameTaken", "Kafka " + cluster + " already has a listener named "
+          + plan.listenerName() + " that this endpoint did not create; nothing was changed (spec.listener.name)");
+    }
+    GenericKafkaListener desired = desired(resource, plan);
+    String desiredHash = hash(tree(desired));
+    String currentHash = index < 0 ? null : hash(tree(listeners.get(index)));
+    String reverted = null;
+    if (recorded != null && !recorded.endsWith(" " + currentHash)) {
+      reverted = "listener " + plan.listenerName() + " of Kafka " + cluster
+          + (index < 0 ? " was removed" : " was changed") + " by someone else; writing it back";
+      events.warning(resource, REVERTED, reverted);
+    }
+    if (desiredHash.equals(currentHash) && (owner + " " + desiredHash).equals(recorded)) {
+      return rolloutOutcome(kafka, plan, StepOutcome.previousReason(resource, ConditionType.LISTENER_CONFIGURED));
+    }
+    ArrayNode ops = JSON.createArrayNode();
+    ops.add(op("test", "/metadata/resourceVersion", JSON.getNodeFactory().textNode(kafka.getMetadata().getResourceVersion())));
+    if (index < 0) {
+      ops.add(op("add", "/spec/kafka/listeners/-", tree(desired)));
+    } else {
+      ops.add(op("test", "/spec/kafka/listeners/" + index + "/name", JSON.getNodeFactory().textNode(plan.listenerName())));
+      ops.add(op("replace", "/spec/kafka/listeners/" + index, tree(desired)));
+    }
+    addAnnotation(ops, kafka, key, owner + " " + desiredHash);
+    Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(PatchContext.of(PatchType.JSON), ops.toString());
+    if (reverted != null) {
+      return outcome("False", REVERTED, reverted);
+    }
+    return outcome("False", "RollingUpdate", "listener " + plan.listenerName() + " written to Kafka " + cluster
+        + "; Strimzi rolls its brokers to advertise it");
+  }
+
+  @Override
+  public boolean cleanup(KafkaPrivateEndpoint resource) {
+    String namespace = resource.getMetadata().getNamespace();
+    String cluster = resource.getSpec().getKafka().getStrimzi().getCluster();
+    String name = resource.getSpec().getListener().getName();
+    Kafka kafka = Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).get();
+    String recorded = kafka == null ? null : annotations(kafka).get(ownerAnnotation(name));
+    if (recorded == null || !recorded.startsWith(OwnedMarks.owner(resource) + " ")) {
+      return true; // nothing of ours there
+    }
+    ArrayNode ops = JSON.createArrayNode();
+    ops.add(op("test", "/metadata/resourceVersion", JSON.getNodeFactory().textNode(kafka.getMetadata().getResourceVersion())));
+    int index = indexOf(kafka.getSpec().getKafka().getListeners(), name);
+    if (index >= 0) {
+      ops.add(op("test", "/spec/kafka/listeners/" + index + "/name", JSON.getNodeFactory().textNode(name)));
+      ops.add(op("remove", "/spec/kafka/listeners/" + index, null));
+    }
+    ops.add(op("remove", "/metadata/annotations/" + StatefulSetPatch.escape(ownerAnnotation(name)), null));
+    Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(PatchContext.of(PatchType.JSON), ops.toString());
+    return true;
+  }
+
+  /** Node ids our listener entry in the Kafka CR still advertises. */
+  static Set<Integer> advertisedNodeIds(Kafka kafka, KafkaPrivateEndpoint resource) {
+    int index = indexOf(kafka.getSpec().getKafka().getListeners(), resource.getSpec().getListener().getName());
+    if (index < 0) {
+      return Set.of();
+    }
+    var configuration = kafka.getSpec().getKafka().getListeners().get(index).getConfiguration();
+    if (configuration == null || configuration.getBrokers() == null) {
+      return Set.of();
+    }
+    return configuration.getBrokers().stream().map(GenericKafkaListenerConfigurationBroker::getBroker)
+        .filter(Objects::nonNull).collect(Collectors.toSet());
+  }
+
+  /** The one listener entry this endpoint owns: type, TLS and authentication follow the protocol. */
+  static GenericKafkaListener desired(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    boolean instanceTargets = resource.getSpec().getAws() != null
+        && resource.getSpec().getAws().getTargetType() == AwsTargetType.instance;
+    SecurityProtocol protocol = plan.protocol();
+    List<GenericKafkaListenerConfigurationBroker> brokers = plan.brokers().stream()
+        .map(StrimziListenerApplier::broker).toList();
+    GenericKafkaListenerBuilder builder = new GenericKafkaListenerBuilder()
+        .withName(plan.listenerName())
+        .withPort(plan.containerPort())
+        .withType(instanceTargets ? KafkaListenerType.NODEPORT : KafkaListenerType.INTERNAL)
+        .withTls(protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL)
+        .withNewConfiguration().withBrokers(brokers).endConfiguration();
+    if (protocol == SecurityProtocol.SASL_PLAINTEXT || protocol == SecurityProtocol.SASL_SSL) {
+      builder.withAuth(new KafkaListenerAuthenticationScramSha512());
+    }
+    return builder.build();
+  }
+
+  private static GenericKafkaListenerConfigurationBroker broker(PlannedBroker b) {
+    return new GenericKafkaListenerConfigurationBrokerBuilder().withBroker(b.nodeId())
+        .withAdvertisedHost(b.advertisedHost()).withAdvertisedPort(b.port()).build();
+  }
+
+  private StepOutcome rolloutOutcome(Kafka kafka, EndpointPlan plan, String previousReason) {
+    var status = kafka.getStatus();
+    // Strimzi's status.observedGeneration is a primitive long: 0 until it has reconciled once.
+    boolean observed = status != null && status.getObservedGeneration() >= kafka.getMetadata().getGeneration();
+    boolean listed = status != null && status.getListeners() != null
+        && status.getListeners().stream().anyMatch(l -> plan.listenerName().equals(l.getName()));
+    boolean ready = status != null && status.getConditions() != null
+        && status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    if (observed && listed && ready) {
+      return outcome("True", "Configured", plan.brokers().size() + " broker(s) of Kafka " + kafka.getMetadata().getName()
+          + " advertise listener " + plan.listenerName());
+    }
+    // A repaired revert stays visible until Strimzi has rolled the brokers with the listener again.
+    boolean reverted = REVERTED.equals(previousReason);
+    return outcome("False", reverted ? REVERTED : "RollingUpdate", (reverted ? "reverted by someone else and written back; " : "")
+        + "waiting for Strimzi to roll Kafka " + kafka.getMetadata().getName() + " with listener " + plan.listenerName());
+  }
+
+  private static void addAnnotation(ArrayNode ops, Kafka kafka, String key, String value) {
+    if (kafka.getMetadata().getAnnotations() == null || kafka.getMetadata().getAnnotations().isEmpty()) {
+      ops.add(op("add", "/metadata/annotations", JSON.createObjectNode().put(key, value)));
+    } else {
+      ops.add(op("add", "/metadata/annotations/" + StatefulSetPatch.escape(key), JSON.getNodeFactory().textNode(value)));
+    }
+  }
+
+  private static Map<String, String> annotations(Kafka kafka) {
+    return kafka.getMetadata().getAnnotations() == null ? Map.of() : kafka.getMetadata().getAnnotations();
+  }
+
+  private static int indexOf(List<GenericKafkaListener> listeners, String name) {
+    if (listeners == null) {
+      return -1;
+    }
+    for (int i = 0; i < listeners.size(); i++) {
+      if (name.equals(listeners.get(i).getName())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static JsonNode tree(Object value) {
+    try {
+      return JSON.readTree(Serialization.asJson(value));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String hash(JsonNode node) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+          JSON.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+              .writeValueAsString(JSON.treeToValue(node, Object.class)).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 16);
+    } catch (NoSuchAlgorithmException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ObjectNode op(String op, String path, JsonNode value) {
+    ObjectNode node = JSON.createObjectNode().put("op", op).put("path", path);
+    if (value != null) {
+      node.set("value", value);
+    }
+    return node;
+  }
+
+  private static StepOutcome outcome(String status, String reason, String message) {
+    return StepOutcome.of(new ConditionReport(ConditionType.LISTENER_CONFIGURED, status, reason, message));
+  }
+}
