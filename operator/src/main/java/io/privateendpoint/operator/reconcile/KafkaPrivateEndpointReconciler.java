@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.reconcile;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -12,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.privateendpoint.operator.kafka.KafkaWatches;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +59,13 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   @Override
   public ErrorStatusUpdateControl<KafkaPrivateEndpoint> updateErrorStatus(KafkaPrivateEndpoint resource,
       Context<KafkaPrivateEndpoint> context, Exception error) {
+    // A 409 means the resource or something we patch changed under us (optimistic locking did its
+    // job); the retry that follows reads the new state, so it is not an error worth a status.
+    if (error instanceof KubernetesClientException k && k.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+      LOG.debug("reconcile of {}/{} met a concurrent change; retrying", resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName());
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     LOG.warn("reconcile of {}/{} failed", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), error);
     resource.setStatus(pipeline.statusFactory().failed(resource, error));
     return ErrorStatusUpdateControl.patchStatus(resource);
