@@ -2,7 +2,7 @@ package io.privateendpoint.e2e.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.e2e.support.Endpoints;
 import io.privateendpoint.operator.kafka.StatefulSetListenerConfig;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.Broker;
@@ -115,24 +115,8 @@ class RealKafkaListenerIT {
   }
 
   private EndpointPlan plan(String name, String listener, int containerPort, int bootstrap, int brokerStart) {
-    KafkaPrivateEndpoint resource = Serialization.unmarshal("""
-        apiVersion: kafka.privateendpoint.io/v1alpha1
-        kind: KafkaPrivateEndpoint
-        metadata: {name: %s, namespace: kafka}
-        spec:
-          kafka: {statefulSet: {name: kafka, configVolume: config}}
-          listener:
-            name: %s
-            containerPort: %d
-            advertisedPattern: "<broker_id>.<az_id>.abc.us-west-2.aws.3199015.tidbcloud.com:<port>"
-          ports: {bootstrap: [%d], brokerStart: %d, brokerCount: 16}
-          zones: [usw2-az1, usw2-az2, usw2-az3]
-          aws:
-            region: us-west-2
-            vpcId: vpc-0123
-            allowedPrincipals: ["arn:aws:iam::123456789012:root"]
-            consumerCidrs: ["10.250.0.0/16"]
-        """.formatted(name, listener, containerPort, bootstrap, brokerStart), KafkaPrivateEndpoint.class);
+    KafkaPrivateEndpoint resource = Endpoints.aws(name, "{statefulSet: {name: kafka, configVolume: config}}", listener,
+        containerPort, bootstrap, brokerStart);
     List<Broker> observed = IntStream.range(0, BROKERS).mapToObj(i -> new Broker(i, STATEFUL_SET + "-" + i,
         "us-west-2" + (char) ('a' + i), "usw2-az" + (i + 1), hosts.address(i), "node-" + i, "i-" + i)).toList();
     EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(observed), Map.of());

@@ -1,12 +1,12 @@
 package io.privateendpoint.e2e.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.e2e.support.KafkaCluster;
+import io.privateendpoint.e2e.support.Endpoints;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
 import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.operator.model.BrokerStatus;
@@ -25,7 +26,6 @@ import io.privateendpoint.operator.model.ListenerInjection;
 import io.privateendpoint.operator.status.ConditionType;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,8 +41,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @ExtendWith(KubernetesApiServerExtension.class)
 class StatefulSetListenerIT {
-
-  private static final String PATTERN = "<broker_id>.<az_id>.abc.us-west-2.aws.3199015.tidbcloud.com:<port>";
 
   @RegisterExtension
   static final LocallyRunOperatorExtension operator = OperatorUnderTest.extension("--cluster-name", "it");
@@ -64,7 +62,7 @@ class StatefulSetListenerIT {
     for (int i = 0; i < 3; i++) {
       cluster.pod(sts, i, "node-" + (i + 1), "10.0." + (i + 1) + ".10");
     }
-    KafkaPrivateEndpoint kpe = operator.create(endpoint("tidb", "kafka", "tidb", 39092, 9092, 9093));
+    KafkaPrivateEndpoint kpe = operator.create(Endpoints.aws("tidb", "{statefulSet: {name: kafka, configVolume: kafka-config}}", "tidb", 39092, 9092, 9093));
 
     // The ConfigMap holds one entry per broker with the advertised address of its AZ and port.
     ConfigMap cm = await().atMost(Duration.ofSeconds(30)).until(() -> configMap("kpe-tidb"), c -> c != null
@@ -80,22 +78,22 @@ class StatefulSetListenerIT {
     Container init = initContainer(patched, "kpe-tidb");
     assertThat(init.getImage()).isEqualTo("apache/kafka:4.1.0");
     assertThat(init.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
-        org.assertj.core.groups.Tuple.tuple("KPE_CONFIG", "/kpe/broker-config/server.properties"),
-        org.assertj.core.groups.Tuple.tuple("KPE_NODE_ID_OFFSET", "0"));
+        tuple("KPE_CONFIG", "/kpe/broker-config/server.properties"),
+        tuple("KPE_NODE_ID_OFFSET", "0"));
     assertThat(patched.getSpec().getTemplate().getSpec().getInitContainers()).extracting(Container::getName)
         .containsExactly("prepare-config", "kpe-tidb");
     String hash = patched.getSpec().getTemplate().getMetadata().getAnnotations().get("kafka.privateendpoint.io/tidb-config-hash");
     assertThat(hash).isNotBlank();
-    assertThat(condition(awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "RollingRestart")),
-        ConditionType.LISTENER_CONFIGURED).getStatus()).isEqualTo("False");
+    assertThat(Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "RollingRestart").getStatus()).isEqualTo("False");
 
     cluster.rolledOut("kafka");
-    KafkaPrivateEndpointStatus configured = awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "Configured"));
+    KafkaPrivateEndpointStatus configured = Endpoints.awaitStatus(operator, "tidb",
+        s -> "Configured".equals(Endpoints.condition(s, ConditionType.LISTENER_CONFIGURED).getReason()));
     assertThat(configured.getBrokers()).extracting(BrokerStatus::getNodeId, BrokerStatus::getZone, BrokerStatus::getPort,
         BrokerStatus::getTarget).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(0, "usw2-az1", 9093, "10.0.1.10:39092"),
-        org.assertj.core.groups.Tuple.tuple(1, "usw2-az2", 9094, "10.0.2.10:39092"),
-        org.assertj.core.groups.Tuple.tuple(2, "usw2-az3", 9095, "10.0.3.10:39092"));
+        tuple(0, "usw2-az1", 9093, "10.0.1.10:39092"),
+        tuple(1, "usw2-az2", 9094, "10.0.2.10:39092"),
+        tuple(2, "usw2-az3", 9095, "10.0.3.10:39092"));
 
     // A fourth broker: its entry appears, the hash does not move, so the other brokers are not restarted.
     operator.getKubernetesClient().apps().statefulSets().inNamespace(operator.getNamespace()).withName("kafka").scale(4);
@@ -103,19 +101,19 @@ class StatefulSetListenerIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> configMap("kpe-tidb").getData().containsKey("broker-3.properties"));
     assertThat(configMap("kpe-tidb").getData().get("broker-3.properties")).contains("b3.usw2-az1.abc.us-west-2.aws.3199015.tidbcloud.com:9096");
     // The status is written last in a reconcile: once it lists broker 3, that pass is over.
-    awaitStatus("tidb", s -> s.getBrokers().stream().anyMatch(b -> b.getNodeId() == 3));
+    Endpoints.awaitStatus(operator, "tidb", s -> s.getBrokers().stream().anyMatch(b -> b.getNodeId() == 3));
     assertThat(cluster.get("kafka").getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("kafka.privateendpoint.io/tidb-config-hash", hash);
 
     // A pod IP change reaches the broker table without a resync.
     cluster.podIp("kafka-1", "10.0.2.99");
-    awaitStatus("tidb", s -> s.getBrokers().stream().anyMatch(b -> b.getNodeId() == 1 && "10.0.2.99:39092".equals(b.getTarget())));
+    Endpoints.awaitStatus(operator, "tidb", s -> s.getBrokers().stream().anyMatch(b -> b.getNodeId() == 1 && "10.0.2.99:39092".equals(b.getTarget())));
 
     // Someone removes the init container (GitOps, helm upgrade): it comes back, with an event saying so.
     removeInitContainer("kafka", "kpe-tidb");
     await().atMost(Duration.ofSeconds(30)).until(() -> initContainer(cluster.get("kafka"), "kpe-tidb") != null);
-    await().atMost(Duration.ofSeconds(10)).until(() -> events("tidb").stream().anyMatch(e -> "ListenerReverted".equals(e.getReason())));
-    awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ListenerReverted"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Endpoints.events(operator, "tidb").stream().anyMatch(e -> "ListenerReverted".equals(e.getReason())));
+    Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "ListenerReverted");
 
     // Delete: the StatefulSet's template is as it was, the ConfigMap is gone, the finalizer released.
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "tidb"));
@@ -130,25 +128,23 @@ class StatefulSetListenerIT {
     for (int i = 0; i < 3; i++) {
       cluster.pod(sts, i, "node-" + (i + 1), "10.1." + (i + 1) + ".10");
     }
-    operator.create(endpoint("first", "kafka2", "tidb", 39092, 9092, 9093));
-    awaitStatus("first", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "RollingRestart"));
+    operator.create(Endpoints.aws("first", "{statefulSet: {name: kafka2, configVolume: kafka-config}}", "tidb", 39092, 9092, 9093));
+    Endpoints.awaitReason(operator, "first", ConditionType.LISTENER_CONFIGURED, "RollingRestart");
     String firstResourceVersion = cluster.get("kafka2").getMetadata().getResourceVersion();
 
     // Same listener name as "first": refused, naming it, and nothing is written.
-    operator.create(endpoint("clash", "kafka2", "tidb", 39192, 19092, 19093));
-    EndpointCondition refused = condition(awaitStatus("clash", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ListenerConflict")),
-        ConditionType.LISTENER_CONFIGURED);
+    operator.create(Endpoints.aws("clash", "{statefulSet: {name: kafka2, configVolume: kafka-config}}", "tidb", 39192, 19092, 19093));
+    EndpointCondition refused = Endpoints.awaitReason(operator, "clash", ConditionType.LISTENER_CONFIGURED, "ListenerConflict");
     assertThat(refused.getMessage()).contains("spec.listener.name tidb").contains("KafkaPrivateEndpoint " + operator.getNamespace() + "/first");
     assertThat(configMap("kpe-clash")).isNull();
     assertThat(cluster.get("kafka2").getMetadata().getResourceVersion()).isEqualTo(firstResourceVersion);
 
     // Overlapping ports are refused too.
-    operator.create(endpoint("overlap", "kafka2", "other", 39292, 9100, 29093));
-    assertThat(condition(awaitStatus("overlap", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ListenerConflict")),
-        ConditionType.LISTENER_CONFIGURED).getMessage()).contains("spec.ports overlap").contains("/first");
+    operator.create(Endpoints.aws("overlap", "{statefulSet: {name: kafka2, configVolume: kafka-config}}", "other", 39292, 9100, 29093));
+    assertThat(Endpoints.awaitReason(operator, "overlap", ConditionType.LISTENER_CONFIGURED, "ListenerConflict").getMessage()).contains("spec.ports overlap").contains("/first");
 
     // Distinct name, container port and ports: both listeners live side by side.
-    operator.create(endpoint("second", "kafka2", "vendor2", 39392, 29092, 29193));
+    operator.create(Endpoints.aws("second", "{statefulSet: {name: kafka2, configVolume: kafka-config}}", "vendor2", 39392, 29092, 29193));
     await().atMost(Duration.ofSeconds(30)).until(() -> initContainer(cluster.get("kafka2"), "kpe-vendor2") != null);
     assertThat(cluster.get("kafka2").getSpec().getTemplate().getSpec().getInitContainers()).extracting(Container::getName)
         .containsExactly("prepare-config", "kpe-tidb", "kpe-vendor2");
@@ -168,12 +164,12 @@ class StatefulSetListenerIT {
       cluster.pod(sts, i, "node-" + (i + 1), "10.2." + (i + 1) + ".10");
     }
     String resourceVersion = cluster.get("kafka3").getMetadata().getResourceVersion();
-    KafkaPrivateEndpoint resource = endpoint("cmonly", "kafka3", "tidb", 39092, 9092, 9093);
+    KafkaPrivateEndpoint resource = Endpoints.aws("cmonly", "{statefulSet: {name: kafka3, configVolume: kafka-config}}", "tidb", 39092, 9092, 9093);
     resource.getSpec().getKafka().getStatefulSet().setListenerInjection(ListenerInjection.ConfigMapOnly);
     resource.getSpec().getKafka().getStatefulSet().setNodeIdOffset(100);
     operator.create(resource);
 
-    awaitStatus("cmonly", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ConfigMapWritten"));
+    Endpoints.awaitReason(operator, "cmonly", ConditionType.LISTENER_CONFIGURED, "ConfigMapWritten");
     assertThat(configMap("kpe-cmonly").getData()).containsOnlyKeys("broker-100.properties", "broker-101.properties",
         "merge-listener.sh", "bitnami-extra-init.sh");
     assertThat(configMap("kpe-cmonly").getData().get("bitnami-extra-init.sh")).contains("101) kpe_advertised='TIDB://b101.usw2-az2");
@@ -182,55 +178,19 @@ class StatefulSetListenerIT {
 
   @Test
   void problemsStopEverythingAndSaySo() {
-    operator.create(endpoint("nosts", "missing", "tidb", 39092, 9092, 9093));
-    assertThat(condition(awaitStatus("nosts", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "KafkaNotFound")),
-        ConditionType.LISTENER_CONFIGURED).getMessage()).contains("StatefulSet missing");
+    operator.create(Endpoints.aws("nosts", "{statefulSet: {name: missing, configVolume: kafka-config}}", "tidb", 39092, 9092, 9093));
+    assertThat(Endpoints.awaitReason(operator, "nosts", ConditionType.LISTENER_CONFIGURED, "KafkaNotFound").getMessage()).contains("StatefulSet missing");
 
     StatefulSet sts = cluster.statefulSet("kafka4", 2);
     cluster.pod(sts, 0, "node-1", "10.3.1.10");
     cluster.pod(sts, 1, "node-3", "10.3.3.10");
-    KafkaPrivateEndpoint twoZones = endpoint("twozones", "kafka4", "tidb", 39092, 9092, 9093);
+    KafkaPrivateEndpoint twoZones = Endpoints.aws("twozones", "{statefulSet: {name: kafka4, configVolume: kafka-config}}", "tidb", 39092, 9092, 9093);
     twoZones.getSpec().setZones(List.of("usw2-az1", "usw2-az2"));
     operator.create(twoZones);
-    EndpointCondition zone = condition(awaitStatus("twozones", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ZoneNotServed")),
-        ConditionType.LISTENER_CONFIGURED);
+    EndpointCondition zone = Endpoints.awaitReason(operator, "twozones", ConditionType.LISTENER_CONFIGURED, "ZoneNotServed");
     assertThat(zone.getMessage()).contains("broker 1 (pod kafka4-1) runs in zone usw2-az3");
     assertThat(configMap("kpe-twozones")).isNull();
     assertThat(initContainer(cluster.get("kafka4"), "kpe-tidb")).isNull();
-  }
-
-  private static KafkaPrivateEndpoint endpoint(String name, String statefulSet, String listener, int containerPort,
-      int bootstrap, int brokerStart) {
-    return Serialization.unmarshal("""
-        apiVersion: kafka.privateendpoint.io/v1alpha1
-        kind: KafkaPrivateEndpoint
-        metadata: {name: %s}
-        spec:
-          kafka: {statefulSet: {name: %s, configVolume: kafka-config}}
-          listener: {name: %s, containerPort: %d, advertisedPattern: "%s"}
-          ports: {bootstrap: [%d], brokerStart: %d, brokerCount: 16}
-          zones: [usw2-az1, usw2-az2, usw2-az3]
-          aws:
-            region: us-west-2
-            vpcId: vpc-0123
-            allowedPrincipals: ["arn:aws:iam::123456789012:root"]
-            consumerCidrs: ["10.250.0.0/16"]
-        """.formatted(name, statefulSet, listener, containerPort, PATTERN, bootstrap, brokerStart), KafkaPrivateEndpoint.class);
-  }
-
-  private static KafkaPrivateEndpointStatus awaitStatus(String name, Predicate<KafkaPrivateEndpointStatus> until) {
-    return await().atMost(Duration.ofSeconds(30)).until(() -> {
-      KafkaPrivateEndpoint r = operator.get(KafkaPrivateEndpoint.class, name);
-      return r == null ? null : r.getStatus();
-    }, s -> s != null && until.test(s));
-  }
-
-  private static boolean reason(KafkaPrivateEndpointStatus status, String type, String reason) {
-    return status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && reason.equals(c.getReason()));
-  }
-
-  private static EndpointCondition condition(KafkaPrivateEndpointStatus status, String type) {
-    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
   }
 
   private static ConfigMap configMap(String name) {
@@ -250,8 +210,4 @@ class StatefulSetListenerIT {
         "[{\"op\":\"remove\",\"path\":\"/spec/template/spec/initContainers/" + index + "\"}]");
   }
 
-  private static List<Event> events(String name) {
-    return operator.getKubernetesClient().v1().events().inNamespace(operator.getNamespace()).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
-  }
 }

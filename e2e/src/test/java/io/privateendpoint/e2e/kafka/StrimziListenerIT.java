@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -12,11 +11,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.e2e.support.KafkaCluster;
+import io.privateendpoint.e2e.support.Endpoints;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
 import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.e2e.support.StrimziCrds;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
-import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.status.ConditionType;
 import io.strimzi.api.kafka.Crds;
 import io.strimzi.api.kafka.model.kafka.Kafka;
@@ -34,7 +33,6 @@ import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +48,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @ExtendWith(KubernetesApiServerExtension.class)
 class StrimziListenerIT {
-
-  private static final String PATTERN = "<broker_id>.<az_id>.abc.us-west-2.aws.3199015.tidbcloud.com:<port>";
 
   static {
     // Before the operator starts, so that it sees kafka.strimzi.io and watches it.
@@ -77,7 +73,7 @@ class StrimziListenerIT {
   void writesOneListenerKeepsItTrueAndRemovesIt() {
     createKafka("my-cluster");
     brokerPool("my-cluster", "brokers", List.of(0, 1, 2));
-    KafkaPrivateEndpoint kpe = operator.create(endpoint("tidb", "my-cluster", "tidb", 39092, 9092, 9093));
+    KafkaPrivateEndpoint kpe = operator.create(Endpoints.aws("tidb", "{strimzi: {cluster: my-cluster}}", "tidb", 39092, 9092, 9093));
 
     Kafka kafka = await().atMost(Duration.ofSeconds(30)).until(() -> kafka("my-cluster"), k -> listener(k, "tidb") != null);
     GenericKafkaListener ours = listener(kafka, "tidb");
@@ -94,16 +90,16 @@ class StrimziListenerIT {
         .containsExactly("plain", "tls", "tidb");
     assertThat(Serialization.asJson(kafka.getSpec().getKafka().getListeners().subList(0, 2)))
         .isEqualTo(Serialization.asJson(createdListeners()));
-    awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "RollingUpdate"));
+    Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "RollingUpdate");
 
     strimziReady("my-cluster", "plain", "tls", "tidb");
-    awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "Configured"));
+    Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "Configured");
 
     // GitOps removes the entry: it is written back, and an event says so.
     removeListener("my-cluster", "tidb");
     await().atMost(Duration.ofSeconds(30)).until(() -> listener(kafka("my-cluster"), "tidb") != null);
-    await().atMost(Duration.ofSeconds(10)).until(() -> events("tidb").stream().anyMatch(e -> "ListenerReverted".equals(e.getReason())));
-    awaitStatus("tidb", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ListenerReverted"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Endpoints.events(operator, "tidb").stream().anyMatch(e -> "ListenerReverted".equals(e.getReason())));
+    Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "ListenerReverted");
 
     // A fourth broker in the pool: one more brokers[] entry, on the next port.
     brokerPool("my-cluster", "brokers", List.of(0, 1, 2, 3));
@@ -112,10 +108,9 @@ class StrimziListenerIT {
 
     // A listener name that exists but is not ours: refused, the Kafka CR untouched.
     String resourceVersion = kafka("my-cluster").getMetadata().getResourceVersion();
-    operator.create(endpoint("taken", "my-cluster", "plain", 39192, 19092, 19093));
-    assertThat(awaitStatus("taken", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "ListenerNameTaken"))
-        .getConditions().stream().filter(c -> ConditionType.LISTENER_CONFIGURED.equals(c.getType())).findFirst().orElseThrow()
-        .getMessage()).contains("already has a listener named plain");
+    operator.create(Endpoints.aws("taken", "{strimzi: {cluster: my-cluster}}", "plain", 39192, 19092, 19093));
+    assertThat(Endpoints.awaitReason(operator, "taken", ConditionType.LISTENER_CONFIGURED, "ListenerNameTaken").getMessage())
+        .contains("already has a listener named plain");
     assertThat(kafka("my-cluster").getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "taken"));
     await().atMost(Duration.ofSeconds(30)).until(() -> operator.get(KafkaPrivateEndpoint.class, "taken") == null);
@@ -131,9 +126,9 @@ class StrimziListenerIT {
 
   @Test
   void missingKafkaIsReported() {
-    operator.create(endpoint("nokafka", "absent", "tidb", 39092, 9092, 9093));
-    assertThat(awaitStatus("nokafka", s -> reason(s, ConditionType.LISTENER_CONFIGURED, "KafkaNotFound"))
-        .getConditions().get(1).getMessage()).contains("Kafka absent (kafka.strimzi.io, spec.kafka.strimzi.cluster) not found");
+    operator.create(Endpoints.aws("nokafka", "{strimzi: {cluster: absent}}", "tidb", 39092, 9092, 9093));
+    assertThat(Endpoints.awaitReason(operator, "nokafka", ConditionType.LISTENER_CONFIGURED, "KafkaNotFound").getMessage())
+        .contains("Kafka absent (kafka.strimzi.io, spec.kafka.strimzi.cluster) not found");
   }
 
   private static List<GenericKafkaListener> createdListeners() {
@@ -195,38 +190,4 @@ class StrimziListenerIT {
     return kafka.getSpec().getKafka().getListeners().stream().filter(l -> name.equals(l.getName())).findFirst().orElse(null);
   }
 
-  private static KafkaPrivateEndpoint endpoint(String name, String cluster, String listener, int containerPort, int bootstrap,
-      int brokerStart) {
-    return Serialization.unmarshal("""
-        apiVersion: kafka.privateendpoint.io/v1alpha1
-        kind: KafkaPrivateEndpoint
-        metadata: {name: %s}
-        spec:
-          kafka: {strimzi: {cluster: %s}}
-          listener: {name: %s, containerPort: %d, advertisedPattern: "%s"}
-          ports: {bootstrap: [%d], brokerStart: %d, brokerCount: 16}
-          zones: [usw2-az1, usw2-az2, usw2-az3]
-          aws:
-            region: us-west-2
-            vpcId: vpc-0123
-            allowedPrincipals: ["arn:aws:iam::123456789012:root"]
-            consumerCidrs: ["10.250.0.0/16"]
-        """.formatted(name, cluster, listener, containerPort, PATTERN, bootstrap, brokerStart), KafkaPrivateEndpoint.class);
-  }
-
-  private static KafkaPrivateEndpointStatus awaitStatus(String name, Predicate<KafkaPrivateEndpointStatus> until) {
-    return await().atMost(Duration.ofSeconds(30)).until(() -> {
-      KafkaPrivateEndpoint r = operator.get(KafkaPrivateEndpoint.class, name);
-      return r == null ? null : r.getStatus();
-    }, s -> s != null && until.test(s));
-  }
-
-  private static boolean reason(KafkaPrivateEndpointStatus status, String type, String reason) {
-    return status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && reason.equals(c.getReason()));
-  }
-
-  private static List<Event> events(String name) {
-    return client.v1().events().inNamespace(operator.getNamespace()).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
-  }
 }

@@ -3,12 +3,9 @@ package io.privateendpoint.operator.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +21,7 @@ import java.util.function.Function;
  */
 public final class StatefulSetPatch {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonPatches.JSON;
 
   private StatefulSetPatch() {}
 
@@ -39,9 +36,9 @@ public final class StatefulSetPatch {
     Map<String, String> annotations = current.getSpec().getTemplate().getMetadata() == null ? null
         : current.getSpec().getTemplate().getMetadata().getAnnotations();
     if (annotations == null || annotations.isEmpty()) {
-      ops.add(op("add", "/spec/template/metadata/annotations", JSON.createObjectNode().put(annotationKey, annotationValue)));
+      ops.add(JsonPatches.op("add", "/spec/template/metadata/annotations", JSON.createObjectNode().put(annotationKey, annotationValue)));
     } else if (!annotationValue.equals(annotations.get(annotationKey))) {
-      ops.add(op("add", "/spec/template/metadata/annotations/" + escape(annotationKey), JSON.getNodeFactory().textNode(annotationValue)));
+      ops.add(JsonPatches.op("add", "/spec/template/metadata/annotations/" + JsonPatches.escape(annotationKey), JSON.getNodeFactory().textNode(annotationValue)));
     }
     return guarded(current, ops);
   }
@@ -54,7 +51,7 @@ public final class StatefulSetPatch {
     removeNamed(ops, "/spec/template/spec/volumes", podSpec.getVolumes(), Volume::getName, volumeName);
     var meta = current.getSpec().getTemplate().getMetadata();
     if (meta != null && meta.getAnnotations() != null && meta.getAnnotations().containsKey(annotationKey)) {
-      ops.add(op("remove", "/spec/template/metadata/annotations/" + escape(annotationKey), null));
+      ops.add(JsonPatches.op("remove", "/spec/template/metadata/annotations/" + JsonPatches.escape(annotationKey), null));
     }
     return guarded(current, ops);
   }
@@ -76,21 +73,21 @@ public final class StatefulSetPatch {
 
   private static <T> void upsert(ArrayNode ops, String path, List<T> items, Function<T, String> name,
       BiPredicate<T, T> same, T wanted) {
-    JsonNode value = toTree(wanted);
+    JsonNode value = JsonPatches.tree(wanted);
     if (items == null || items.isEmpty()) {
-      ops.add(op("add", path, JSON.createArrayNode().add(value)));
+      ops.add(JsonPatches.op("add", path, JSON.createArrayNode().add(value)));
       return;
     }
     for (int i = 0; i < items.size(); i++) {
       if (Objects.equals(name.apply(items.get(i)), name.apply(wanted))) {
         if (!same.test(items.get(i), wanted)) {
-          ops.add(op("test", path + "/" + i + "/name", JSON.getNodeFactory().textNode(name.apply(wanted))));
-          ops.add(op("replace", path + "/" + i, value));
+          ops.add(JsonPatches.test(path + "/" + i + "/name", name.apply(wanted)));
+          ops.add(JsonPatches.op("replace", path + "/" + i, value));
         }
         return;
       }
     }
-    ops.add(op("add", path + "/-", value));
+    ops.add(JsonPatches.op("add", path + "/-", value));
   }
 
   private static <T> void removeNamed(ArrayNode ops, String path, List<T> items, Function<T, String> name,
@@ -100,8 +97,8 @@ public final class StatefulSetPatch {
     }
     for (int i = 0; i < items.size(); i++) {
       if (wanted.equals(name.apply(items.get(i)))) {
-        ops.add(op("test", path + "/" + i + "/name", JSON.getNodeFactory().textNode(wanted)));
-        ops.add(op("remove", path + "/" + i, null));
+        ops.add(JsonPatches.test(path + "/" + i + "/name", wanted));
+        ops.add(JsonPatches.op("remove", path + "/" + i, null));
         return;
       }
     }
@@ -111,30 +108,8 @@ public final class StatefulSetPatch {
     if (ops.isEmpty()) {
       return ops;
     }
-    ArrayNode guarded = JSON.createArrayNode();
-    guarded.add(op("test", "/metadata/resourceVersion", JSON.getNodeFactory().textNode(current.getMetadata().getResourceVersion())));
+    ArrayNode guarded = JsonPatches.guardedBy(current.getMetadata().getResourceVersion());
     guarded.addAll(ops);
     return guarded;
-  }
-
-  private static JsonNode toTree(Object value) {
-    try {
-      return JSON.readTree(Serialization.asJson(value));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static ObjectNode op(String op, String path, JsonNode value) {
-    ObjectNode node = JSON.createObjectNode().put("op", op).put("path", path);
-    if (value != null) {
-      node.set("value", value);
-    }
-    return node;
-  }
-
-  /** RFC 6901: '~' and '/' in a key. */
-  static String escape(String key) {
-    return key.replace("~", "~0").replace("/", "~1");
   }
 }

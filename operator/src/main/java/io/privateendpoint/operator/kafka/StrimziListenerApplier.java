@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.SecurityProtocol;
@@ -51,7 +49,7 @@ import java.util.stream.Collectors;
  */
 public final class StrimziListenerApplier implements ApplyStep {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonPatches.JSON;
   private static final String REVERTED = "ListenerReverted";
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -84,8 +82,8 @@ public final class StrimziListenerApplier implements ApplyStep {
           + plan.listenerName() + " that this endpoint did not create; nothing was changed (spec.listener.name)");
     }
     GenericKafkaListener desired = desired(resource, plan);
-    String desiredHash = hash(tree(desired));
-    String currentHash = index < 0 ? null : hash(tree(listeners.get(index)));
+    String desiredHash = hash(JsonPatches.tree(desired));
+    String currentHash = index < 0 ? null : hash(JsonPatches.tree(listeners.get(index)));
     String reverted = null;
     if (recorded != null && !recorded.endsWith(" " + currentHash)) {
       reverted = "listener " + plan.listenerName() + " of Kafka " + cluster
@@ -95,13 +93,12 @@ public final class StrimziListenerApplier implements ApplyStep {
     if (desiredHash.equals(currentHash) && (owner + " " + desiredHash).equals(recorded)) {
       return rolloutOutcome(kafka, plan, StepOutcome.previousReason(resource, ConditionType.LISTENER_CONFIGURED));
     }
-    ArrayNode ops = JSON.createArrayNode();
-    ops.add(op("test", "/metadata/resourceVersion", JSON.getNodeFactory().textNode(kafka.getMetadata().getResourceVersion())));
+    ArrayNode ops = JsonPatches.guardedBy(kafka.getMetadata().getResourceVersion());
     if (index < 0) {
-      ops.add(op("add", "/spec/kafka/listeners/-", tree(desired)));
+      ops.add(JsonPatches.op("add", "/spec/kafka/listeners/-", JsonPatches.tree(desired)));
     } else {
-      ops.add(op("test", "/spec/kafka/listeners/" + index + "/name", JSON.getNodeFactory().textNode(plan.listenerName())));
-      ops.add(op("replace", "/spec/kafka/listeners/" + index, tree(desired)));
+      ops.add(JsonPatches.test("/spec/kafka/listeners/" + index + "/name", plan.listenerName()));
+      ops.add(JsonPatches.op("replace", "/spec/kafka/listeners/" + index, JsonPatches.tree(desired)));
     }
     addAnnotation(ops, kafka, key, owner + " " + desiredHash);
     Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(PatchContext.of(PatchType.JSON), ops.toString());
@@ -122,14 +119,13 @@ public final class StrimziListenerApplier implements ApplyStep {
     if (recorded == null || !recorded.startsWith(OwnedMarks.owner(resource) + " ")) {
       return true; // nothing of ours there
     }
-    ArrayNode ops = JSON.createArrayNode();
-    ops.add(op("test", "/metadata/resourceVersion", JSON.getNodeFactory().textNode(kafka.getMetadata().getResourceVersion())));
+    ArrayNode ops = JsonPatches.guardedBy(kafka.getMetadata().getResourceVersion());
     int index = indexOf(kafka.getSpec().getKafka().getListeners(), name);
     if (index >= 0) {
-      ops.add(op("test", "/spec/kafka/listeners/" + index + "/name", JSON.getNodeFactory().textNode(name)));
-      ops.add(op("remove", "/spec/kafka/listeners/" + index, null));
+      ops.add(JsonPatches.test("/spec/kafka/listeners/" + index + "/name", name));
+      ops.add(JsonPatches.op("remove", "/spec/kafka/listeners/" + index, null));
     }
-    ops.add(op("remove", "/metadata/annotations/" + StatefulSetPatch.escape(ownerAnnotation(name)), null));
+    ops.add(JsonPatches.op("remove", "/metadata/annotations/" + JsonPatches.escape(ownerAnnotation(name)), null));
     Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(PatchContext.of(PatchType.JSON), ops.toString());
     return true;
   }
@@ -192,9 +188,9 @@ public final class StrimziListenerApplier implements ApplyStep {
 
   private static void addAnnotation(ArrayNode ops, Kafka kafka, String key, String value) {
     if (kafka.getMetadata().getAnnotations() == null || kafka.getMetadata().getAnnotations().isEmpty()) {
-      ops.add(op("add", "/metadata/annotations", JSON.createObjectNode().put(key, value)));
+      ops.add(JsonPatches.op("add", "/metadata/annotations", JSON.createObjectNode().put(key, value)));
     } else {
-      ops.add(op("add", "/metadata/annotations/" + StatefulSetPatch.escape(key), JSON.getNodeFactory().textNode(value)));
+      ops.add(JsonPatches.op("add", "/metadata/annotations/" + JsonPatches.escape(key), JSON.getNodeFactory().textNode(value)));
     }
   }
 
@@ -214,14 +210,6 @@ public final class StrimziListenerApplier implements ApplyStep {
     return -1;
   }
 
-  private static JsonNode tree(Object value) {
-    try {
-      return JSON.readTree(Serialization.asJson(value));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static String hash(JsonNode node) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(
@@ -231,14 +219,6 @@ public final class StrimziListenerApplier implements ApplyStep {
     } catch (NoSuchAlgorithmException | IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static ObjectNode op(String op, String path, JsonNode value) {
-    ObjectNode node = JSON.createObjectNode().put("op", op).put("path", path);
-    if (value != null) {
-      node.set("value", value);
-    }
-    return node;
   }
 
   private static StepOutcome outcome(String status, String reason, String message) {

@@ -1,0 +1,68 @@
+package io.privateendpoint.e2e.support;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
+import io.privateendpoint.operator.model.EndpointCondition;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Building KafkaPrivateEndpoints for tests and waiting on what the operator reports about them. */
+public final class Endpoints {
+
+  public static final String PATTERN = "<broker_id>.<az_id>.abc.us-west-2.aws.3199015.tidbcloud.com:<port>";
+
+  private Endpoints() {}
+
+  /**
+   * An AWS endpoint with the guides' pattern and zones usw2-az1..3.
+   *
+   * @param kafka the spec.kafka source in flow YAML, e.g. {@code {strimzi: {cluster: my-cluster}}}
+   */
+  public static KafkaPrivateEndpoint aws(String name, String kafka, String listener, int containerPort, int bootstrap,
+      int brokerStart) {
+    return Serialization.unmarshal("""
+        apiVersion: kafka.privateendpoint.io/v1alpha1
+        kind: KafkaPrivateEndpoint
+        metadata: {name: %s}
+        spec:
+          kafka: %s
+          listener: {name: %s, containerPort: %d, advertisedPattern: "%s"}
+          ports: {bootstrap: [%d], brokerStart: %d, brokerCount: 16}
+          zones: [usw2-az1, usw2-az2, usw2-az3]
+          aws:
+            region: us-west-2
+            vpcId: vpc-0123
+            allowedPrincipals: ["arn:aws:iam::123456789012:root"]
+            consumerCidrs: ["10.250.0.0/16"]
+        """.formatted(name, kafka, listener, containerPort, PATTERN, bootstrap, brokerStart), KafkaPrivateEndpoint.class);
+  }
+
+  public static KafkaPrivateEndpointStatus awaitStatus(LocallyRunOperatorExtension operator, String name,
+      Predicate<KafkaPrivateEndpointStatus> until) {
+    return await().atMost(Duration.ofSeconds(30)).until(() -> {
+      KafkaPrivateEndpoint r = operator.get(KafkaPrivateEndpoint.class, name);
+      return r == null ? null : r.getStatus();
+    }, s -> s != null && until.test(s));
+  }
+
+  /** Waits until condition {@code type} has {@code reason}, and returns that condition. */
+  public static EndpointCondition awaitReason(LocallyRunOperatorExtension operator, String name, String type, String reason) {
+    return condition(awaitStatus(operator, name, s -> reason.equals(condition(s, type).getReason())), type);
+  }
+
+  public static EndpointCondition condition(KafkaPrivateEndpointStatus status, String type) {
+    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+        .orElse(new EndpointCondition(type, null, null, null, null, null));
+  }
+
+  public static List<Event> events(LocallyRunOperatorExtension operator, String name) {
+    return operator.getKubernetesClient().v1().events().inNamespace(operator.getNamespace()).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+  }
+}
