@@ -38,6 +38,14 @@ kpe_kube_binaries() {
   "$KPE_ROOT/e2e/kube-binaries/build.sh"
 }
 
+# moto's AWS emulator for the AWS tests and the local run (moto 5.2.1, as pinned for the tests).
+kpe_moto() {
+  if ! command -v moto_server >/dev/null; then
+    echo "installing moto[server]==5.2.1 with pip"
+    python3 -m pip install --quiet 'moto[server]==5.2.1'
+  fi
+}
+
 kpe_setup() {
   kpe_find_jdk
   kpe_require_maven

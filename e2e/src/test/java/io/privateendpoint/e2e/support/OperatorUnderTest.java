@@ -5,9 +5,11 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.operator.app.OperatorAssembly;
 import io.privateendpoint.operator.app.OperatorSettings;
+import io.privateendpoint.operator.cloud.aws.AwsClients;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -23,7 +25,8 @@ public final class OperatorUnderTest {
     Consumer<ControllerConfigurationOverrider<KafkaPrivateEndpoint>> configure = o -> OperatorAssembly.configure(o, settings);
     return LocallyRunOperatorExtension.builder()
         .withKubernetesClient(client)
-        .withReconciler(OperatorAssembly.reconciler(client, settings, Clock.systemUTC()), (Consumer) configure)
+        .withReconciler(OperatorAssembly.reconciler(client, settings, Clock.systemUTC(),
+            new AwsClients(List.of(MotoServer.get().calls()))), (Consumer) configure)
         .withAdditionalCRD(ProjectCrds.files().stream().map(Path::toString).toArray(String[]::new))
         // Only an API server runs: namespaces never finish terminating without a controller-manager.
         .waitForNamespaceDeletion(false)

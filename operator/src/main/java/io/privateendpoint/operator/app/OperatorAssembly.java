@@ -3,8 +3,11 @@ package io.privateendpoint.operator.app;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.privateendpoint.operator.cloud.aws.AwsClients;
+import io.privateendpoint.operator.cloud.aws.AwsEndpointProvisioner;
 import io.privateendpoint.operator.kafka.KafkaSide;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.reconcile.ApplyStep;
 import io.privateendpoint.operator.reconcile.EndpointPeers;
 import io.privateendpoint.operator.reconcile.KafkaPrivateEndpointReconciler;
 import io.privateendpoint.operator.reconcile.ReconcilePipeline;
@@ -19,12 +22,17 @@ public final class OperatorAssembly {
 
   private OperatorAssembly() {}
 
-  public static KafkaPrivateEndpointReconciler reconciler(KubernetesClient client, OperatorSettings settings, Clock clock) {
+  /**
+   * @param aws AWS clients; endpoint, credentials and retries come from the SDK's standard settings
+   */
+  public static KafkaPrivateEndpointReconciler reconciler(KubernetesClient client, OperatorSettings settings, Clock clock,
+      AwsClients aws) {
     EventRecorder events = new EventRecorder(client, clock);
     KafkaSide kafka = new KafkaSide(client, events);
     EndpointPeers peers = namespace -> client.resources(KafkaPrivateEndpoint.class).inNamespace(namespace).list().getItems();
-    var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, List.of(kafka),
-        new KafkaPrivateEndpointStatusFactory(clock));
+    // Kafka side first: the load balancer points at listeners that must exist; cleanup runs in reverse.
+    List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName()));
+    var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock));
     return new KafkaPrivateEndpointReconciler(pipeline);
   }
 
@@ -40,7 +48,7 @@ public final class OperatorAssembly {
 
   public static Operator operator(KubernetesClient client, OperatorSettings settings, Clock clock) {
     Operator operator = new Operator(o -> o.withKubernetesClient(client));
-    operator.register(reconciler(client, settings, clock), controller -> configure(controller, settings));
+    operator.register(reconciler(client, settings, clock, new AwsClients(List.of())), controller -> configure(controller, settings));
     return operator;
   }
 }

@@ -53,6 +53,18 @@ public class AwsSpec {
   @JsonPropertyDescription("CIDR blocks admitted to the load balancer's ports by its security group.")
   private List<@Size(min = 1, max = 43) @Pattern("^([0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$") String> consumerCidrs = new ArrayList<>();
 
+  @Default("false")
+  @JsonPropertyDescription("Cross-zone load balancing on the NLB; off by default, as the guides advise (it adds cross-AZ traffic).")
+  private Boolean crossZoneLoadBalancing = Boolean.FALSE;
+
+  @Default("false")
+  @JsonPropertyDescription("Accept pending endpoint connections automatically, but only from accounts of spec.aws.allowedPrincipals.")
+  private Boolean autoAcceptConnections = Boolean.FALSE;
+
+  public Boolean getCrossZoneLoadBalancing() { return crossZoneLoadBalancing; }
+  public void setCrossZoneLoadBalancing(Boolean crossZoneLoadBalancing) { this.crossZoneLoadBalancing = crossZoneLoadBalancing; }
+  public Boolean getAutoAcceptConnections() { return autoAcceptConnections; }
+  public void setAutoAcceptConnections(Boolean autoAcceptConnections) { this.autoAcceptConnections = autoAcceptConnections; }
   public String getRegion() { return region; }
   public void setRegion(String region) { this.region = region; }
   public String getVpcId() { return vpcId; }

@@ -23,6 +23,9 @@ public class BrokerStatus {
   @JsonPropertyDescription("Where the load balancer sends this broker's port: pod IP:containerPort or instance:nodePort.")
   private String target;
 
+  @JsonPropertyDescription("Health of that target as the load balancer reports it (e.g. healthy, initial, unhealthy).")
+  private String health;
+
   public BrokerStatus() {}
 
   public BrokerStatus(Integer nodeId, String zone, Integer port, String advertised, String target) {
@@ -41,6 +44,8 @@ public class BrokerStatus {
   public void setPort(Integer port) { this.port = port; }
   public String getAdvertised() { return advertised; }
   public void setAdvertised(String advertised) { this.advertised = advertised; }
+  public String getHealth() { return health; }
+  public void setHealth(String health) { this.health = health; }
   public String getTarget() { return target; }
   public void setTarget(String target) { this.target = target; }
 
@@ -51,11 +56,12 @@ public class BrokerStatus {
         && Objects.equals(zone, that.zone)
         && Objects.equals(port, that.port)
         && Objects.equals(advertised, that.advertised)
-        && Objects.equals(target, that.target);
+        && Objects.equals(target, that.target)
+        && Objects.equals(health, that.health);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(nodeId, zone, port, advertised, target);
+    return Objects.hash(nodeId, zone, port, advertised, target, health);
   }
 }

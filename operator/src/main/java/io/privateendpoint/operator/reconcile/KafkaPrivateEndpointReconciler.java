@@ -30,6 +30,8 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   public static final String NAME = "kafkaprivateendpoint";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaPrivateEndpointReconciler.class);
 
+  static final Duration IN_PROGRESS_RECHECK = Duration.ofSeconds(15);
+
   private final ReconcilePipeline pipeline;
 
   public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline) {
@@ -72,10 +74,20 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   }
 
   private static UpdateControl<KafkaPrivateEndpoint> withStatus(KafkaPrivateEndpoint resource, KafkaPrivateEndpointStatus status) {
+    UpdateControl<KafkaPrivateEndpoint> control;
     if (Objects.equals(resource.getStatus(), status)) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      resource.setStatus(status);
+      control = UpdateControl.patchStatus(resource);
     }
-    resource.setStatus(status);
-    return UpdateControl.patchStatus(resource);
+    // Clouds converge on their own time (an NLB provisioning, targets turning healthy) without a
+    // Kubernetes event to wake us: look again soon while not Ready. A bad spec waits for an edit.
+    return inProgress(status) ? control.rescheduleAfter(IN_PROGRESS_RECHECK) : control;
+  }
+
+  private static boolean inProgress(KafkaPrivateEndpointStatus status) {
+    return status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && !"True".equals(c.getStatus())
+        && !"InvalidSpec".equals(c.getReason()));
   }
 }

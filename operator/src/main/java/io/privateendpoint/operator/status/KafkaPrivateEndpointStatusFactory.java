@@ -82,8 +82,13 @@ public final class KafkaPrivateEndpointStatusFactory {
     status.setEndpointServiceName(first(outcomes, StepOutcome::endpointServiceName));
     status.setServiceAttachment(first(outcomes, StepOutcome::serviceAttachment));
     status.setEndpoint(plan.provider() == Provider.AWS ? status.getEndpointServiceName() : status.getServiceAttachment());
-    plan.brokers().forEach(b -> status.getBrokers().add(
-        new BrokerStatus(b.nodeId(), b.zone(), b.port(), b.advertised(), b.target())));
+    Map<Integer, String> health = new LinkedHashMap<>();
+    outcomes.forEach(outcome -> health.putAll(outcome.brokerHealth()));
+    plan.brokers().forEach(b -> {
+      BrokerStatus row = new BrokerStatus(b.nodeId(), b.zone(), b.port(), b.advertised(), b.target());
+      row.setHealth(health.get(b.nodeId()));
+      status.getBrokers().add(row);
+    });
     plan.ports().forEach((node, port) -> status.getPorts().add(new PortAssignment(node, port)));
     outcomes.forEach(outcome -> status.getConnections().addAll(outcome.connections()));
     status.setConditions(conditions(previousConditions(resource), all, resource.getMetadata().getGeneration()));

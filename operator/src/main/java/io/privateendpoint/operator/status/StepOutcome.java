@@ -4,17 +4,19 @@ import io.privateendpoint.operator.model.ConnectionStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one apply step (Kafka side or cloud side) reports back: its conditions and whatever it
  * learned that the status shows. Fields a step does not know are null or empty.
  */
 public record StepOutcome(List<ConditionReport> conditions, String endpointServiceName,
-    String serviceAttachment, List<ConnectionStatus> connections) {
+    String serviceAttachment, List<ConnectionStatus> connections, Map<Integer, String> brokerHealth) {
 
   public StepOutcome {
     conditions = List.copyOf(conditions);
     connections = connections == null ? List.of() : List.copyOf(connections);
+    brokerHealth = brokerHealth == null ? Map.of() : Map.copyOf(brokerHealth);
   }
 
   /**
@@ -30,6 +32,6 @@ public record StepOutcome(List<ConditionReport> conditions, String endpointServi
   }
 
   public static StepOutcome of(ConditionReport... conditions) {
-    return new StepOutcome(List.of(conditions), null, null, null);
+    return new StepOutcome(List.of(conditions), null, null, null, null);
   }
 }

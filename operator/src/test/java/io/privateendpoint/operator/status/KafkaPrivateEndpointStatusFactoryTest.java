@@ -28,7 +28,7 @@ class KafkaPrivateEndpointStatusFactoryTest {
     EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(List.of()), Map.of());
     StepOutcome allTrue = new StepOutcome(ConditionType.COMPONENTS.stream()
         .map(t -> ConditionReport.isTrue(t, "Done", t + " done")).toList(),
-        "com.amazonaws.vpce.us-west-2.vpce-svc-1", null, null);
+        "com.amazonaws.vpce.us-west-2.vpce-svc-1", null, null, null);
 
     KafkaPrivateEndpointStatus status = factory(T0).reconciled(resource, plan, List.of(allTrue));
 

@@ -1,0 +1,184 @@
+package io.privateendpoint.e2e.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
+import io.privateendpoint.e2e.support.AwsCalls;
+import io.privateendpoint.e2e.support.Endpoints;
+import io.privateendpoint.e2e.support.KafkaCluster;
+import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
+import io.privateendpoint.e2e.support.MotoServer;
+import io.privateendpoint.e2e.support.OperatorUnderTest;
+import io.privateendpoint.operator.cloud.aws.AwsNames;
+import io.privateendpoint.operator.model.BrokerStatus;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.status.ConditionType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerSchemeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+
+/**
+ * AWS PrivateLink against moto's server behind the real AWS SDK, for a StatefulSet of brokers on
+ * EKS-like nodes in three AZs. moto is lenient where AWS is not (twins, any delete order), so the
+ * test counts resources and asserts the order of the recorded calls.
+ */
+@ExtendWith(KubernetesApiServerExtension.class)
+class AwsPrivateLinkIT {
+
+  @RegisterExtension
+  static final LocallyRunOperatorExtension operator = OperatorUnderTest.extension("--cluster-name", "it-aws",
+      "--resync-period", "3s");
+
+  private static MotoAccount aws;
+  private static KafkaCluster cluster;
+  private static AwsCalls calls;
+
+  @BeforeAll
+  static void account() {
+    aws = new MotoAccount();
+    calls = MotoServer.get().calls();
+    cluster = new KafkaCluster(operator.getKubernetesClient(), operator.getNamespace());
+    for (int az = 1; az <= 3; az++) {
+      cluster.awsNode("node-" + az, az);
+    }
+  }
+
+  @Test
+  void provisionsKeepsTrueAndRemovesEverything() {
+    String vpc = aws.vpcWithSubnets("10.20");
+    // Look-alikes that are not ours: an NLB with our naming pattern, made by someone else.
+    aws.elb.createLoadBalancer(b -> b.name("kpe-000000000000").type(LoadBalancerTypeEnum.NETWORK)
+        .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(aws.ec2.describeSubnets().subnets().get(0).subnetId()));
+    StatefulSet sts = cluster.statefulSet("kafka", 3);
+    for (int i = 0; i < 3; i++) {
+      cluster.pod(sts, i, "node-" + (i + 1), "10.20." + (i + 1) + ".10");
+    }
+    int start = calls.mark();
+    KafkaPrivateEndpoint resource = Endpoints.aws("tidb", "{statefulSet: {name: kafka, configVolume: kafka-config}}", "tidb",
+        39092, 9092, 9093);
+    resource.getSpec().getAws().setVpcId(vpc);
+    KafkaPrivateEndpoint kpe = operator.create(resource);
+    Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "RollingRestart");
+    cluster.rolledOut("kafka");
+
+    KafkaPrivateEndpointStatus ready = Endpoints.awaitStatus(operator, "tidb",
+        s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
+    AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "tidb"));
+    assertThat(ready.getEndpointServiceName()).startsWith("com.amazonaws.vpce.us-west-2.vpce-svc-");
+    assertThat(ready.getEndpoint()).isEqualTo(ready.getEndpointServiceName());
+    assertThat(ready.getBootstrapPorts()).isEqualTo("9092");
+    assertThat(ready.getBrokers()).extracting(BrokerStatus::getPort, BrokerStatus::getTarget, BrokerStatus::getHealth)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(9093, "10.20.1.10:39092", "healthy"),
+            org.assertj.core.groups.Tuple.tuple(9094, "10.20.2.10:39092", "healthy"),
+            org.assertj.core.groups.Tuple.tuple(9095, "10.20.3.10:39092", "healthy"));
+
+    // Every resource exists exactly once, internal, tagged, with the right ports and targets.
+    List<LoadBalancer> lbs = aws.loadBalancers(names.loadBalancer());
+    assertThat(lbs).hasSize(1);
+    LoadBalancer lb = lbs.get(0);
+    assertThat(lb.scheme()).isEqualTo(LoadBalancerSchemeEnum.INTERNAL);
+    assertThat(lb.availabilityZones()).hasSize(3);
+    assertThat(aws.tags(lb.loadBalancerArn())).containsEntry("kafka.privateendpoint.io/owner",
+        operator.getNamespace() + "/tidb/" + kpe.getMetadata().getUid()).containsEntry("kafka.privateendpoint.io/cluster", "it-aws");
+    assertThat(listeners(lb).keySet()).containsExactly(9092, 9093, 9094, 9095);
+    assertThat(targets(names.targetGroup(9092))).containsExactlyInAnyOrder("10.20.1.10:39092", "10.20.2.10:39092", "10.20.3.10:39092");
+    assertThat(targets(names.targetGroup(9094))).containsExactly("10.20.2.10:39092");
+    assertThat(aws.targetGroups(names.base() + "-")).hasSize(4);
+    assertThat(aws.securityGroups(vpc, names.loadBalancer())).isEqualTo(1);
+    String owner = operator.getNamespace() + "/tidb/" + kpe.getMetadata().getUid();
+    assertThat(aws.endpointServices(owner)).isEqualTo(1);
+
+    // Economy: one mutating call per resource on a healthy cloud.
+    Map<String, Long> created = count(calls.mutatingSince(start));
+    assertThat(created).containsEntry("ElasticLoadBalancingV2.CreateLoadBalancer", 1L)
+        .containsEntry("ElasticLoadBalancingV2.CreateTargetGroup", 4L)
+        .containsEntry("ElasticLoadBalancingV2.CreateListener", 4L)
+        .containsEntry("ElasticLoadBalancingV2.RegisterTargets", 4L)
+        .containsEntry("Ec2.CreateSecurityGroup", 1L)
+        .containsEntry("Ec2.AuthorizeSecurityGroupIngress", 1L)
+        .containsEntry("Ec2.CreateVpcEndpointServiceConfiguration", 1L)
+        .containsEntry("Ec2.ModifyVpcEndpointServicePermissions", 1L);
+
+    // Steady state: resyncs (every 3 s here) read but write nothing.
+    int steady = calls.mark();
+    await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).until(() -> true);
+    assertThat(calls.mutatingSince(steady)).isEmpty();
+    assertThat(calls.since(steady)).isNotEmpty();
+
+    // Scale 3 -> 5: two new ports with their listener, group and target; bootstrap gains two targets.
+    operator.getKubernetesClient().apps().statefulSets().inNamespace(operator.getNamespace()).withName("kafka").scale(5);
+    cluster.pod(cluster.get("kafka"), 3, "node-1", "10.20.1.11");
+    cluster.pod(cluster.get("kafka"), 4, "node-2", "10.20.2.11");
+    cluster.rolledOut("kafka");
+    await().atMost(Duration.ofSeconds(30)).until(() -> listeners(lb).keySet().containsAll(List.of(9096, 9097)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> targets(names.targetGroup(9092)).size() == 5);
+    assertThat(targets(names.targetGroup(9097))).containsExactly("10.20.2.11:39092");
+
+    // 5 -> 4: broker 4 leaves; its listener and group go, its port stays reserved in status.
+    operator.getKubernetesClient().apps().statefulSets().inNamespace(operator.getNamespace()).withName("kafka").scale(4);
+    operator.getKubernetesClient().pods().inNamespace(operator.getNamespace()).withName("kafka-4").delete();
+    cluster.rolledOut("kafka");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !listeners(lb).containsKey(9097));
+    await().atMost(Duration.ofSeconds(30)).until(() -> targets(names.targetGroup(9092)).size() == 4);
+    assertThat(aws.targetGroups(names.targetGroup(9097))).isEmpty();
+    assertThat(operator.get(KafkaPrivateEndpoint.class, "tidb").getStatus().getPorts())
+        .anySatisfy(p -> assertThat(p.getNodeId()).isEqualTo(4));
+
+    // A pod IP change moves exactly its targets.
+    int ipChange = calls.mark();
+    cluster.podIp("kafka-1", "10.20.2.99");
+    await().atMost(Duration.ofSeconds(30)).until(() -> targets(names.targetGroup(9094)).equals(List.of("10.20.2.99:39092")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> targets(names.targetGroup(9092)).contains("10.20.2.99:39092"));
+    assertThat(calls.mutatingSince(ipChange)).allMatch(c -> c.endsWith("RegisterTargets") || c.endsWith("DeregisterTargets"));
+
+    // Out of band: someone deletes a listener; the next resync puts it back.
+    aws.elb.deleteListener(b -> b.listenerArn(listeners(lb).get(9093).listenerArn()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> listeners(lb).containsKey(9093));
+
+    // Delete: everything of ours goes, in the order AWS requires; the look-alike stays.
+    int delete = calls.mark();
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "tidb"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "tidb") == null);
+    assertThat(aws.loadBalancers(names.loadBalancer())).isEmpty();
+    assertThat(aws.targetGroups(names.base() + "-")).isEmpty();
+    assertThat(aws.securityGroups(vpc, names.loadBalancer())).isZero();
+    assertThat(aws.endpointServices(owner)).isZero();
+    assertThat(aws.loadBalancers("kpe-000000000000")).hasSize(1);
+    List<String> deletes = calls.mutatingSince(delete);
+    assertThat(deletes).containsSubsequence("Ec2.DeleteVpcEndpointServiceConfigurations",
+        "ElasticLoadBalancingV2.DeleteLoadBalancer", "ElasticLoadBalancingV2.DeleteTargetGroup", "Ec2.DeleteSecurityGroup");
+    assertThat(deletes.lastIndexOf("ElasticLoadBalancingV2.DeleteLoadBalancer"))
+        .isLessThan(deletes.indexOf("ElasticLoadBalancingV2.DeleteTargetGroup"));
+  }
+
+  private static Map<Integer, Listener> listeners(LoadBalancer lb) {
+    return aws.elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().stream()
+        .collect(Collectors.toMap(Listener::port, Function.identity()));
+  }
+
+  private static List<String> targets(String groupName) {
+    List<TargetGroup> groups = aws.targetGroups(groupName).stream().filter(g -> g.targetGroupName().equals(groupName)).toList();
+    assertThat(groups).as("target group %s", groupName).hasSize(1);
+    return aws.elb.describeTargetHealth(b -> b.targetGroupArn(groups.get(0).targetGroupArn())).targetHealthDescriptions().stream()
+        .map(t -> t.target().id() + ":" + t.target().port()).sorted().toList();
+  }
+
+  private static Map<String, Long> count(List<String> calls) {
+    return calls.stream().collect(Collectors.groupingBy(c -> c, Collectors.counting()));
+  }
+}

@@ -1,0 +1,300 @@
+package io.privateendpoint.operator.cloud.aws;
+
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.PlannedBroker;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.IpRange;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.Subnet;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerNotFoundException;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerSchemeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TagDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetTypeEnum;
+
+/**
+ * The internal NLB of one endpoint and what hangs off it: its security group, one TCP target group
+ * and listener per load-balancer port (each bootstrap port, each broker's port), and the targets.
+ * Each kind is paired desired-with-actual by deterministic name and owner tag; what is missing is
+ * created, what differs is changed, what is left over is deleted — and anything carrying our name
+ * but not our tags is reported and left alone.
+ */
+final class NlbSynthesizer {
+
+  static final String CROSS_ZONE = "load_balancing.cross_zone.enabled";
+  static final String DELETION_PROTECTION = "deletion_protection.enabled";
+
+  private final Ec2Client ec2;
+  private final ElasticLoadBalancingV2Client elb;
+  private final KafkaPrivateEndpoint resource;
+  private final String clusterName;
+  private final AwsNames names;
+  private final Map<String, String> tags;
+
+  NlbSynthesizer(Ec2Client ec2, ElasticLoadBalancingV2Client elb, KafkaPrivateEndpoint resource, String clusterName) {
+    this.ec2 = ec2;
+    this.elb = elb;
+    this.resource = resource;
+    this.clusterName = clusterName;
+    this.names = AwsNames.of(resource);
+    this.tags = AwsTags.of(resource, clusterName);
+  }
+
+  /** Brings the NLB side to the plan and returns the load balancer and each broker's target health. */
+  Result sync(EndpointPlan plan) {
+    Map<Integer, List<TargetDescription>> desired = desiredTargets(plan);
+    List<String> subnets = subnets();
+    String securityGroup = securityGroup(desired.keySet());
+    LoadBalancer lb = findLoadBalancer();
+    if (lb == null) {
+      lb = elb.createLoadBalancer(b -> b.name(names.loadBalancer()).type(LoadBalancerTypeEnum.NETWORK)
+          .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(subnets).securityGroups(securityGroup)
+          .tags(elbTags())).loadBalancers().get(0);
+    }
+    syncCrossZone(lb);
+    Map<Integer, TargetGroup> groups = syncTargetGroups(desired, lb);
+    syncListeners(lb, groups);
+    Map<Integer, String> health = syncTargets(desired, groups, plan);
+    return new Result(lb, health);
+  }
+
+  record Result(LoadBalancer loadBalancer, Map<Integer, String> brokerHealth) {}
+
+  /** Load-balancer port → the targets behind it: every broker for a bootstrap port, one for a broker port. */
+  static Map<Integer, List<TargetDescription>> desiredTargets(EndpointPlan plan) {
+    Map<Integer, List<TargetDescription>> desired = new TreeMap<>();
+    List<TargetDescription> all = plan.brokers().stream().map(b -> target(plan, b)).toList();
+    plan.bootstrapPorts().forEach(port -> desired.put(port, all));
+    plan.brokers().forEach(b -> desired.put(b.port(), List.of(target(plan, b))));
+    return desired;
+  }
+
+  private static TargetDescription target(EndpointPlan plan, PlannedBroker b) {
+    return TargetDescription.builder().id(b.podIp()).port(plan.containerPort()).build();
+  }
+
+  /** A subnet per served AZ ID: from spec.aws.subnets, else found in the VPC by AZ ID (one call). */
+  private List<String> subnets() {
+    var aws = resource.getSpec().getAws();
+    List<String> missing = resource.getSpec().getZones().stream().filter(z -> !aws.getSubnets().containsKey(z)).toList();
+    Map<String, String> byZone = new LinkedHashMap<>(aws.getSubnets());
+    if (!missing.isEmpty()) {
+      for (Subnet s : ec2.describeSubnets(b -> b.filters(filter("vpc-id", aws.getVpcId()),
+          filter("availability-zone-id", missing.toArray(String[]::new)))).subnets()) {
+        byZone.putIfAbsent(s.availabilityZoneId(), s.subnetId());
+      }
+    }
+    List<String> unserved = resource.getSpec().getZones().stream().filter(z -> !byZone.containsKey(z)).toList();
+    if (!unserved.isEmpty()) {
+      throw new AwsProblem("SubnetNotFound", "VPC " + aws.getVpcId() + " has no subnet in AZ ID(s) " + unserved
+          + "; add one or name it in spec.aws.subnets");
+    }
+    return resource.getSpec().getZones().stream().map(byZone::get).toList();
+  }
+
+  /**
+   * The NLB's security group, admitting the listener ports from spec.aws.consumerCidrs only. A
+   * security group can be attached to an NLB only at creation, so it is made first.
+   */
+  private String securityGroup(Set<Integer> ports) {
+    var aws = resource.getSpec().getAws();
+    SecurityGroup group = ec2.describeSecurityGroups(b -> b.filters(filter("vpc-id", aws.getVpcId()),
+        filter("group-name", names.loadBalancer()))).securityGroups().stream().findFirst().orElse(null);
+    if (group == null) {
+      String id = ec2.createSecurityGroup(b -> b.groupName(names.loadBalancer()).vpcId(aws.getVpcId())
+          .description("Kafka private endpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
+          .tagSpecifications(ec2Tags(ResourceType.SECURITY_GROUP))).groupId();
+      group = SecurityGroup.builder().groupId(id).ipPermissions(List.of()).build();
+    } else if (!AwsTags.ours(ec2TagMap(group.tags()), resource, clusterName)) {
+      throw new AwsProblem("ForeignResource", "security group " + names.loadBalancer() + " (" + group.groupId()
+          + ") exists in " + aws.getVpcId() + " without this endpoint's tags; it is left untouched");
+    }
+    Set<String> want = new TreeSet<>();
+    ports.forEach(p -> aws.getConsumerCidrs().forEach(c -> want.add(p + " " + c)));
+    Set<String> have = new TreeSet<>();
+    for (IpPermission perm : group.ipPermissions()) {
+      if ("tcp".equals(perm.ipProtocol()) && perm.fromPort() != null && perm.fromPort().equals(perm.toPort())) {
+        perm.ipRanges().forEach(r -> have.add(perm.fromPort() + " " + r.cidrIp()));
+      }
+    }
+    String groupId = group.groupId();
+    List<IpPermission> add = permissions(want.stream().filter(x -> !have.contains(x)).toList());
+    List<IpPermission> revoke = permissions(have.stream().filter(x -> !want.contains(x)).toList());
+    if (!add.isEmpty()) {
+      ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(add));
+    }
+    if (!revoke.isEmpty()) {
+      ec2.revokeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(revoke));
+    }
+    return groupId;
+  }
+
+  private static List<IpPermission> permissions(List<String> portCidrs) {
+    Map<Integer, List<String>> byPort = new TreeMap<>();
+    for (String pc : portCidrs) {
+      String[] parts = pc.split(" ");
+      byPort.computeIfAbsent(Integer.valueOf(parts[0]), k -> new ArrayList<>()).add(parts[1]);
+    }
+    return byPort.entrySet().stream().map(e -> IpPermission.builder().ipProtocol("tcp").fromPort(e.getKey()).toPort(e.getKey())
+        .ipRanges(e.getValue().stream().map(c -> IpRange.builder().cidrIp(c).build()).toList()).build()).toList();
+  }
+
+  LoadBalancer findLoadBalancer() {
+    LoadBalancer lb;
+    try {
+      lb = elb.describeLoadBalancers(b -> b.names(names.loadBalancer())).loadBalancers().stream().findFirst().orElse(null);
+    } catch (LoadBalancerNotFoundException e) {
+      return null;
+    }
+    if (lb != null && !ownedArns(List.of(lb.loadBalancerArn())).contains(lb.loadBalancerArn())) {
+      throw new AwsProblem("ForeignResource", "a load balancer named " + names.loadBalancer()
+          + " exists without this endpoint's tags; it is left untouched");
+    }
+    return lb;
+  }
+
+  private void syncCrossZone(LoadBalancer lb) {
+    boolean wanted = Boolean.TRUE.equals(resource.getSpec().getAws().getCrossZoneLoadBalancing());
+    String current = elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn())).attributes().stream()
+        .filter(a -> CROSS_ZONE.equals(a.key())).map(LoadBalancerAttribute::value).findFirst().orElse("false");
+    if (Boolean.parseBoolean(current) != wanted) {
+      elb.modifyLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn())
+          .attributes(LoadBalancerAttribute.builder().key(CROSS_ZONE).value(String.valueOf(wanted)).build()));
+    }
+  }
+
+  /** Our target groups by load-balancer port; created where missing, deleted where no longer wanted. */
+  private Map<Integer, TargetGroup> syncTargetGroups(Map<Integer, List<TargetDescription>> desired, LoadBalancer lb) {
+    Map<String, TargetGroup> existing = ownedTargetGroups();
+    Map<Integer, TargetGroup> byPort = new TreeMap<>();
+    for (int port : desired.keySet()) {
+      TargetGroup group = existing.remove(names.targetGroup(port));
+      if (group == null) {
+        group = elb.createTargetGroup(b -> b.name(names.targetGroup(port)).protocol(ProtocolEnum.TCP)
+            .port(resource.getSpec().getListener().getContainerPort()).vpcId(resource.getSpec().getAws().getVpcId())
+            .targetType(TargetTypeEnum.IP).healthCheckProtocol(ProtocolEnum.TCP).tags(elbTags())).targetGroups().get(0);
+      }
+      byPort.put(port, group);
+    }
+    // Left over: ports no longer planned. Their listeners go first (a target group in use cannot be deleted).
+    if (!existing.isEmpty()) {
+      Set<String> stale = existing.values().stream().map(TargetGroup::targetGroupArn).collect(Collectors.toSet());
+      elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().stream()
+          .filter(l -> l.defaultActions().stream().anyMatch(a -> stale.contains(a.targetGroupArn())))
+          .forEach(l -> elb.deleteListener(b -> b.listenerArn(l.listenerArn())));
+      stale.forEach(arn -> elb.deleteTargetGroup(b -> b.targetGroupArn(arn)));
+    }
+    return byPort;
+  }
+
+  /** Target groups named like ours and tagged as ours; one describe plus one tag read per 20. */
+  Map<String, TargetGroup> ownedTargetGroups() {
+    Map<String, TargetGroup> named = new HashMap<>();
+    elb.describeTargetGroupsPaginator(b -> b.pageSize(400)).targetGroups().stream()
+        .filter(g -> names.isTargetGroup(g.targetGroupName())).forEach(g -> named.put(g.targetGroupArn(), g));
+    Set<String> owned = ownedArns(List.copyOf(named.keySet()));
+    Map<String, TargetGroup> byName = new HashMap<>();
+    named.values().stream().filter(g -> owned.contains(g.targetGroupArn())).forEach(g -> byName.put(g.targetGroupName(), g));
+    return byName;
+  }
+
+  private void syncListeners(LoadBalancer lb, Map<Integer, TargetGroup> groups) {
+    Map<Integer, Listener> existing = new HashMap<>();
+    elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().forEach(l -> existing.put(l.port(), l));
+    groups.forEach((port, group) -> {
+      Listener listener = existing.get(port);
+      Action forward = Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(group.targetGroupArn()).build();
+      if (listener == null) {
+        elb.createListener(b -> b.loadBalancerArn(lb.loadBalancerArn()).protocol(ProtocolEnum.TCP).port(port)
+            .defaultActions(forward).tags(elbTags()));
+      } else if (listener.defaultActions().stream().noneMatch(a -> group.targetGroupArn().equals(a.targetGroupArn()))) {
+        elb.modifyListener(b -> b.listenerArn(listener.listenerArn()).defaultActions(forward));
+      }
+    });
+  }
+
+  /** Registers missing targets and deregisters stale ones; returns each broker's health on its own port. */
+  private Map<Integer, String> syncTargets(Map<Integer, List<TargetDescription>> desired, Map<Integer, TargetGroup> groups,
+      EndpointPlan plan) {
+    Map<Integer, String> healthByPort = new HashMap<>();
+    groups.forEach((port, group) -> {
+      List<TargetHealthDescription> current = elb.describeTargetHealth(b -> b.targetGroupArn(group.targetGroupArn()))
+          .targetHealthDescriptions();
+      Set<String> have = current.stream().map(t -> t.target().id() + ":" + t.target().port()).collect(Collectors.toSet());
+      Set<String> want = desired.get(port).stream().map(t -> t.id() + ":" + t.port()).collect(Collectors.toSet());
+      List<TargetDescription> add = desired.get(port).stream().filter(t -> !have.contains(t.id() + ":" + t.port())).toList();
+      List<TargetDescription> remove = current.stream().map(TargetHealthDescription::target)
+          .filter(t -> !want.contains(t.id() + ":" + t.port())).toList();
+      if (!add.isEmpty()) {
+        elb.registerTargets(b -> b.targetGroupArn(group.targetGroupArn()).targets(add));
+      }
+      if (!remove.isEmpty()) {
+        elb.deregisterTargets(b -> b.targetGroupArn(group.targetGroupArn()).targets(remove));
+      }
+      current.stream().filter(t -> want.contains(t.target().id() + ":" + t.target().port())).findFirst()
+          .ifPresentOrElse(t -> healthByPort.put(port, t.targetHealth().stateAsString()), () -> healthByPort.put(port, "initial"));
+    });
+    Map<Integer, String> byBroker = new TreeMap<>();
+    plan.brokers().forEach(b -> byBroker.put(b.nodeId(), healthByPort.getOrDefault(b.port(), "unknown")));
+    return byBroker;
+  }
+
+  /** Of these ELBv2 ARNs, the ones carrying our owner tags (DescribeTags takes 20 at a time). */
+  private Set<String> ownedArns(List<String> arns) {
+    Set<String> owned = new TreeSet<>();
+    for (int i = 0; i < arns.size(); i += 20) {
+      List<String> chunk = arns.subList(i, Math.min(arns.size(), i + 20));
+      for (TagDescription d : elb.describeTags(b -> b.resourceArns(chunk)).tagDescriptions()) {
+        Map<String, String> t = d.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a));
+        if (AwsTags.ours(t, resource, clusterName)) {
+          owned.add(d.resourceArn());
+        }
+      }
+    }
+    return owned;
+  }
+
+  private List<Tag> elbTags() {
+    return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+  }
+
+  TagSpecification ec2Tags(ResourceType type) {
+    return TagSpecification.builder().resourceType(type).tags(tags.entrySet().stream()
+        .map(e -> software.amazon.awssdk.services.ec2.model.Tag.builder().key(e.getKey()).value(e.getValue()).build())
+        .toList()).build();
+  }
+
+  static Map<String, String> ec2TagMap(List<software.amazon.awssdk.services.ec2.model.Tag> tags) {
+    return tags.stream().collect(Collectors.toMap(software.amazon.awssdk.services.ec2.model.Tag::key,
+        software.amazon.awssdk.services.ec2.model.Tag::value, (a, b) -> a));
+  }
+
+  static Filter filter(String name, String... values) {
+    return Filter.builder().name(name).values(values).build();
+  }
+}
