@@ -166,6 +166,76 @@ class AwsPrivateLinkIT {
         .isLessThan(deletes.indexOf("ElasticLoadBalancingV2.DeleteTargetGroup"));
   }
 
+  @Test
+  void crashBetweenCallsNeverMakesATwinAndSettingsChangeInPlace() {
+    String vpc = aws.vpcWithSubnets("10.30");
+    StatefulSet sts = cluster.statefulSet("kafkab", 3);
+    for (int i = 0; i < 3; i++) {
+      cluster.pod(sts, i, "node-" + (i + 1), "10.30." + (i + 1) + ".10");
+    }
+    for (String op : List.of("Ec2.CreateSecurityGroup", "ElasticLoadBalancingV2.CreateLoadBalancer",
+        "ElasticLoadBalancingV2.CreateTargetGroup", "ElasticLoadBalancingV2.CreateListener",
+        "Ec2.CreateVpcEndpointServiceConfiguration", "Ec2.ModifyVpcEndpointServicePermissions")) {
+      calls.crashOnceAfter(op);
+    }
+    KafkaPrivateEndpoint resource = Endpoints.aws("crashy", "{statefulSet: {name: kafkab, configVolume: kafka-config}}", "tidb",
+        39092, 9092, 9093);
+    resource.getSpec().getAws().setVpcId(vpc);
+    KafkaPrivateEndpoint kpe = operator.create(resource);
+    Endpoints.awaitReason(operator, "crashy", ConditionType.LISTENER_CONFIGURED, "RollingRestart");
+    cluster.rolledOut("kafkab");
+    await().atMost(Duration.ofSeconds(90)).until(() -> "True".equals(Endpoints.condition(
+        operator.get(KafkaPrivateEndpoint.class, "crashy").getStatus(), ConditionType.READY).getStatus()));
+
+    assertThat(calls.pendingCrashes()).as("every injected crash happened").isEmpty();
+    AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "crashy"));
+    String owner = operator.getNamespace() + "/crashy/" + kpe.getMetadata().getUid();
+    assertThat(aws.loadBalancers(names.loadBalancer())).hasSize(1);
+    assertThat(aws.targetGroups(names.base() + "-")).hasSize(4);
+    assertThat(aws.securityGroups(vpc, names.loadBalancer())).isEqualTo(1);
+    assertThat(aws.endpointServices(owner)).isEqualTo(1);
+    LoadBalancer lb = aws.loadBalancers(names.loadBalancer()).get(0);
+    assertThat(listeners(lb)).hasSize(4);
+
+    // Principals, CIDRs and acceptance change in place: modifications, nothing recreated.
+    int change = calls.mark();
+    KafkaPrivateEndpoint edit = operator.get(KafkaPrivateEndpoint.class, "crashy");
+    edit.getSpec().getAws().setAllowedPrincipals(List.of("arn:aws:iam::210987654321:root"));
+    edit.getSpec().getAws().setConsumerCidrs(List.of("10.251.0.0/16"));
+    edit.getSpec().getAws().setAcceptanceRequired(false);
+    operator.replace(edit);
+    String serviceId = aws.ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().stream()
+        .filter(s -> s.tags().stream().anyMatch(t -> t.value().equals(owner))).findFirst().orElseThrow().serviceId();
+    await().atMost(Duration.ofSeconds(30)).until(() -> principals(serviceId).equals(List.of("arn:aws:iam::210987654321:root")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !aws.ec2.describeVpcEndpointServiceConfigurations(b -> b.serviceIds(serviceId))
+        .serviceConfigurations().get(0).acceptanceRequired());
+    await().atMost(Duration.ofSeconds(30)).until(() -> ingressCidrs(vpc, names.loadBalancer()).equals(List.of("10.251.0.0/16")));
+    assertThat(calls.mutatingSince(change)).noneMatch(c -> c.contains(".Create") || c.contains(".Delete"));
+
+    // Out of band: the allowed principal is removed by hand; the next resync restores it.
+    aws.ec2.modifyVpcEndpointServicePermissions(b -> b.serviceId(serviceId).removeAllowedPrincipals("arn:aws:iam::210987654321:root"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> principals(serviceId).equals(List.of("arn:aws:iam::210987654321:root")));
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "crashy"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "crashy") == null);
+    assertThat(aws.loadBalancers(names.loadBalancer())).isEmpty();
+    assertThat(aws.targetGroups(names.base() + "-")).isEmpty();
+    assertThat(aws.endpointServices(owner)).isZero();
+  }
+
+  private static List<String> principals(String serviceId) {
+    return aws.ec2.describeVpcEndpointServicePermissions(b -> b.serviceId(serviceId)).allowedPrincipals().stream()
+        .map(p -> p.principal()).sorted().toList();
+  }
+
+  private static List<String> ingressCidrs(String vpc, String group) {
+    return aws.ec2.describeSecurityGroups(b -> b.filters(
+            software.amazon.awssdk.services.ec2.model.Filter.builder().name("vpc-id").values(vpc).build(),
+            software.amazon.awssdk.services.ec2.model.Filter.builder().name("group-name").values(group).build()))
+        .securityGroups().get(0).ipPermissions().stream().flatMap(p -> p.ipRanges().stream()).map(r -> r.cidrIp())
+        .distinct().sorted().toList();
+  }
+
   private static Map<Integer, Listener> listeners(LoadBalancer lb) {
     return aws.elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().stream()
         .collect(Collectors.toMap(Listener::port, Function.identity()));

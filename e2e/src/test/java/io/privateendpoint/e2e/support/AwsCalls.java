@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 public final class AwsCalls implements ExecutionInterceptor {
 
   private final List<String> calls = new ArrayList<>();
+  private final java.util.Set<String> crashAfter = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -22,6 +23,28 @@ public final class AwsCalls implements ExecutionInterceptor {
     synchronized (calls) {
       calls.add(service + "." + operation);
     }
+  }
+
+  /**
+   * Makes the next call of {@code operation} ("Service.Operation") throw after AWS has done it, as
+   * if the operator died between that call and the next: the retry must find what was made.
+   */
+  public void crashOnceAfter(String operation) {
+    crashAfter.add(operation);
+  }
+
+  @Override
+  public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    String call = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
+        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    if (crashAfter.remove(call)) {
+      throw new IllegalStateException("injected crash after " + call);
+    }
+  }
+
+  /** Crashes asked for that have not happened yet. */
+  public java.util.Set<String> pendingCrashes() {
+    return java.util.Set.copyOf(crashAfter);
   }
 
   /** A copy of every call so far. */
