@@ -11,6 +11,8 @@ import io.privateendpoint.e2e.support.KafkaCluster;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
 import io.privateendpoint.e2e.support.MotoServer;
 import io.privateendpoint.e2e.support.OperatorUnderTest;
+import io.privateendpoint.e2e.support.StrimziCluster;
+import io.privateendpoint.e2e.support.StrimziCrds;
 import io.privateendpoint.operator.cloud.aws.AwsNames;
 import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -38,6 +40,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  */
 @ExtendWith(KubernetesApiServerExtension.class)
 class AwsPrivateLinkIT {
+
+  static {
+    // Before the operator starts, so that it watches kafka.strimzi.io too.
+    StrimziCrds.install(KubernetesApiServerExtension.cluster().newClient());
+  }
 
   @RegisterExtension
   static final LocallyRunOperatorExtension operator = OperatorUnderTest.extension("--cluster-name", "it-aws",
@@ -221,6 +228,41 @@ class AwsPrivateLinkIT {
     assertThat(aws.loadBalancers(names.loadBalancer())).isEmpty();
     assertThat(aws.targetGroups(names.base() + "-")).isEmpty();
     assertThat(aws.endpointServices(owner)).isZero();
+  }
+
+  @Test
+  void strimziBackedEndpointGoesReadyAndLeavesNothingBehind() {
+    String vpc = aws.vpcWithSubnets("10.40");
+    StrimziCluster strimzi = new StrimziCluster(operator.getKubernetesClient(), operator.getNamespace());
+    strimzi.createKafka("my-cluster");
+    strimzi.brokerPool("my-cluster", "brokers", List.of(0, 1, 2), "10.40");
+    KafkaPrivateEndpoint resource = Endpoints.aws("viastrimzi", "{strimzi: {cluster: my-cluster}}", "tidb", 39092, 9092, 9093);
+    resource.getSpec().getAws().setVpcId(vpc);
+    KafkaPrivateEndpoint kpe = operator.create(resource);
+    Endpoints.awaitReason(operator, "viastrimzi", ConditionType.LISTENER_CONFIGURED, "RollingUpdate");
+    strimzi.ready("my-cluster", "plain", "tls", "tidb");
+
+    KafkaPrivateEndpointStatus ready = Endpoints.awaitStatus(operator, "viastrimzi",
+        s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
+    assertThat(ready.getEndpointServiceName()).startsWith("com.amazonaws.vpce.us-west-2.vpce-svc-");
+    assertThat(ready.getBrokers()).extracting(BrokerStatus::getNodeId, BrokerStatus::getZone, BrokerStatus::getTarget)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, "usw2-az1", "10.40.1.10:39092"),
+            org.assertj.core.groups.Tuple.tuple(1, "usw2-az2", "10.40.2.11:39092"),
+            org.assertj.core.groups.Tuple.tuple(2, "usw2-az3", "10.40.3.12:39092"));
+    AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "viastrimzi"));
+    String owner = operator.getNamespace() + "/viastrimzi/" + kpe.getMetadata().getUid();
+    assertThat(aws.loadBalancers(names.loadBalancer())).hasSize(1);
+    assertThat(listeners(aws.loadBalancers(names.loadBalancer()).get(0)).keySet()).containsExactly(9092, 9093, 9094, 9095);
+    assertThat(aws.endpointServices(owner)).isEqualTo(1);
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "viastrimzi"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "viastrimzi") == null);
+    assertThat(aws.loadBalancers(names.loadBalancer())).isEmpty();
+    assertThat(aws.targetGroups(names.base() + "-")).isEmpty();
+    assertThat(aws.securityGroups(vpc, names.loadBalancer())).isZero();
+    assertThat(aws.endpointServices(owner)).isZero();
+    assertThat(StrimziCluster.listener(strimzi.kafka("my-cluster"), "tidb")).isNull();
   }
 
   private static List<String> principals(String serviceId) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -14,26 +13,18 @@ import io.privateendpoint.e2e.support.KafkaCluster;
 import io.privateendpoint.e2e.support.Endpoints;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
 import io.privateendpoint.e2e.support.OperatorUnderTest;
+import io.privateendpoint.e2e.support.StrimziCluster;
 import io.privateendpoint.e2e.support.StrimziCrds;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.status.ConditionType;
 import io.strimzi.api.kafka.Crds;
 import io.strimzi.api.kafka.model.kafka.Kafka;
-import io.strimzi.api.kafka.model.kafka.KafkaBuilder;
-import io.strimzi.api.kafka.model.kafka.KafkaStatusBuilder;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
-import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListenerBuilder;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListenerConfigurationBroker;
 import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerType;
-import io.strimzi.api.kafka.model.kafka.listener.ListenerStatusBuilder;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
-import io.strimzi.api.kafka.model.nodepool.KafkaNodePoolBuilder;
-import io.strimzi.api.kafka.model.nodepool.KafkaNodePoolStatusBuilder;
-import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,11 +50,13 @@ class StrimziListenerIT {
 
   private static KubernetesClient client;
   private static KafkaCluster nodes;
+  private static StrimziCluster strimzi;
 
   @BeforeAll
   static void cluster() {
     client = operator.getKubernetesClient();
     nodes = new KafkaCluster(client, operator.getNamespace());
+    strimzi = new StrimziCluster(client, operator.getNamespace());
     for (int az = 1; az <= 3; az++) {
       nodes.awsNode("node-" + az, az);
     }
@@ -71,12 +64,12 @@ class StrimziListenerIT {
 
   @Test
   void writesOneListenerKeepsItTrueAndRemovesIt() {
-    createKafka("my-cluster");
-    brokerPool("my-cluster", "brokers", List.of(0, 1, 2));
+    strimzi.createKafka("my-cluster");
+    strimzi.brokerPool("my-cluster", "brokers", List.of(0, 1, 2), "10.9");
     KafkaPrivateEndpoint kpe = operator.create(Endpoints.aws("tidb", "{strimzi: {cluster: my-cluster}}", "tidb", 39092, 9092, 9093));
 
-    Kafka kafka = await().atMost(Duration.ofSeconds(30)).until(() -> kafka("my-cluster"), k -> listener(k, "tidb") != null);
-    GenericKafkaListener ours = listener(kafka, "tidb");
+    Kafka kafka = await().atMost(Duration.ofSeconds(30)).until(() -> strimzi.kafka("my-cluster"), k -> StrimziCluster.listener(k, "tidb") != null);
+    GenericKafkaListener ours = StrimziCluster.listener(kafka, "tidb");
     assertThat(ours.getPort()).isEqualTo(39092);
     assertThat(ours.getType()).isEqualTo(KafkaListenerType.INTERNAL);
     assertThat(ours.isTls()).isFalse();
@@ -89,38 +82,38 @@ class StrimziListenerIT {
     assertThat(kafka.getSpec().getKafka().getListeners()).extracting(GenericKafkaListener::getName)
         .containsExactly("plain", "tls", "tidb");
     assertThat(Serialization.asJson(kafka.getSpec().getKafka().getListeners().subList(0, 2)))
-        .isEqualTo(Serialization.asJson(createdListeners()));
+        .isEqualTo(Serialization.asJson(StrimziCluster.ownListeners()));
     Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "RollingUpdate");
 
-    strimziReady("my-cluster", "plain", "tls", "tidb");
+    strimzi.ready("my-cluster", "plain", "tls", "tidb");
     Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "Configured");
 
     // GitOps removes the entry: it is written back, and an event says so.
     removeListener("my-cluster", "tidb");
-    await().atMost(Duration.ofSeconds(30)).until(() -> listener(kafka("my-cluster"), "tidb") != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> StrimziCluster.listener(strimzi.kafka("my-cluster"), "tidb") != null);
     await().atMost(Duration.ofSeconds(10)).until(() -> Endpoints.events(operator, "tidb").stream().anyMatch(e -> "ListenerReverted".equals(e.getReason())));
     Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "ListenerReverted");
 
     // A fourth broker in the pool: one more brokers[] entry, on the next port.
-    brokerPool("my-cluster", "brokers", List.of(0, 1, 2, 3));
-    await().atMost(Duration.ofSeconds(30)).until(() -> listener(kafka("my-cluster"), "tidb").getConfiguration().getBrokers().size() == 4);
-    assertThat(listener(kafka("my-cluster"), "tidb").getConfiguration().getBrokers().get(3).getAdvertisedPort()).isEqualTo(9096);
+    strimzi.brokerPool("my-cluster", "brokers", List.of(0, 1, 2, 3), "10.9");
+    await().atMost(Duration.ofSeconds(30)).until(() -> StrimziCluster.listener(strimzi.kafka("my-cluster"), "tidb").getConfiguration().getBrokers().size() == 4);
+    assertThat(StrimziCluster.listener(strimzi.kafka("my-cluster"), "tidb").getConfiguration().getBrokers().get(3).getAdvertisedPort()).isEqualTo(9096);
 
     // A listener name that exists but is not ours: refused, the Kafka CR untouched.
-    String resourceVersion = kafka("my-cluster").getMetadata().getResourceVersion();
+    String resourceVersion = strimzi.kafka("my-cluster").getMetadata().getResourceVersion();
     operator.create(Endpoints.aws("taken", "{strimzi: {cluster: my-cluster}}", "plain", 39192, 19092, 19093));
     assertThat(Endpoints.awaitReason(operator, "taken", ConditionType.LISTENER_CONFIGURED, "ListenerNameTaken").getMessage())
         .contains("already has a listener named plain");
-    assertThat(kafka("my-cluster").getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+    assertThat(strimzi.kafka("my-cluster").getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "taken"));
     await().atMost(Duration.ofSeconds(30)).until(() -> operator.get(KafkaPrivateEndpoint.class, "taken") == null);
-    assertThat(listener(kafka("my-cluster"), "plain")).isNotNull();
+    assertThat(StrimziCluster.listener(strimzi.kafka("my-cluster"), "plain")).isNotNull();
 
     // Delete: our entry and annotation go, the others stay exactly as they were.
     operator.delete(operator.get(KafkaPrivateEndpoint.class, kpe.getMetadata().getName()));
     await().atMost(Duration.ofSeconds(30)).until(() -> operator.get(KafkaPrivateEndpoint.class, "tidb") == null);
-    Kafka after = kafka("my-cluster");
-    assertThat(Serialization.asJson(after.getSpec().getKafka().getListeners())).isEqualTo(Serialization.asJson(createdListeners()));
+    Kafka after = strimzi.kafka("my-cluster");
+    assertThat(Serialization.asJson(after.getSpec().getKafka().getListeners())).isEqualTo(Serialization.asJson(StrimziCluster.ownListeners()));
     assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("kafka.privateendpoint.io/listener-tidb");
   }
 
@@ -131,63 +124,11 @@ class StrimziListenerIT {
         .contains("Kafka absent (kafka.strimzi.io, spec.kafka.strimzi.cluster) not found");
   }
 
-  private static List<GenericKafkaListener> createdListeners() {
-    return List.of(
-        new GenericKafkaListenerBuilder().withName("plain").withPort(9092).withType(KafkaListenerType.INTERNAL).withTls(false).build(),
-        new GenericKafkaListenerBuilder().withName("tls").withPort(9093).withType(KafkaListenerType.INTERNAL).withTls(true).build());
-  }
-
-  private static void createKafka(String name) {
-    Crds.kafkaOperation(client).inNamespace(operator.getNamespace()).resource(new KafkaBuilder()
-        .withNewMetadata().withName(name).withNamespace(operator.getNamespace()).endMetadata()
-        .withNewSpec().withNewKafka().withListeners(createdListeners()).endKafka().endSpec().build()).create();
-  }
-
-  /** A broker pool with node ids in its status (Strimzi's job) and their pods (StrimziPodSet's and the kubelet's). */
-  private static void brokerPool(String cluster, String pool, List<Integer> ids) {
-    var pools = Crds.kafkaNodePoolOperation(client).inNamespace(operator.getNamespace());
-    KafkaNodePool current = pools.withName(pool).get();
-    if (current == null) {
-      current = pools.resource(new KafkaNodePoolBuilder().withNewMetadata().withName(pool).withNamespace(operator.getNamespace())
-          .withLabels(Map.of("strimzi.io/cluster", cluster)).endMetadata()
-          .withNewSpec().withReplicas(ids.size()).withRoles(ProcessRoles.BROKER).withNewEphemeralStorage().endEphemeralStorage()
-          .endSpec().build()).create();
-    }
-    current.setStatus(new KafkaNodePoolStatusBuilder().withNodeIds(ids).withRoles(ProcessRoles.BROKER).withReplicas(ids.size()).build());
-    pools.resource(current).updateStatus();
-    IntStream.range(0, ids.size()).forEach(i -> {
-      String podName = cluster + "-" + pool + "-" + ids.get(i);
-      client.resource(new PodBuilder().withNewMetadata().withName(podName).withNamespace(operator.getNamespace())
-          .withLabels(Map.of("strimzi.io/cluster", cluster, "strimzi.io/pool", pool)).endMetadata()
-          .withNewSpec().withNodeName("node-" + (ids.get(i) % 3 + 1)).addNewContainer().withName("kafka").withImage("strimzi/kafka")
-          .endContainer().endSpec().build()).createOr(r -> r.update());
-      nodes.podIp(podName, "10.9." + (ids.get(i) % 3 + 1) + "." + (10 + ids.get(i)));
-    });
-  }
-
-  /** What Strimzi reports once it has rolled the brokers with these listeners. */
-  private static void strimziReady(String name, String... listeners) {
-    Kafka kafka = kafka(name);
-    kafka.setStatus(new KafkaStatusBuilder().withObservedGeneration(kafka.getMetadata().getGeneration())
-        .withListeners(List.of(listeners).stream().map(l -> new ListenerStatusBuilder().withName(l).build()).toList())
-        .withConditions(new io.strimzi.api.kafka.model.common.ConditionBuilder().withType("Ready").withStatus("True").build())
-        .build());
-    Crds.kafkaOperation(client).inNamespace(operator.getNamespace()).resource(kafka).updateStatus();
-  }
-
   private static void removeListener(String cluster, String name) {
-    List<GenericKafkaListener> listeners = kafka(cluster).getSpec().getKafka().getListeners();
-    int index = listeners.indexOf(listener(kafka(cluster), name));
+    List<GenericKafkaListener> listeners = strimzi.kafka(cluster).getSpec().getKafka().getListeners();
+    int index = listeners.indexOf(StrimziCluster.listener(strimzi.kafka(cluster), name));
     Crds.kafkaOperation(client).inNamespace(operator.getNamespace()).withName(cluster).patch(PatchContext.of(PatchType.JSON),
         "[{\"op\":\"remove\",\"path\":\"/spec/kafka/listeners/" + index + "\"}]");
-  }
-
-  private static Kafka kafka(String name) {
-    return Crds.kafkaOperation(client).inNamespace(operator.getNamespace()).withName(name).get();
-  }
-
-  private static GenericKafkaListener listener(Kafka kafka, String name) {
-    return kafka.getSpec().getKafka().getListeners().stream().filter(l -> name.equals(l.getName())).findFirst().orElse(null);
   }
 
 }
