@@ -72,7 +72,7 @@ final class EndpointServiceSynthesizer {
     }
   }
 
-  private Result connections(ServiceConfiguration service) {
+  Result connections(ServiceConfiguration service) {
     List<VpcEndpointConnection> connections;
     try {
       connections = ec2.describeVpcEndpointConnectionsPaginator(b -> b.filters(NlbSynthesizer.filter("service-id",
