@@ -1,0 +1,136 @@
+package io.privateendpoint.e2e.support;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+
+/**
+ * hack/run-local.sh's AWS flow, on this machine only: a local API server, moto, three brokers
+ * simulated as in the tests (Nodes in three AZs, a StatefulSet, its Pods), the operator jar run as
+ * a process with AWS_ENDPOINT_URL pointing at moto, a sample applied; it prints what the consumer's
+ * console needs, then deletes the endpoint and checks that nothing is left in moto.
+ *
+ * <p>Arguments: the operator jar, the sample, a work directory.
+ */
+public final class LocalAwsRun {
+
+  private LocalAwsRun() {}
+
+  public static void main(String[] args) throws Exception {
+    Path jar = Path.of(args[0]);
+    Path sample = Path.of(args[1]);
+    Path work = Path.of(args[2]);
+    String version = System.getProperty("kpe.kubernetes.version", "1.34.1");
+    try (BinaryApiServerCluster cluster = BinaryApiServerCluster.start(KubernetesApiServerExtension.projectRoot(), version);
+        KubernetesClient client = cluster.newClient()) {
+      say("local API server up; starting moto");
+      MotoServer moto = MotoServer.get();
+      Ec2Client ec2 = Ec2Client.builder().region(Region.US_WEST_2).build();
+      ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.builder().region(Region.US_WEST_2).build();
+      String vpc = ec2.createVpc(b -> b.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+      for (int az = 1; az <= 3; az++) {
+        int n = az;
+        ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.0." + n + ".0/24").availabilityZoneId("usw2-az" + n));
+      }
+      say("moto: " + vpc + " with a subnet in usw2-az1, usw2-az2, usw2-az3");
+
+      ProjectCrds.install(client);
+      KafkaPrivateEndpoint endpoint = Serialization.unmarshal(Files.readString(sample), KafkaPrivateEndpoint.class);
+      String ns = endpoint.getMetadata().getNamespace();
+      client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).createOr(r -> r.update());
+      KafkaCluster kafka = new KafkaCluster(client, ns);
+      String stsName = endpoint.getSpec().getKafka().getStatefulSet().getName();
+      StatefulSet sts = kafka.statefulSet(stsName, 3);
+      for (int i = 0; i < 3; i++) {
+        kafka.awsNode("node-" + (i + 1), i + 1);
+        kafka.pod(sts, i, "node-" + (i + 1), "10.0." + (i + 1) + ".10");
+      }
+      say("simulated brokers: StatefulSet " + stsName + " with 3 pods on nodes in usw2-az1..3");
+
+      Path kubeconfig = work.resolve("kubeconfig");
+      Files.writeString(kubeconfig, cluster.kubeConfigYaml());
+      ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+          jar.toString(), "--cluster-name", "local", "--resync-period", "30s")
+          .redirectErrorStream(true).redirectOutput(work.resolve("operator.log").toFile());
+      builder.environment().put("KUBECONFIG", kubeconfig.toString());
+      builder.environment().put("AWS_ENDPOINT_URL", moto.endpoint());
+      builder.environment().put("AWS_ACCESS_KEY_ID", "testing");
+      builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
+      Process operator = builder.start();
+      say("operator: java -jar " + jar.getFileName() + " (AWS_ENDPOINT_URL=" + moto.endpoint() + ")");
+      try {
+        endpoint.getSpec().getAws().setVpcId(vpc);
+        client.resource(endpoint).create();
+        String name = endpoint.getMetadata().getName();
+        say("applied " + sample + " (vpcId " + vpc + ")");
+        await(client, ns, name, s -> reason(s, "ListenerConfigured", "RollingRestart"));
+        kafka.rolledOut(stsName);
+        say("brokers restarted with the listener (simulated roll)");
+        KafkaPrivateEndpointStatus status = await(client, ns, name, s -> reason(s, "Ready", "Ready"));
+        System.out.println();
+        status.getConditions().forEach(c -> System.out.println("  " + c.getType() + "=" + c.getStatus() + " (" + c.getReason()
+            + "): " + c.getMessage()));
+        status.getBrokers().forEach(b -> System.out.println("  broker " + b.getNodeId() + " " + b.getAdvertised() + " -> "
+            + b.getTarget() + " " + b.getHealth()));
+        System.out.println();
+        System.out.println("For the consumer's console:");
+        System.out.println("  endpoint service name: " + status.getEndpointServiceName());
+        System.out.println("  bootstrap ports:       " + status.getBootstrapPorts());
+        System.out.println();
+        client.resources(KafkaPrivateEndpoint.class).inNamespace(ns).withName(name).delete();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (client.resources(KafkaPrivateEndpoint.class).inNamespace(ns).withName(name).get() != null) {
+          if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException("the endpoint was not deleted within 60 s; see " + work.resolve("operator.log"));
+          }
+          Thread.sleep(500);
+        }
+        long left = elb.describeLoadBalancers().loadBalancers().size() + elb.describeTargetGroups().targetGroups().size()
+            + ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().size();
+        say("deleted the endpoint: " + left + " load balancers, target groups or endpoint services left in moto");
+        if (left != 0) {
+          throw new IllegalStateException("cleanup left " + left + " AWS resources");
+        }
+      } finally {
+        operator.destroy();
+        operator.waitFor(15, TimeUnit.SECONDS);
+      }
+    }
+    System.exit(0);
+  }
+
+  private static KafkaPrivateEndpointStatus await(KubernetesClient client, String ns, String name,
+      Predicate<KafkaPrivateEndpointStatus> until) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    KafkaPrivateEndpointStatus status = null;
+    while (Instant.now().isBefore(deadline)) {
+      KafkaPrivateEndpoint r = client.resources(KafkaPrivateEndpoint.class).inNamespace(ns).withName(name).get();
+      status = r == null ? null : r.getStatus();
+      if (status != null && until.test(status)) {
+        return status;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("timed out; last status: " + Serialization.asJson(status));
+  }
+
+  private static boolean reason(KafkaPrivateEndpointStatus status, String type, String reason) {
+    return status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && reason.equals(c.getReason()));
+  }
+
+  private static void say(String line) {
+    System.out.println("==> " + line);
+  }
+}
