@@ -67,6 +67,28 @@ public final class AwsCalls implements ExecutionInterceptor {
     }
   }
 
+  /**
+   * The calls of each complete reconcile pass since the mark, a pass starting at each occurrence
+   * of {@code firstCall}; the partial passes at both ends are dropped.
+   */
+  public List<List<String>> passesSince(int mark, String firstCall) {
+    List<String> window = since(mark);
+    List<List<String>> passes = new ArrayList<>();
+    List<String> current = null;
+    for (String call : window) {
+      if (call.equals(firstCall)) {
+        if (current != null) {
+          passes.add(current);
+        }
+        current = new ArrayList<>();
+      }
+      if (current != null) {
+        current.add(call);
+      }
+    }
+    return passes;
+  }
+
   /** Mutating calls (anything not Describe/List/Get) since the mark. */
   public List<String> mutatingSince(int mark) {
     return since(mark).stream().filter(c -> {

@@ -9,6 +9,9 @@ import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.StepOutcome;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
@@ -26,6 +29,8 @@ public final class AwsEndpointProvisioner implements ApplyStep {
 
   private final AwsClients clients;
   private final String clusterName;
+  /** Passes per endpoint, to rotate the drift checks of broker target groups. */
+  private final Map<String, AtomicLong> passes = new ConcurrentHashMap<>();
 
   public AwsEndpointProvisioner(AwsClients clients, String clusterName) {
     this.clients = clients;
@@ -45,7 +50,7 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName);
     NlbSynthesizer.Result lb;
     try {
-      lb = nlb.sync(plan);
+      lb = nlb.sync(plan, passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement());
     } catch (AwsProblem p) {
       return StepOutcome.of(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     }
@@ -88,6 +93,7 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     if (resource.getSpec().getAws() == null) {
       return true;
     }
+    passes.remove(resource.getMetadata().getUid());
     String region = resource.getSpec().getAws().getRegion();
     Ec2Client ec2 = clients.ec2(region);
     ElasticLoadBalancingV2Client elb = clients.elb(region);

@@ -66,7 +66,7 @@ final class NlbSynthesizer {
   }
 
   /** Brings the NLB side to the plan and returns the load balancer and each broker's target health. */
-  Result sync(EndpointPlan plan) {
+  Result sync(EndpointPlan plan, long pass) {
     Map<Integer, List<TargetDescription>> desired = desiredTargets(plan);
     List<String> subnets = subnets();
     String securityGroup = securityGroup(desired.keySet());
@@ -77,9 +77,10 @@ final class NlbSynthesizer {
           .tags(elbTags())).loadBalancers().get(0);
     }
     syncCrossZone(lb);
-    Map<Integer, TargetGroup> groups = syncTargetGroups(desired, lb);
+    Set<Integer> created = new TreeSet<>();
+    Map<Integer, TargetGroup> groups = syncTargetGroups(desired, lb, created);
     syncListeners(lb, groups);
-    Map<Integer, String> health = syncTargets(desired, groups, plan);
+    Map<Integer, String> health = syncTargets(desired, groups, created, plan, pass);
     return new Result(lb, health);
   }
 
@@ -189,7 +190,8 @@ final class NlbSynthesizer {
   }
 
   /** Our target groups by load-balancer port; created where missing, deleted where no longer wanted. */
-  private Map<Integer, TargetGroup> syncTargetGroups(Map<Integer, List<TargetDescription>> desired, LoadBalancer lb) {
+  private Map<Integer, TargetGroup> syncTargetGroups(Map<Integer, List<TargetDescription>> desired, LoadBalancer lb,
+      Set<Integer> created) {
     Map<String, TargetGroup> existing = ownedTargetGroups();
     Map<Integer, TargetGroup> byPort = new TreeMap<>();
     for (int port : desired.keySet()) {
@@ -198,6 +200,7 @@ final class NlbSynthesizer {
         group = elb.createTargetGroup(b -> b.name(names.targetGroup(port)).protocol(ProtocolEnum.TCP)
             .port(resource.getSpec().getListener().getContainerPort()).vpcId(resource.getSpec().getAws().getVpcId())
             .targetType(TargetTypeEnum.IP).healthCheckProtocol(ProtocolEnum.TCP).tags(elbTags())).targetGroups().get(0);
+        created.add(port);
       }
       byPort.put(port, group);
     }
@@ -238,30 +241,68 @@ final class NlbSynthesizer {
     });
   }
 
-  /** Registers missing targets and deregisters stale ones; returns each broker's health on its own port. */
+  /** Broker target groups checked for drift per pass when nothing about them changed. */
+  static final int DRIFT_CHECKS_PER_PASS = 3;
+
+  /**
+   * Registers missing targets and deregisters stale ones. DescribeTargetHealth takes one target
+   * group per call, so reading every group each pass would grow with the broker count. Instead:
+   * the bootstrap groups are read every pass (they hold every broker's target, so they also give
+   * each broker's health); a broker group is read when its target changed since the last status or
+   * the group is new, and otherwise in turn, {@value #DRIFT_CHECKS_PER_PASS} per pass — out-of-band
+   * drift there is repaired within ceil(brokers / 3) resyncs.
+   */
   private Map<Integer, String> syncTargets(Map<Integer, List<TargetDescription>> desired, Map<Integer, TargetGroup> groups,
-      EndpointPlan plan) {
-    Map<Integer, String> healthByPort = new HashMap<>();
+      Set<Integer> createdPorts, EndpointPlan plan, long pass) {
+    Map<Integer, String> previous = previousTargets();
+    List<Integer> brokerPorts = plan.brokers().stream().map(PlannedBroker::port).sorted().toList();
+    Set<Integer> rotation = new TreeSet<>();
+    for (int i = 0; i < Math.min(DRIFT_CHECKS_PER_PASS, brokerPorts.size()); i++) {
+      rotation.add(brokerPorts.get((int) ((pass * DRIFT_CHECKS_PER_PASS + i) % brokerPorts.size())));
+    }
+    Map<String, String> healthByTarget = new HashMap<>();
     groups.forEach((port, group) -> {
-      List<TargetHealthDescription> current = elb.describeTargetHealth(b -> b.targetGroupArn(group.targetGroupArn()))
-          .targetHealthDescriptions();
-      Set<String> have = current.stream().map(t -> t.target().id() + ":" + t.target().port()).collect(Collectors.toSet());
-      Set<String> want = desired.get(port).stream().map(t -> t.id() + ":" + t.port()).collect(Collectors.toSet());
-      List<TargetDescription> add = desired.get(port).stream().filter(t -> !have.contains(t.id() + ":" + t.port())).toList();
+      boolean bootstrap = plan.bootstrapPorts().contains(port);
+      boolean changed = !key(desired.get(port).get(0)).equals(previous.get(port));
+      if (!bootstrap && !createdPorts.contains(port) && !changed && !rotation.contains(port)) {
+        return;
+      }
+      List<TargetHealthDescription> current = createdPorts.contains(port) ? List.of()
+          : elb.describeTargetHealth(b -> b.targetGroupArn(group.targetGroupArn())).targetHealthDescriptions();
+      Set<String> have = current.stream().map(t -> key(t.target())).collect(Collectors.toSet());
+      Set<String> want = desired.get(port).stream().map(NlbSynthesizer::key).collect(Collectors.toSet());
+      List<TargetDescription> add = desired.get(port).stream().filter(t -> !have.contains(key(t))).toList();
       List<TargetDescription> remove = current.stream().map(TargetHealthDescription::target)
-          .filter(t -> !want.contains(t.id() + ":" + t.port())).toList();
+          .filter(t -> !want.contains(key(t))).toList();
       if (!add.isEmpty()) {
         elb.registerTargets(b -> b.targetGroupArn(group.targetGroupArn()).targets(add));
       }
       if (!remove.isEmpty()) {
         elb.deregisterTargets(b -> b.targetGroupArn(group.targetGroupArn()).targets(remove));
       }
-      current.stream().filter(t -> want.contains(t.target().id() + ":" + t.target().port())).findFirst()
-          .ifPresentOrElse(t -> healthByPort.put(port, t.targetHealth().stateAsString()), () -> healthByPort.put(port, "initial"));
+      current.forEach(t -> healthByTarget.putIfAbsent(key(t.target()), t.targetHealth().stateAsString()));
     });
     Map<Integer, String> byBroker = new TreeMap<>();
-    plan.brokers().forEach(b -> byBroker.put(b.nodeId(), healthByPort.getOrDefault(b.port(), "unknown")));
+    plan.brokers().forEach(b -> byBroker.put(b.nodeId(), healthByTarget.getOrDefault(b.podIp() + ":" + plan.containerPort(),
+        "initial")));
     return byBroker;
+  }
+
+  /** Load-balancer port → the target the last status showed behind it. */
+  private Map<Integer, String> previousTargets() {
+    Map<Integer, String> previous = new HashMap<>();
+    if (resource.getStatus() != null) {
+      resource.getStatus().getBrokers().forEach(b -> {
+        if (b.getPort() != null && b.getTarget() != null) {
+          previous.put(b.getPort(), b.getTarget());
+        }
+      });
+    }
+    return previous;
+  }
+
+  private static String key(TargetDescription t) {
+    return t.id() + ":" + t.port();
   }
 
   /** Of these ELBv2 ARNs, the ones carrying our owner tags (DescribeTags takes 20 at a time). */
