@@ -225,6 +225,11 @@ class AwsPrivateLinkIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> ingressCidrs(vpc, names.loadBalancer()).equals(List.of("10.251.0.0/16")));
     assertThat(calls.mutatingSince(change)).noneMatch(c -> c.contains(".Create") || c.contains(".Delete"));
 
+    // Out of band: a broker's target is deregistered by hand; the rotating drift check restores it.
+    TargetGroup broker0 = aws.targetGroups(names.targetGroup(9093)).get(0);
+    aws.elb.deregisterTargets(b -> b.targetGroupArn(broker0.targetGroupArn()).targets(t -> t.id("10.30.1.10").port(39092)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> targets(names.targetGroup(9093)).equals(List.of("10.30.1.10:39092")));
+
     // Out of band: the allowed principal is removed by hand; the next resync restores it.
     aws.ec2.modifyVpcEndpointServicePermissions(b -> b.serviceId(serviceId).removeAllowedPrincipals("arn:aws:iam::210987654321:root"));
     await().atMost(Duration.ofSeconds(30)).until(() -> principals(serviceId).equals(List.of("arn:aws:iam::210987654321:root")));
