@@ -70,20 +70,9 @@ class AwsPrivateLinkIT {
     // Look-alikes that are not ours: an NLB with our naming pattern, made by someone else.
     aws.elb.createLoadBalancer(b -> b.name("kpe-000000000000").type(LoadBalancerTypeEnum.NETWORK)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(aws.ec2.describeSubnets().subnets().get(0).subnetId()));
-    StatefulSet sts = cluster.statefulSet("kafka", 3);
-    for (int i = 0; i < 3; i++) {
-      cluster.pod(sts, i, "node-" + (i + 1), "10.20." + (i + 1) + ".10");
-    }
     int start = calls.mark();
-    KafkaPrivateEndpoint resource = Endpoints.aws("tidb", "{statefulSet: {name: kafka, configVolume: kafka-config}}", "tidb",
-        39092, 9092, 9093);
-    resource.getSpec().getAws().setVpcId(vpc);
-    KafkaPrivateEndpoint kpe = operator.create(resource);
-    Endpoints.awaitReason(operator, "tidb", ConditionType.LISTENER_CONFIGURED, "RollingRestart");
-    cluster.rolledOut("kafka");
-
-    KafkaPrivateEndpointStatus ready = Endpoints.awaitStatus(operator, "tidb",
-        s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
+    KafkaPrivateEndpoint kpe = statefulSetEndpoint("tidb", "kafka", vpc, "10.20");
+    KafkaPrivateEndpointStatus ready = awaitReady("tidb");
     AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "tidb"));
     assertThat(ready.getEndpointServiceName()).startsWith("com.amazonaws.vpce.us-west-2.vpce-svc-");
     assertThat(ready.getEndpoint()).isEqualTo(ready.getEndpointServiceName());
@@ -182,21 +171,13 @@ class AwsPrivateLinkIT {
   @Test
   void crashBetweenCallsNeverMakesATwinAndSettingsChangeInPlace() {
     String vpc = aws.vpcWithSubnets("10.30");
-    StatefulSet sts = cluster.statefulSet("kafkab", 3);
-    for (int i = 0; i < 3; i++) {
-      cluster.pod(sts, i, "node-" + (i + 1), "10.30." + (i + 1) + ".10");
-    }
     for (String op : List.of("Ec2.CreateSecurityGroup", "ElasticLoadBalancingV2.CreateLoadBalancer",
         "ElasticLoadBalancingV2.CreateTargetGroup", "ElasticLoadBalancingV2.CreateListener",
         "Ec2.CreateVpcEndpointServiceConfiguration", "Ec2.ModifyVpcEndpointServicePermissions")) {
       calls.crashOnceAfter(op);
     }
-    KafkaPrivateEndpoint resource = Endpoints.aws("crashy", "{statefulSet: {name: kafkab, configVolume: kafka-config}}", "tidb",
-        39092, 9092, 9093);
-    resource.getSpec().getAws().setVpcId(vpc);
-    KafkaPrivateEndpoint kpe = operator.create(resource);
-    Endpoints.awaitReason(operator, "crashy", ConditionType.LISTENER_CONFIGURED, "RollingRestart");
-    cluster.rolledOut("kafkab");
+    KafkaPrivateEndpoint kpe = statefulSetEndpoint("crashy", "kafkab", vpc, "10.30");
+    // Each injected crash costs a failed pass and a retry with backoff.
     await().atMost(Duration.ofSeconds(90)).until(() -> "True".equals(Endpoints.condition(
         operator.get(KafkaPrivateEndpoint.class, "crashy").getStatus(), ConditionType.READY).getStatus()));
 
@@ -253,8 +234,7 @@ class AwsPrivateLinkIT {
     Endpoints.awaitReason(operator, "viastrimzi", ConditionType.LISTENER_CONFIGURED, "RollingUpdate");
     strimzi.ready("my-cluster", "plain", "tls", "tidb");
 
-    KafkaPrivateEndpointStatus ready = Endpoints.awaitStatus(operator, "viastrimzi",
-        s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
+    KafkaPrivateEndpointStatus ready = awaitReady("viastrimzi");
     assertThat(ready.getEndpointServiceName()).startsWith("com.amazonaws.vpce.us-west-2.vpce-svc-");
     assertThat(ready.getBrokers()).extracting(BrokerStatus::getNodeId, BrokerStatus::getZone, BrokerStatus::getTarget)
         .containsExactly(
@@ -274,6 +254,30 @@ class AwsPrivateLinkIT {
     assertThat(aws.securityGroups(vpc, names.loadBalancer())).isZero();
     assertThat(aws.endpointServices(owner)).isZero();
     assertThat(StrimziCluster.listener(strimzi.kafka("my-cluster"), "tidb")).isNull();
+  }
+
+  /**
+   * A StatefulSet of three brokers on node-1..3 with IPs {@code <ipPrefix>.<n>.10}, and an endpoint on
+   * it in {@code vpc}, past the simulated rolling restart.
+   */
+  private static KafkaPrivateEndpoint statefulSetEndpoint(String name, String statefulSet, String vpc, String ipPrefix) {
+    StatefulSet sts = cluster.statefulSet(statefulSet, 3);
+    for (int i = 0; i < 3; i++) {
+      cluster.pod(sts, i, "node-" + (i + 1), ipPrefix + "." + (i + 1) + ".10");
+    }
+    KafkaPrivateEndpoint resource = Endpoints.aws(name, "{statefulSet: {name: " + statefulSet + ", configVolume: kafka-config}}",
+        "tidb", 39092, 9092, 9093);
+    resource.getSpec().getAws().setVpcId(vpc);
+    KafkaPrivateEndpoint created = operator.create(resource);
+    // Generous: with injected crashes, the first pass that gets to write this status comes after several retries.
+    Endpoints.awaitStatus(operator, name, s -> "RollingRestart".equals(
+        Endpoints.condition(s, ConditionType.LISTENER_CONFIGURED).getReason()), Duration.ofSeconds(120));
+    cluster.rolledOut(statefulSet);
+    return created;
+  }
+
+  private static KafkaPrivateEndpointStatus awaitReady(String name) {
+    return Endpoints.awaitStatus(operator, name, s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
   }
 
   /** Waits out about three resyncs and returns the complete passes seen: reads only, at least one. */

@@ -45,7 +45,12 @@ public final class Endpoints {
 
   public static KafkaPrivateEndpointStatus awaitStatus(LocallyRunOperatorExtension operator, String name,
       Predicate<KafkaPrivateEndpointStatus> until) {
-    return await().atMost(Duration.ofSeconds(30)).until(() -> {
+    return awaitStatus(operator, name, until, Duration.ofSeconds(30));
+  }
+
+  public static KafkaPrivateEndpointStatus awaitStatus(LocallyRunOperatorExtension operator, String name,
+      Predicate<KafkaPrivateEndpointStatus> until, Duration atMost) {
+    return await().atMost(atMost).until(() -> {
       KafkaPrivateEndpoint r = operator.get(KafkaPrivateEndpoint.class, name);
       return r == null ? null : r.getStatus();
     }, s -> s != null && until.test(s));

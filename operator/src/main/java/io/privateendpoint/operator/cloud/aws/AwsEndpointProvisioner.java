@@ -54,7 +54,7 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     } catch (AwsProblem p) {
       return StepOutcome.of(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     }
-    var service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName, nlb)
+    var service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName)
         .sync(lb.loadBalancer().loadBalancerArn());
     return outcome(lb, service);
   }
@@ -98,7 +98,7 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     Ec2Client ec2 = clients.ec2(region);
     ElasticLoadBalancingV2Client elb = clients.elb(region);
     NlbSynthesizer nlb = new NlbSynthesizer(ec2, elb, resource, clusterName);
-    var services = new EndpointServiceSynthesizer(ec2, resource, clusterName, nlb);
+    var services = new EndpointServiceSynthesizer(ec2, resource, clusterName);
 
     var service = services.find();
     if (service != null) {
@@ -121,7 +121,7 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     }
     SecurityGroup sg = ec2.describeSecurityGroups(b -> b.filters(NlbSynthesizer.filter("vpc-id", resource.getSpec().getAws().getVpcId()),
         NlbSynthesizer.filter("group-name", AwsNames.of(resource).loadBalancer()))).securityGroups().stream()
-        .filter(g -> AwsTags.ours(NlbSynthesizer.ec2TagMap(g.tags()), resource, clusterName)).findFirst().orElse(null);
+        .filter(g -> AwsTags.ours(AwsTags.ec2Map(g.tags()), resource, clusterName)).findFirst().orElse(null);
     if (sg != null) {
       done &= retryLater(() -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId())));
     }

@@ -1,7 +1,12 @@
 package io.privateendpoint.operator.cloud.aws;
 
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * The tags every AWS resource of an endpoint carries: its owner (namespace/name/uid) and the
@@ -19,6 +24,16 @@ public final class AwsTags {
     var m = resource.getMetadata();
     return Map.of(OWNER, m.getNamespace() + "/" + m.getName() + "/" + m.getUid(), CLUSTER, clusterName,
         "Name", AwsNames.of(resource).base());
+  }
+
+  /** The tags as an EC2 TagSpecification for a create call of {@code type}. */
+  static TagSpecification ec2Spec(KafkaPrivateEndpoint resource, String clusterName, ResourceType type) {
+    return TagSpecification.builder().resourceType(type).tags(of(resource, clusterName).entrySet().stream()
+        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()).build();
+  }
+
+  static Map<String, String> ec2Map(List<Tag> tags) {
+    return tags.stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a));
   }
 
   public static boolean ours(Map<String, String> tags, KafkaPrivateEndpoint resource, String clusterName) {

@@ -24,13 +24,11 @@ final class EndpointServiceSynthesizer {
   private final Ec2Client ec2;
   private final KafkaPrivateEndpoint resource;
   private final String clusterName;
-  private final NlbSynthesizer tagsSource;
 
-  EndpointServiceSynthesizer(Ec2Client ec2, KafkaPrivateEndpoint resource, String clusterName, NlbSynthesizer tagsSource) {
+  EndpointServiceSynthesizer(Ec2Client ec2, KafkaPrivateEndpoint resource, String clusterName) {
     this.ec2 = ec2;
     this.resource = resource;
     this.clusterName = clusterName;
-    this.tagsSource = tagsSource;
   }
 
   record Result(ServiceConfiguration service, List<ConnectionStatus> connections, boolean connectionsSupported) {}
@@ -42,7 +40,7 @@ final class EndpointServiceSynthesizer {
       // The client token makes a retried create return the first one instead of a twin (on AWS).
       service = ec2.createVpcEndpointServiceConfiguration(b -> b.networkLoadBalancerArns(loadBalancerArn)
           .acceptanceRequired(aws.getAcceptanceRequired()).clientToken(AwsNames.of(resource).clientToken())
-          .tagSpecifications(tagsSource.ec2Tags(ResourceType.VPC_ENDPOINT_SERVICE))).serviceConfiguration();
+          .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.VPC_ENDPOINT_SERVICE))).serviceConfiguration();
     } else if (!aws.getAcceptanceRequired().equals(service.acceptanceRequired())) {
       String id = service.serviceId();
       ec2.modifyVpcEndpointServiceConfiguration(b -> b.serviceId(id).acceptanceRequired(aws.getAcceptanceRequired()));
@@ -56,7 +54,7 @@ final class EndpointServiceSynthesizer {
     String owner = AwsTags.of(resource, clusterName).get(AwsTags.OWNER);
     return ec2.describeVpcEndpointServiceConfigurationsPaginator(b -> b.filters(NlbSynthesizer.filter("tag:" + AwsTags.OWNER, owner)))
         .serviceConfigurations().stream()
-        .filter(s -> AwsTags.ours(NlbSynthesizer.ec2TagMap(s.tags()), resource, clusterName))
+        .filter(s -> AwsTags.ours(AwsTags.ec2Map(s.tags()), resource, clusterName))
         .findFirst().orElse(null);
   }
 

@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.ec2.model.IpRange;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Subnet;
-import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
@@ -129,9 +128,9 @@ final class NlbSynthesizer {
     if (group == null) {
       String id = ec2.createSecurityGroup(b -> b.groupName(names.loadBalancer()).vpcId(aws.getVpcId())
           .description("Kafka private endpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
-          .tagSpecifications(ec2Tags(ResourceType.SECURITY_GROUP))).groupId();
+          .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP))).groupId();
       group = SecurityGroup.builder().groupId(id).ipPermissions(List.of()).build();
-    } else if (!AwsTags.ours(ec2TagMap(group.tags()), resource, clusterName)) {
+    } else if (!AwsTags.ours(AwsTags.ec2Map(group.tags()), resource, clusterName)) {
       throw new AwsProblem("ForeignResource", "security group " + names.loadBalancer() + " (" + group.groupId()
           + ") exists in " + aws.getVpcId() + " without this endpoint's tags; it is left untouched");
     }
@@ -322,17 +321,6 @@ final class NlbSynthesizer {
 
   private List<Tag> elbTags() {
     return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-  }
-
-  TagSpecification ec2Tags(ResourceType type) {
-    return TagSpecification.builder().resourceType(type).tags(tags.entrySet().stream()
-        .map(e -> software.amazon.awssdk.services.ec2.model.Tag.builder().key(e.getKey()).value(e.getValue()).build())
-        .toList()).build();
-  }
-
-  static Map<String, String> ec2TagMap(List<software.amazon.awssdk.services.ec2.model.Tag> tags) {
-    return tags.stream().collect(Collectors.toMap(software.amazon.awssdk.services.ec2.model.Tag::key,
-        software.amazon.awssdk.services.ec2.model.Tag::value, (a, b) -> a));
   }
 
   static Filter filter(String name, String... values) {

@@ -96,11 +96,8 @@ class EndpointConnectionsTest {
     KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
     resource.getMetadata().setUid("3f2a0000-0000-4000-8000-000000000000");
     resource.getSpec().getAws().setAutoAcceptConnections(true); // allowed: arn:aws:iam::123456789012:root
-    try (Ec2Client ec2 = Ec2Client.builder().region(Region.US_WEST_2)
-        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
-        .httpClient(UrlConnectionHttpClient.create()).build()) {
-      var synthesizer = new EndpointServiceSynthesizer(ec2, resource, "test", null);
+    try (Ec2Client ec2 = client()) {
+      var synthesizer = new EndpointServiceSynthesizer(ec2, resource, "test");
 
       var result = synthesizer.connections(ServiceConfiguration.builder().serviceId("vpce-svc-0f49e37e1f022cd45").build());
 
@@ -122,14 +119,19 @@ class EndpointConnectionsTest {
   void withoutAutoAcceptNothingIsAccepted() {
     KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
     resource.getMetadata().setUid("3f2a0000-0000-4000-8000-000000000001");
-    try (Ec2Client ec2 = Ec2Client.builder().region(Region.US_WEST_2)
-        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
-        .httpClient(UrlConnectionHttpClient.create()).build()) {
-      new EndpointServiceSynthesizer(ec2, resource, "test", null)
+    try (Ec2Client ec2 = client()) {
+      new EndpointServiceSynthesizer(ec2, resource, "test")
           .connections(ServiceConfiguration.builder().serviceId("vpce-svc-0f49e37e1f022cd45").build());
     }
     assertThat(requests).noneMatch(r -> r.contains("Action=AcceptVpcEndpointConnections"));
+  }
+
+  /** The real SDK client, pointed at the local server. */
+  private Ec2Client client() {
+    return Ec2Client.builder().region(Region.US_WEST_2)
+        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
+        .httpClient(UrlConnectionHttpClient.create()).build();
   }
 
   @Test
