@@ -76,6 +76,21 @@ class AwsOwnershipIT {
     assertThat(calls.mutatingSince(0)).isEmpty();
   }
 
+  @Test
+  void aSubnetNamedUnderTheWrongAzIdIsReportedBeforeAnythingIsMade() {
+    String vpc = aws.vpcWithSubnets("10.62");
+    KafkaPrivateEndpoint resource = endpoint(vpc);
+    var subnets = aws.ec2.describeSubnets().subnets().stream().filter(s -> s.vpcId().equals(vpc)).toList();
+    String inAz2 = subnets.stream().filter(s -> s.availabilityZoneId().equals("usw2-az2")).findFirst().orElseThrow().subnetId();
+    resource.getSpec().getAws().setSubnets(Map.of("usw2-az1", inAz2));
+
+    StepOutcome outcome = provisioner.apply(resource, plan(resource));
+
+    assertThat(outcome.conditions().get(0).reason()).isEqualTo("SubnetMismatch");
+    assertThat(outcome.conditions().get(0).message()).isEqualTo("spec.aws.subnets[usw2-az1]: " + inAz2 + " is in usw2-az2, not usw2-az1");
+    assertThat(calls.mutatingSince(0)).isEmpty();
+  }
+
   private static KafkaPrivateEndpoint endpoint(String vpc) {
     KafkaPrivateEndpoint resource = Endpoints.aws("owned", "{statefulSet: {name: kafka, configVolume: kafka-config}}", "tidb",
         39092, 9092, 9093);

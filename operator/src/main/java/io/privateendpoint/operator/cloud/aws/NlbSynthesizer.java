@@ -98,17 +98,29 @@ final class NlbSynthesizer {
     return TargetDescription.builder().id(b.podIp()).port(plan.containerPort()).build();
   }
 
-  /** A subnet per served AZ ID: from spec.aws.subnets, else found in the VPC by AZ ID (one call). */
+  /**
+   * A subnet per served AZ ID: from spec.aws.subnets, else found in the VPC by AZ ID. One
+   * DescribeSubnets either way, which also checks that each named subnet is in the VPC and in the AZ
+   * ID it is listed under (a subnet in another AZ would carry that zone's brokers' traffic across AZs).
+   */
   private List<String> subnets() {
     var aws = resource.getSpec().getAws();
-    List<String> missing = resource.getSpec().getZones().stream().filter(z -> !aws.getSubnets().containsKey(z)).toList();
-    Map<String, String> byZone = new LinkedHashMap<>(aws.getSubnets());
-    if (!missing.isEmpty()) {
-      for (Subnet s : ec2.describeSubnets(b -> b.filters(filter("vpc-id", aws.getVpcId()),
-          filter("availability-zone-id", missing.toArray(String[]::new)))).subnets()) {
-        byZone.putIfAbsent(s.availabilityZoneId(), s.subnetId());
+    Map<String, String> named = aws.getSubnets();
+    List<String> missing = resource.getSpec().getZones().stream().filter(z -> !named.containsKey(z)).toList();
+    List<Subnet> found = ec2.describeSubnets(b -> b.filters(filter("vpc-id", aws.getVpcId()),
+        filter("availability-zone-id", resource.getSpec().getZones().toArray(String[]::new)))).subnets();
+    Map<String, String> byZone = new LinkedHashMap<>();
+    for (var entry : named.entrySet()) {
+      Subnet subnet = found.stream().filter(s -> s.subnetId().equals(entry.getValue())).findFirst().orElse(null);
+      if (subnet == null || !entry.getKey().equals(subnet.availabilityZoneId())) {
+        throw new AwsProblem("SubnetMismatch", "spec.aws.subnets[" + entry.getKey() + "]: " + entry.getValue()
+            + (subnet == null ? " is not a subnet of " + aws.getVpcId() + " in a served AZ ID"
+            : " is in " + subnet.availabilityZoneId() + ", not " + entry.getKey()));
       }
+      byZone.put(entry.getKey(), entry.getValue());
     }
+    found.stream().filter(s -> missing.contains(s.availabilityZoneId()))
+        .forEach(s -> byZone.putIfAbsent(s.availabilityZoneId(), s.subnetId()));
     List<String> unserved = resource.getSpec().getZones().stream().filter(z -> !byZone.containsKey(z)).toList();
     if (!unserved.isEmpty()) {
       throw new AwsProblem("SubnetNotFound", "VPC " + aws.getVpcId() + " has no subnet in AZ ID(s) " + unserved
