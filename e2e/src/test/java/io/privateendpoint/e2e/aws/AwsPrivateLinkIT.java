@@ -223,6 +223,50 @@ class AwsPrivateLinkIT {
   }
 
   @Test
+  void instanceTargetsReachBrokersThroughTheirNodesAndNodePorts() {
+    String vpc = aws.vpcWithSubnets("10.50");
+    StatefulSet sts = cluster.statefulSet("kafkai", 3);
+    for (int i = 0; i < 3; i++) {
+      cluster.pod(sts, i, "node-" + (i + 1), "10.50." + (i + 1) + ".10");
+    }
+    KafkaPrivateEndpoint resource = Endpoints.aws("instances", "{statefulSet: {name: kafkai, configVolume: kafka-config}}",
+        "tidb", 39092, 9092, 9093);
+    resource.getSpec().getAws().setVpcId(vpc);
+    resource.getSpec().getAws().setTargetType(io.privateendpoint.operator.model.AwsTargetType.instance);
+    KafkaPrivateEndpoint kpe = operator.create(resource);
+    Endpoints.awaitReason(operator, "instances", ConditionType.LISTENER_CONFIGURED, "RollingRestart");
+    cluster.rolledOut("kafkai");
+    KafkaPrivateEndpointStatus ready = awaitReady("instances");
+
+    // One NodePort Service per broker, selecting its pod, with externalTrafficPolicy Local.
+    var services = operator.getKubernetesClient().services().inNamespace(operator.getNamespace())
+        .withLabel("kafka.privateendpoint.io/endpoint", "instances").list().getItems();
+    assertThat(services).hasSize(3).allSatisfy(svc -> {
+      assertThat(svc.getSpec().getType()).isEqualTo("NodePort");
+      assertThat(svc.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+      assertThat(svc.getSpec().getPorts().get(0).getNodePort()).isBetween(30000, 32767);
+    });
+    Map<String, Integer> nodePortByPod = services.stream().collect(Collectors.toMap(
+        svc -> svc.getSpec().getSelector().get("statefulset.kubernetes.io/pod-name"), svc -> svc.getSpec().getPorts().get(0).getNodePort()));
+    assertThat(ready.getBrokers()).extracting(BrokerStatus::getNodeId, BrokerStatus::getTarget).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(0, "i-node-1:" + nodePortByPod.get("kafkai-0")),
+        org.assertj.core.groups.Tuple.tuple(1, "i-node-2:" + nodePortByPod.get("kafkai-1")),
+        org.assertj.core.groups.Tuple.tuple(2, "i-node-3:" + nodePortByPod.get("kafkai-2")));
+
+    AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "instances"));
+    assertThat(aws.targetGroups(names.base() + "-")).hasSize(4)
+        .allSatisfy(g -> assertThat(g.targetTypeAsString()).isEqualTo("instance"));
+    assertThat(targets(names.targetGroup(9094))).containsExactly("i-node-2:" + nodePortByPod.get("kafkai-1"));
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "instances"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "instances") == null);
+    assertThat(operator.getKubernetesClient().services().inNamespace(operator.getNamespace())
+        .withLabel("kafka.privateendpoint.io/endpoint", "instances").list().getItems()).isEmpty();
+    assertThat(aws.targetGroups(names.base() + "-")).isEmpty();
+    assertThat(aws.endpointServices(operator.getNamespace() + "/instances/" + kpe.getMetadata().getUid())).isZero();
+  }
+
+  @Test
   void strimziBackedEndpointGoesReadyAndLeavesNothingBehind() {
     String vpc = aws.vpcWithSubnets("10.40");
     StrimziCluster strimzi = new StrimziCluster(operator.getKubernetesClient(), operator.getNamespace());

@@ -51,7 +51,7 @@ public final class KafkaCluster {
   public Pod pod(StatefulSet sts, int ordinal, String node, String ip) {
     String name = sts.getMetadata().getName() + "-" + ordinal;
     Pod pod = client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-        .withLabels(Map.of("app", sts.getMetadata().getName()))
+        .withLabels(Map.of("app", sts.getMetadata().getName(), "statefulset.kubernetes.io/pod-name", name))
         .addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet").withName(sts.getMetadata().getName())
         .withUid(sts.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
         .withNewSpec().withNodeName(node).addNewContainer().withName("kafka").withImage("apache/kafka:4.1.0").endContainer()

@@ -2,6 +2,8 @@ package io.privateendpoint.operator.kafka;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.privateendpoint.operator.plan.Broker;
 import java.util.ArrayList;
@@ -20,6 +22,9 @@ final class BrokerLocator {
 
   static final String ZONE_LABEL = "topology.kubernetes.io/zone";
   static final String AWS_ZONE_ID_LABEL = "topology.k8s.aws/zone-id";
+  /** Set by the StatefulSet controller on every pod; per-broker Services select on it. */
+  static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
+  static final String STRIMZI_POD_NAME_LABEL = "strimzi.io/pod-name";
 
   private final KubernetesClient client;
 
@@ -27,8 +32,12 @@ final class BrokerLocator {
     this.client = client;
   }
 
-  /** One Broker per entry of {@code podsByNodeId}, in that map's order; missing pods give unscheduled brokers. */
-  List<Broker> locate(String namespace, Map<String, String> podLabels, Map<Integer, String> podsByNodeId) {
+  /**
+   * One Broker per entry of {@code podsByNodeId}, in that map's order; missing pods give unscheduled
+   * brokers. With {@code nodePortFor} set (instance targets), a broker's NodePort is that of a
+   * NodePort Service selecting its pod whose target port is {@code nodePortFor}: one more list call.
+   */
+  List<Broker> locate(String namespace, Map<String, String> podLabels, Map<Integer, String> podsByNodeId, Integer nodePortFor) {
     Map<String, Pod> pods = client.pods().inNamespace(namespace).withLabels(podLabels).list().getItems().stream()
         .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a));
     Set<String> wanted = pods.values().stream().map(p -> p.getSpec().getNodeName()).filter(Objects::nonNull)
@@ -38,13 +47,40 @@ final class BrokerLocator {
       client.nodes().list().getItems().stream().filter(n -> wanted.contains(n.getMetadata().getName()))
           .forEach(n -> nodes.put(n.getMetadata().getName(), n));
     }
+    List<Service> services = nodePortFor == null ? List.of() : client.services().inNamespace(namespace).list().getItems()
+        .stream().filter(s -> "NodePort".equals(s.getSpec().getType()) && s.getSpec().getSelector() != null).toList();
     List<Broker> brokers = new ArrayList<>();
     podsByNodeId.forEach((nodeId, podName) -> {
       Pod pod = pods.get(podName);
       String nodeName = pod == null ? null : pod.getSpec().getNodeName();
-      brokers.add(broker(nodeId, podName, pod, nodeName == null ? null : nodes.get(nodeName)));
+      Broker located = broker(nodeId, podName, pod, nodeName == null ? null : nodes.get(nodeName));
+      Integer nodePort = pod == null ? null : nodePort(services, pod, nodePortFor);
+      brokers.add(new Broker(located.nodeId(), located.podName(), located.zone(), located.azId(), located.podIp(),
+          located.nodeName(), located.instanceId(), nodePort));
     });
     return brokers;
+  }
+
+  /** The NodePort of a Service that selects exactly this pod (by its labels) and targets {@code containerPort}. */
+  static Integer nodePort(List<Service> services, Pod pod, Integer containerPort) {
+    Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+    for (Service service : services) {
+      boolean selects = service.getSpec().getSelector().entrySet().stream()
+          .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+      boolean perPod = service.getSpec().getSelector().containsKey(POD_NAME_LABEL)
+          || service.getSpec().getSelector().containsKey(STRIMZI_POD_NAME_LABEL);
+      if (!selects || !perPod) {
+        continue;
+      }
+      for (ServicePort port : service.getSpec().getPorts()) {
+        Integer target = port.getTargetPort() != null && port.getTargetPort().getIntVal() != null
+            ? port.getTargetPort().getIntVal() : port.getPort();
+        if (containerPort.equals(target) && port.getNodePort() != null) {
+          return port.getNodePort();
+        }
+      }
+    }
+    return null;
   }
 
   static Broker broker(int nodeId, String podName, Pod pod, Node node) {

@@ -44,7 +44,8 @@ public final class StatefulSetBrokerDiscovery {
     for (int ordinal = 0; ordinal < replicas; ordinal++) {
       podsByNodeId.put(ordinal + source.getNodeIdOffset(), source.getName() + "-" + ordinal);
     }
-    List<Broker> brokers = locator.locate(namespace, sts.getSpec().getSelector().getMatchLabels(), podsByNodeId);
+    List<Broker> brokers = locator.locate(namespace, sts.getSpec().getSelector().getMatchLabels(), podsByNodeId,
+        NodePorts.neededFor(resource));
     return new Observation(brokers, advertised(resource), List.of());
   }
 

@@ -46,10 +46,12 @@ public final class StatefulSetListenerApplier implements ApplyStep {
 
   private final KubernetesClient client;
   private final EventRecorder events;
+  private final BrokerNodePortServices nodePorts;
 
   public StatefulSetListenerApplier(KubernetesClient client, EventRecorder events) {
     this.client = client;
     this.events = events;
+    this.nodePorts = new BrokerNodePortServices(client);
   }
 
   /** Names of this endpoint's pieces in the pod template; the listener name is unique per Kafka. */
@@ -75,6 +77,9 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     }
     Map<String, String> previous = existing == null || existing.getData() == null ? null : existing.getData();
     writeConfigMap(resource, existing, cmName, entries);
+    if (NodePorts.neededFor(resource) != null) {
+      nodePorts.sync(resource, plan);
+    }
     if (source.getListenerInjection() == ListenerInjection.ConfigMapOnly) {
       return outcome("True", "ConfigMapWritten", "ConfigMap " + cmName + " holds listener "
           + StatefulSetListenerConfig.kafkaListenerName(plan) + " for " + plan.brokers().size()
@@ -139,6 +144,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
             .patch(PatchContext.of(PatchType.JSON), patch.toString());
       }
     }
+    nodePorts.delete(resource);
     ConfigMap cm = client.configMaps().inNamespace(namespace).withName(cmName).get();
     if (cm != null && OwnedMarks.ownedBy(cm.getMetadata(), resource)) {
       client.resource(cm).delete();

@@ -52,7 +52,8 @@ public final class StrimziBrokerDiscovery {
       return Observation.problem(new PlanProblem(PlanProblem.BROKER_NOT_READY, "Kafka " + cluster
           + " has no KafkaNodePool with the broker role and node ids in its status yet"));
     }
-    List<Broker> brokers = locator.locate(namespace, Map.of(CLUSTER_LABEL, cluster), podsByNodeId);
+    List<Broker> brokers = locator.locate(namespace, Map.of(CLUSTER_LABEL, cluster), podsByNodeId,
+        NodePorts.neededFor(resource));
     return new Observation(brokers, StrimziListenerApplier.advertisedNodeIds(kafka, resource), List.of());
   }
 

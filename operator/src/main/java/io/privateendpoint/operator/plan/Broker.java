@@ -10,6 +10,12 @@ package io.privateendpoint.operator.plan;
  * @param podIp      the pod's IP, null until it has one
  * @param nodeName   the Kubernetes Node it runs on, null until scheduled
  * @param instanceId the cloud instance behind that Node, from its providerID
+ * @param nodePort   the NodePort that reaches this broker's listener on its node, where a Service provides one
  */
 public record Broker(int nodeId, String podName, String zone, String azId, String podIp, String nodeName,
-    String instanceId) {}
+    String instanceId, Integer nodePort) {
+
+  public Broker(int nodeId, String podName, String zone, String azId, String podIp, String nodeName, String instanceId) {
+    this(nodeId, podName, zone, azId, podIp, nodeName, instanceId, null);
+  }
+}

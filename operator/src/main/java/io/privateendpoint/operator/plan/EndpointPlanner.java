@@ -72,7 +72,7 @@ public final class EndpointPlanner {
         continue;
       }
       planned.add(new PlannedBroker(broker.nodeId(), broker.podName(), zone, port, host, broker.podIp(),
-          broker.nodeName(), broker.instanceId(), target(spec, broker)));
+          broker.nodeName(), broker.instanceId(), broker.nodePort(), target(spec, broker)));
     }
     List<Integer> bootstrap = ports.getBootstrap().stream().sorted().toList();
     return new EndpointPlan(provider, listener.getName(), listener.getContainerPort(), listener.getSecurityProtocol(),
@@ -100,7 +100,8 @@ public final class EndpointPlanner {
   /** Where the load balancer sends the broker's port, as status shows it. */
   private static String target(KafkaPrivateEndpointSpec spec, Broker broker) {
     if (spec.getAws() != null && spec.getAws().getTargetType() == AwsTargetType.instance) {
-      return broker.instanceId(); // the NodePort is known once the Kafka side exposes one
+      // The NodePort is known once a Service exposes the broker; until then only the instance.
+      return broker.nodePort() == null ? broker.instanceId() : broker.instanceId() + ":" + broker.nodePort();
     }
     return broker.podIp() == null ? null : broker.podIp() + ":" + spec.getListener().getContainerPort();
   }

@@ -1,6 +1,5 @@
 package io.privateendpoint.operator.cloud.aws;
 
-import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
@@ -41,10 +40,6 @@ public final class AwsEndpointProvisioner implements ApplyStep {
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
     if (plan.provider() != Provider.AWS) {
       return StepOutcome.of();
-    }
-    if (resource.getSpec().getAws().getTargetType() == AwsTargetType.instance) {
-      return StepOutcome.of(ConditionReport.unknown(ConditionType.LOAD_BALANCER_READY, "NotImplemented",
-          "instance targets (spec.aws.targetType) need the brokers' NodePorts, which this version does not read yet"));
     }
     String region = resource.getSpec().getAws().getRegion();
     NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName);

@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
@@ -86,7 +87,14 @@ final class NlbSynthesizer {
   record Result(LoadBalancer loadBalancer, Map<Integer, String> brokerHealth) {}
 
   /** Load-balancer port → the targets behind it: every broker for a bootstrap port, one for a broker port. */
-  static Map<Integer, List<TargetDescription>> desiredTargets(EndpointPlan plan) {
+  Map<Integer, List<TargetDescription>> desiredTargets(EndpointPlan plan) {
+    if (instanceTargets()) {
+      List<Integer> waiting = plan.brokers().stream().filter(b -> b.nodePort() == null).map(PlannedBroker::nodeId).toList();
+      if (!waiting.isEmpty()) {
+        throw new AwsProblem("WaitingForNodePorts", "instance targets need a NodePort Service per broker; none yet for broker(s) "
+            + waiting);
+      }
+    }
     Map<Integer, List<TargetDescription>> desired = new TreeMap<>();
     List<TargetDescription> all = plan.brokers().stream().map(b -> target(plan, b)).toList();
     plan.bootstrapPorts().forEach(port -> desired.put(port, all));
@@ -94,8 +102,18 @@ final class NlbSynthesizer {
     return desired;
   }
 
-  private static TargetDescription target(EndpointPlan plan, PlannedBroker b) {
-    return TargetDescription.builder().id(b.podIp()).port(plan.containerPort()).build();
+  /** ip: the pod's IP and container port; instance: the node's instance and the broker's NodePort. */
+  private TargetDescription target(EndpointPlan plan, PlannedBroker b) {
+    return instanceTargets() ? TargetDescription.builder().id(b.instanceId()).port(b.nodePort()).build()
+        : TargetDescription.builder().id(b.podIp()).port(plan.containerPort()).build();
+  }
+
+  private boolean instanceTargets() {
+    return resource.getSpec().getAws().getTargetType() == AwsTargetType.instance;
+  }
+
+  private TargetTypeEnum targetType() {
+    return instanceTargets() ? TargetTypeEnum.INSTANCE : TargetTypeEnum.IP;
   }
 
   /**
@@ -200,28 +218,35 @@ final class NlbSynthesizer {
     }
   }
 
-  /** Our target groups by load-balancer port; created where missing, deleted where no longer wanted. */
+  /**
+   * Our target groups by load-balancer port. Deletes go first: a group no longer planned, or of the
+   * other target type (a target group cannot change type), is removed with its listener before any
+   * create, so its name is free again; then missing groups are created.
+   */
   private Map<Integer, TargetGroup> syncTargetGroups(Map<Integer, List<TargetDescription>> desired, LoadBalancer lb,
       Set<Integer> created) {
     Map<String, TargetGroup> existing = ownedTargetGroups();
-    Map<Integer, TargetGroup> byPort = new TreeMap<>();
-    for (int port : desired.keySet()) {
-      TargetGroup group = existing.remove(names.targetGroup(port));
-      if (group == null) {
-        group = elb.createTargetGroup(b -> b.name(names.targetGroup(port)).protocol(ProtocolEnum.TCP)
-            .port(resource.getSpec().getListener().getContainerPort()).vpcId(resource.getSpec().getAws().getVpcId())
-            .targetType(TargetTypeEnum.IP).healthCheckProtocol(ProtocolEnum.TCP).tags(elbTags())).targetGroups().get(0);
-        created.add(port);
-      }
-      byPort.put(port, group);
-    }
-    // Left over: ports no longer planned. Their listeners go first (a target group in use cannot be deleted).
-    if (!existing.isEmpty()) {
-      Set<String> stale = existing.values().stream().map(TargetGroup::targetGroupArn).collect(Collectors.toSet());
+    Set<String> wanted = desired.keySet().stream().map(names::targetGroup).collect(Collectors.toSet());
+    Set<String> stale = existing.values().stream()
+        .filter(g -> !wanted.contains(g.targetGroupName()) || g.targetType() != targetType())
+        .map(TargetGroup::targetGroupArn).collect(Collectors.toSet());
+    if (!stale.isEmpty()) {
       elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().stream()
           .filter(l -> l.defaultActions().stream().anyMatch(a -> stale.contains(a.targetGroupArn())))
           .forEach(l -> elb.deleteListener(b -> b.listenerArn(l.listenerArn())));
       stale.forEach(arn -> elb.deleteTargetGroup(b -> b.targetGroupArn(arn)));
+      existing.values().removeIf(g -> stale.contains(g.targetGroupArn()));
+    }
+    Map<Integer, TargetGroup> byPort = new TreeMap<>();
+    for (int port : desired.keySet()) {
+      TargetGroup group = existing.get(names.targetGroup(port));
+      if (group == null) {
+        group = elb.createTargetGroup(b -> b.name(names.targetGroup(port)).protocol(ProtocolEnum.TCP)
+            .port(resource.getSpec().getListener().getContainerPort()).vpcId(resource.getSpec().getAws().getVpcId())
+            .targetType(targetType()).healthCheckProtocol(ProtocolEnum.TCP).tags(elbTags())).targetGroups().get(0);
+        created.add(port);
+      }
+      byPort.put(port, group);
     }
     return byPort;
   }
@@ -274,7 +299,7 @@ final class NlbSynthesizer {
     Map<String, String> healthByTarget = new HashMap<>();
     groups.forEach((port, group) -> {
       boolean bootstrap = plan.bootstrapPorts().contains(port);
-      boolean changed = !key(desired.get(port).get(0)).equals(previous.get(port));
+      boolean changed = !displayed(desired.get(port).get(0)).equals(previous.get(port));
       if (!bootstrap && !createdPorts.contains(port) && !changed && !rotation.contains(port)) {
         return;
       }
@@ -294,8 +319,7 @@ final class NlbSynthesizer {
       current.forEach(t -> healthByTarget.putIfAbsent(key(t.target()), t.targetHealth().stateAsString()));
     });
     Map<Integer, String> byBroker = new TreeMap<>();
-    plan.brokers().forEach(b -> byBroker.put(b.nodeId(), healthByTarget.getOrDefault(b.podIp() + ":" + plan.containerPort(),
-        "initial")));
+    plan.brokers().forEach(b -> byBroker.put(b.nodeId(), healthByTarget.getOrDefault(key(target(plan, b)), "initial")));
     return byBroker;
   }
 
@@ -314,6 +338,11 @@ final class NlbSynthesizer {
 
   private static String key(TargetDescription t) {
     return t.id() + ":" + t.port();
+  }
+
+  /** A target as the status shows it (the plan's target string), to compare with the last status. */
+  private static String displayed(TargetDescription t) {
+    return key(t);
   }
 
   /** Of these ELBv2 ARNs, the ones carrying our owner tags (DescribeTags takes 20 at a time). */
