@@ -14,6 +14,7 @@ import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.e2e.support.StrimziCluster;
 import io.privateendpoint.e2e.support.StrimziCrds;
 import io.privateendpoint.operator.cloud.aws.AwsNames;
+import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
@@ -21,6 +22,7 @@ import io.privateendpoint.operator.status.ConditionType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,17 +227,8 @@ class AwsPrivateLinkIT {
   @Test
   void instanceTargetsReachBrokersThroughTheirNodesAndNodePorts() {
     String vpc = aws.vpcWithSubnets("10.50");
-    StatefulSet sts = cluster.statefulSet("kafkai", 3);
-    for (int i = 0; i < 3; i++) {
-      cluster.pod(sts, i, "node-" + (i + 1), "10.50." + (i + 1) + ".10");
-    }
-    KafkaPrivateEndpoint resource = Endpoints.aws("instances", "{statefulSet: {name: kafkai, configVolume: kafka-config}}",
-        "tidb", 39092, 9092, 9093);
-    resource.getSpec().getAws().setVpcId(vpc);
-    resource.getSpec().getAws().setTargetType(io.privateendpoint.operator.model.AwsTargetType.instance);
-    KafkaPrivateEndpoint kpe = operator.create(resource);
-    Endpoints.awaitReason(operator, "instances", ConditionType.LISTENER_CONFIGURED, "RollingRestart");
-    cluster.rolledOut("kafkai");
+    KafkaPrivateEndpoint kpe = statefulSetEndpoint("instances", "kafkai", vpc, "10.50",
+        r -> r.getSpec().getAws().setTargetType(AwsTargetType.instance));
     KafkaPrivateEndpointStatus ready = awaitReady("instances");
 
     // One NodePort Service per broker, selecting its pod, with externalTrafficPolicy Local.
@@ -305,6 +298,11 @@ class AwsPrivateLinkIT {
    * it in {@code vpc}, past the simulated rolling restart.
    */
   private static KafkaPrivateEndpoint statefulSetEndpoint(String name, String statefulSet, String vpc, String ipPrefix) {
+    return statefulSetEndpoint(name, statefulSet, vpc, ipPrefix, r -> { });
+  }
+
+  private static KafkaPrivateEndpoint statefulSetEndpoint(String name, String statefulSet, String vpc, String ipPrefix,
+      Consumer<KafkaPrivateEndpoint> customize) {
     StatefulSet sts = cluster.statefulSet(statefulSet, 3);
     for (int i = 0; i < 3; i++) {
       cluster.pod(sts, i, "node-" + (i + 1), ipPrefix + "." + (i + 1) + ".10");
@@ -312,6 +310,7 @@ class AwsPrivateLinkIT {
     KafkaPrivateEndpoint resource = Endpoints.aws(name, "{statefulSet: {name: " + statefulSet + ", configVolume: kafka-config}}",
         "tidb", 39092, 9092, 9093);
     resource.getSpec().getAws().setVpcId(vpc);
+    customize.accept(resource);
     KafkaPrivateEndpoint created = operator.create(resource);
     // Generous: with injected crashes, the first pass that gets to write this status comes after several retries.
     Endpoints.awaitStatus(operator, name, s -> "RollingRestart".equals(
