@@ -53,10 +53,8 @@ final class BrokerLocator {
     podsByNodeId.forEach((nodeId, podName) -> {
       Pod pod = pods.get(podName);
       String nodeName = pod == null ? null : pod.getSpec().getNodeName();
-      Broker located = broker(nodeId, podName, pod, nodeName == null ? null : nodes.get(nodeName));
       Integer nodePort = pod == null ? null : nodePort(services, pod, nodePortFor);
-      brokers.add(new Broker(located.nodeId(), located.podName(), located.zone(), located.azId(), located.podIp(),
-          located.nodeName(), located.instanceId(), nodePort));
+      brokers.add(broker(nodeId, podName, pod, nodeName == null ? null : nodes.get(nodeName), nodePort));
     });
     return brokers;
   }
@@ -83,12 +81,12 @@ final class BrokerLocator {
     return null;
   }
 
-  static Broker broker(int nodeId, String podName, Pod pod, Node node) {
+  static Broker broker(int nodeId, String podName, Pod pod, Node node, Integer nodePort) {
     String podIp = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
     String nodeName = pod == null ? null : pod.getSpec().getNodeName();
     Map<String, String> labels = node == null || node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
     String instance = node == null || node.getSpec() == null ? null : ProviderIds.instance(node.getSpec().getProviderID());
     return new Broker(nodeId, podName, labels.get(ZONE_LABEL), labels.get(AWS_ZONE_ID_LABEL),
-        podIp == null || podIp.isBlank() ? null : podIp, nodeName, instance);
+        podIp == null || podIp.isBlank() ? null : podIp, nodeName, instance, nodePort);
   }
 }

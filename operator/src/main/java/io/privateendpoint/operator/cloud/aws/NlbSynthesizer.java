@@ -299,7 +299,8 @@ final class NlbSynthesizer {
     Map<String, String> healthByTarget = new HashMap<>();
     groups.forEach((port, group) -> {
       boolean bootstrap = plan.bootstrapPorts().contains(port);
-      boolean changed = !displayed(desired.get(port).get(0)).equals(previous.get(port));
+      // The status shows a broker's target as "id:port", the same form as key().
+      boolean changed = !key(desired.get(port).get(0)).equals(previous.get(port));
       if (!bootstrap && !createdPorts.contains(port) && !changed && !rotation.contains(port)) {
         return;
       }
@@ -338,11 +339,6 @@ final class NlbSynthesizer {
 
   private static String key(TargetDescription t) {
     return t.id() + ":" + t.port();
-  }
-
-  /** A target as the status shows it (the plan's target string), to compare with the last status. */
-  private static String displayed(TargetDescription t) {
-    return key(t);
   }
 
   /** Of these ELBv2 ARNs, the ones carrying our owner tags (DescribeTags takes 20 at a time). */
