@@ -15,16 +15,22 @@ import java.util.stream.Collectors;
  * @param listenerName   the Kafka listener this endpoint owns
  * @param containerPort  the port brokers listen on for it
  * @param protocol       its security protocol
- * @param bootstrapPorts load-balancer ports that reach the cluster for bootstrapping
+ * @param bootstrapPorts load-balancer ports handed to the consumer for bootstrapping: on AWS the spec's,
+ *                       each reaching every broker; on GCP the spec's that are pinned to a broker, then
+ *                       one broker port for each served zone no bootstrap port covers
+ * @param bootstrapPins  GCP only: bootstrap port → the node id it is mapped to (a port-mapping NEG
+ *                       sends each client port to exactly one endpoint); empty on AWS
  * @param brokers        the brokers as exposed, ordered by node id
  * @param ports          node id → load-balancer port, including departed nodes whose port is kept
  * @param problems       what keeps the plan from being applied; empty when it can be
  */
 public record EndpointPlan(Provider provider, String listenerName, int containerPort, SecurityProtocol protocol,
-    List<Integer> bootstrapPorts, List<PlannedBroker> brokers, Map<Integer, Integer> ports, List<PlanProblem> problems) {
+    List<Integer> bootstrapPorts, Map<Integer, Integer> bootstrapPins, List<PlannedBroker> brokers,
+    Map<Integer, Integer> ports, List<PlanProblem> problems) {
 
   public EndpointPlan {
     bootstrapPorts = List.copyOf(bootstrapPorts);
+    bootstrapPins = Collections.unmodifiableMap(new TreeMap<>(bootstrapPins));
     brokers = List.copyOf(brokers);
     ports = Collections.unmodifiableMap(new TreeMap<>(ports));
     problems = List.copyOf(problems);

@@ -6,8 +6,11 @@ import io.privateendpoint.operator.model.ListenerSpec;
 import io.privateendpoint.operator.model.PortsSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -58,6 +61,11 @@ public final class EndpointPlanner {
             + ", which spec.zones does not list"));
         continue;
       }
+      if (provider == Provider.GCP && broker.instanceId() == null) {
+        problems.add(new PlanProblem(PlanProblem.BROKER_NOT_READY, where + " runs on node " + broker.nodeName()
+            + " whose spec.providerID names no Compute Engine instance (gce://project/zone/instance)"));
+        continue;
+      }
       if (broker.podIp() == null) {
         problems.add(new PlanProblem(PlanProblem.BROKER_NOT_READY, where + " has no IP yet"));
       }
@@ -75,8 +83,61 @@ public final class EndpointPlanner {
           broker.nodeName(), broker.instanceId(), broker.nodePort(), target(spec, broker)));
     }
     List<Integer> bootstrap = ports.getBootstrap().stream().sorted().toList();
+    if (provider == Provider.AWS) {
+      return new EndpointPlan(provider, listener.getName(), listener.getContainerPort(), listener.getSecurityProtocol(),
+          bootstrap, Map.of(), planned, allocation.ports(), problems);
+    }
+    Map<Integer, Integer> pins = pinBootstrap(bootstrap, planned, spec.getZones());
     return new EndpointPlan(provider, listener.getName(), listener.getContainerPort(), listener.getSecurityProtocol(),
-        bootstrap, planned, allocation.ports(), problems);
+        handedOut(pins, planned, spec.getZones()), pins, planned, allocation.ports(), problems);
+  }
+
+  /**
+   * GCP: a port-mapping NEG maps a client port to exactly one endpoint, so no port reaches "any
+   * broker" as AWS's bootstrap target group does. The i-th bootstrap port is pinned to the broker
+   * with the lowest node id in the i-th served zone that has brokers (spreading the ports over
+   * zones), preferring a broker no other bootstrap port uses. Lowest id keeps a pin where it is
+   * while the cluster grows or shrinks above it; only its broker leaving moves it.
+   */
+  static Map<Integer, Integer> pinBootstrap(List<Integer> bootstrap, List<PlannedBroker> brokers, List<String> zones) {
+    List<String> served = zones.stream().filter(z -> brokers.stream().anyMatch(b -> b.zone().equals(z))).toList();
+    Map<Integer, Integer> pins = new TreeMap<>();
+    if (served.isEmpty()) {
+      return pins;
+    }
+    Set<Integer> used = new HashSet<>();
+    for (int i = 0; i < bootstrap.size(); i++) {
+      String zone = served.get(i % served.size());
+      List<PlannedBroker> inZone = brokers.stream().filter(b -> b.zone().equals(zone)).toList();
+      PlannedBroker pick = inZone.stream().filter(b -> !used.contains(b.nodeId())).findFirst()
+          .orElseGet(() -> brokers.stream().filter(b -> !used.contains(b.nodeId())).findFirst().orElse(inZone.get(0)));
+      used.add(pick.nodeId());
+      pins.put(bootstrap.get(i), pick.nodeId());
+    }
+    return pins;
+  }
+
+  /**
+   * GCP: the ports worth handing out for bootstrapping, all of which really exist: the pinned
+   * bootstrap ports, then for every served zone none of them reaches, its first broker's own port
+   * (a broker port reaches exactly that broker, which is all a bootstrap needs), so losing one zone
+   * never leaves the consumer without a way in.
+   */
+  private static List<Integer> handedOut(Map<Integer, Integer> pins, List<PlannedBroker> brokers, List<String> zones) {
+    List<Integer> out = new ArrayList<>(pins.keySet());
+    Set<String> covered = new HashSet<>();
+    for (int nodeId : pins.values()) {
+      brokers.stream().filter(b -> b.nodeId() == nodeId).forEach(b -> covered.add(b.zone()));
+    }
+    List<Integer> extra = new ArrayList<>();
+    for (String zone : zones) {
+      if (!covered.contains(zone)) {
+        brokers.stream().filter(b -> b.zone().equals(zone)).findFirst().ifPresent(b -> extra.add(b.port()));
+      }
+    }
+    extra.sort(Comparator.naturalOrder());
+    out.addAll(extra);
+    return out;
   }
 
   /** The pattern with {@code <broker_id>} = b + node id and {@code <az_id>} filled, without {@code :<port>}. */
