@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.operator.app.OperatorAssembly;
 import io.privateendpoint.operator.app.OperatorSettings;
 import io.privateendpoint.operator.cloud.aws.AwsClients;
+import io.privateendpoint.operator.cloud.gcp.GcpClients;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +27,8 @@ public final class OperatorUnderTest {
     return LocallyRunOperatorExtension.builder()
         .withKubernetesClient(client)
         .withReconciler(OperatorAssembly.reconciler(client, settings, Clock.systemUTC(),
-            new AwsClients(List.of(MotoServer.get().calls()))), (Consumer) configure)
+            new AwsClients(List.of(MotoServer.get().calls())), new GcpClients(LocalCompute.get().endpoint())),
+            (Consumer) configure)
         .withAdditionalCRD(ProjectCrds.files().stream().map(Path::toString).toArray(String[]::new))
         // Only an API server runs: namespaces never finish terminating without a controller-manager.
         .waitForNamespaceDeletion(false)

@@ -5,6 +5,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.privateendpoint.operator.cloud.aws.AwsClients;
 import io.privateendpoint.operator.cloud.aws.AwsEndpointProvisioner;
+import io.privateendpoint.operator.cloud.gcp.GcpClients;
+import io.privateendpoint.operator.cloud.gcp.GcpEndpointProvisioner;
 import io.privateendpoint.operator.kafka.KafkaSide;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.reconcile.ApplyStep;
@@ -24,14 +26,16 @@ public final class OperatorAssembly {
 
   /**
    * @param aws AWS clients; endpoint, credentials and retries come from the SDK's standard settings
+   * @param gcp Compute clients; endpoint from the settings, credentials from Google's default chain
    */
   public static KafkaPrivateEndpointReconciler reconciler(KubernetesClient client, OperatorSettings settings, Clock clock,
-      AwsClients aws) {
+      AwsClients aws, GcpClients gcp) {
     EventRecorder events = new EventRecorder(client, clock);
     KafkaSide kafka = new KafkaSide(client, events);
     EndpointPeers peers = namespace -> client.resources(KafkaPrivateEndpoint.class).inNamespace(namespace).list().getItems();
     // Kafka side first: the load balancer points at listeners that must exist; cleanup runs in reverse.
-    List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName()));
+    List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName()),
+        new GcpEndpointProvisioner(gcp, settings.clusterName()));
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock));
     return new KafkaPrivateEndpointReconciler(pipeline);
   }
@@ -48,7 +52,8 @@ public final class OperatorAssembly {
 
   public static Operator operator(KubernetesClient client, OperatorSettings settings, Clock clock) {
     Operator operator = new Operator(o -> o.withKubernetesClient(client));
-    operator.register(reconciler(client, settings, clock, new AwsClients(List.of())), controller -> configure(controller, settings));
+    operator.register(reconciler(client, settings, clock, new AwsClients(List.of()),
+        new GcpClients(settings.gcpComputeEndpoint())), controller -> configure(controller, settings));
     return operator;
   }
 }

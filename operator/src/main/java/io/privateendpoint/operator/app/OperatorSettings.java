@@ -1,5 +1,7 @@
 package io.privateendpoint.operator.app;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -20,9 +22,10 @@ import java.util.stream.Collectors;
  * @param resyncPeriod how often a resource is reconciled without an event, to repair drift
  * @param logFormat    text or json
  * @param logLevel     root log level
+ * @param gcpComputeEndpoint the Compute Engine API endpoint; empty for Google's own
  */
 public record OperatorSettings(String clusterName, Set<String> namespaces, Duration resyncPeriod,
-    LogFormat logFormat, String logLevel) {
+    LogFormat logFormat, String logLevel, String gcpComputeEndpoint) {
 
   public enum LogFormat { text, json }
 
@@ -35,7 +38,11 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
     RESYNC_PERIOD("resync-period", "KPE_RESYNC_PERIOD", "10m",
         "reconcile every resource at least this often to repair drift (e.g. 30s, 10m, 1h, or ISO-8601 PT10M)"),
     LOG_FORMAT("log-format", "KPE_LOG_FORMAT", "text", "text or json (one JSON object per line)"),
-    LOG_LEVEL("log-level", "KPE_LOG_LEVEL", "info", "trace, debug, info, warn or error");
+    LOG_LEVEL("log-level", "KPE_LOG_LEVEL", "info", "trace, debug, info, warn or error"),
+    GCP_COMPUTE_ENDPOINT("gcp-compute-endpoint", "KPE_GCP_COMPUTE_ENDPOINT", "",
+        "Compute Engine API endpoint, e.g. a Private Service Connect endpoint for Google APIs"
+            + " (https://compute-kpe.p.googleapis.com) or a local fake (http://127.0.0.1:8089, sent no credentials);"
+            + " empty for Google's https://compute.googleapis.com");
 
     final String flag;
     final String env;
@@ -93,7 +100,8 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
         namespaces(values.get(Setting.NAMESPACES)),
         duration(Setting.RESYNC_PERIOD, values.get(Setting.RESYNC_PERIOD)),
         logFormat(values.get(Setting.LOG_FORMAT)),
-        logLevel(values.get(Setting.LOG_LEVEL)));
+        logLevel(values.get(Setting.LOG_LEVEL)),
+        endpoint(Setting.GCP_COMPUTE_ENDPOINT, values.get(Setting.GCP_COMPUTE_ENDPOINT)));
   }
 
   public boolean watchesAllNamespaces() {
@@ -149,6 +157,25 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
       throw new InvalidSettingException("--" + setting.flag + " must be at least 1s");
     }
     return parsed;
+  }
+
+  /** Empty, or an absolute http(s) URL with a host and nothing after it but a port. */
+  static String endpoint(Setting setting, String value) {
+    if (value.isEmpty()) {
+      return value;
+    }
+    try {
+      URI uri = new URI(value);
+      boolean bare = (uri.getPath() == null || uri.getPath().isEmpty() || "/".equals(uri.getPath()))
+          && uri.getQuery() == null && uri.getFragment() == null;
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null && bare) {
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new InvalidSettingException("--" + setting.flag + " '" + value + "' must be an http(s) URL such as"
+        + " https://compute.googleapis.com, without a path");
   }
 
   private static LogFormat logFormat(String value) {

@@ -18,6 +18,19 @@ class OperatorSettingsTest {
     assertThat(s.resyncPeriod()).isEqualTo(Duration.ofMinutes(10));
     assertThat(s.logFormat()).isEqualTo(OperatorSettings.LogFormat.text);
     assertThat(s.logLevel()).isEqualTo("info");
+    assertThat(s.gcpComputeEndpoint()).isEmpty();
+  }
+
+  @Test
+  void computeEndpointIsAnHttpUrl() {
+    assertThat(OperatorSettings.parse(new String[0], Map.of("KPE_GCP_COMPUTE_ENDPOINT", "http://127.0.0.1:8089/"))
+        .gcpComputeEndpoint()).isEqualTo("http://127.0.0.1:8089");
+    assertThat(OperatorSettings.parse(new String[] {"--gcp-compute-endpoint", "https://compute-kpe.p.googleapis.com"},
+        Map.of()).gcpComputeEndpoint()).isEqualTo("https://compute-kpe.p.googleapis.com");
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--gcp-compute-endpoint", "compute.googleapis.com"}, Map.of()))
+        .hasMessageContaining("--gcp-compute-endpoint 'compute.googleapis.com' must be an http(s) URL");
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--gcp-compute-endpoint", "https://x.example/compute/v1"},
+        Map.of())).hasMessageContaining("without a path");
   }
 
   @Test

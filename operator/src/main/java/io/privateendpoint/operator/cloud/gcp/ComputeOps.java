@@ -1,0 +1,98 @@
+package io.privateendpoint.operator.cloud.gcp;
+
+import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.rpc.AlreadyExistsException;
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.FailedPreconditionException;
+import com.google.api.gax.rpc.InvalidArgumentException;
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.api.gax.rpc.PermissionDeniedException;
+import com.google.cloud.compute.v1.Operation;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+/** The few rules every Compute call here follows: wait for operations, absent means null, URLs compared by path. */
+final class ComputeOps {
+
+  private ComputeOps() {}
+
+  /**
+   * Waits until the long-running operation is DONE (the client polls the regional or global
+   * operation); a DONE operation with an error, or a refused call, throws its ApiException.
+   */
+  static Operation await(OperationFuture<Operation, Operation> operation) {
+    try {
+      return operation.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a Compute operation", e);
+    }
+  }
+
+  /** The resource, or null when Compute answers 404. */
+  static <T> T getOrNull(Supplier<T> get) {
+    try {
+      return get.get();
+    } catch (NotFoundException absent) {
+      return null;
+    }
+  }
+
+  /** Runs an insert; 409 means an earlier, interrupted attempt made it, which the caller reads back. */
+  static void insert(Supplier<OperationFuture<Operation, Operation>> insert) {
+    try {
+      await(insert.get());
+    } catch (AlreadyExistsException madeBefore) {
+      // Read back and ownership-checked by the caller.
+    }
+  }
+
+  /** Deletes; true when gone (or already absent), false while another resource still uses it. */
+  static boolean delete(Supplier<OperationFuture<Operation, Operation>> delete) {
+    try {
+      await(delete.get());
+      return true;
+    } catch (NotFoundException gone) {
+      return true;
+    } catch (InvalidArgumentException | FailedPreconditionException e) {
+      if (String.valueOf(e.getMessage()).contains("resourceInUseByAnotherResource")
+          || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Compute refused the request itself (bad field, missing permission): worth a condition, not a retry storm. */
+  static boolean refusal(ApiException e) {
+    return e instanceof InvalidArgumentException || e instanceof PermissionDeniedException
+        || e instanceof FailedPreconditionException || e instanceof NotFoundException;
+  }
+
+  /** projects/…/name from a full URL (https://www.googleapis.com/compute/v1/projects/…) or a partial one. */
+  static String path(String url) {
+    if (url == null) {
+      return "";
+    }
+    int at = url.indexOf("projects/");
+    return at < 0 ? url : url.substring(at);
+  }
+
+  static boolean same(String a, String b) {
+    return path(a).equals(path(b));
+  }
+
+  static String networkPath(String project, String network) {
+    return "projects/" + project + "/global/networks/" + network;
+  }
+
+  static String subnetworkPath(String project, String region, String subnetwork) {
+    return "projects/" + project + "/regions/" + region + "/subnetworks/" + subnetwork;
+  }
+}

@@ -1,0 +1,126 @@
+package io.privateendpoint.operator.cloud.gcp;
+
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.rpc.ClientSettings;
+import com.google.cloud.compute.v1.FirewallsClient;
+import com.google.cloud.compute.v1.FirewallsSettings;
+import com.google.cloud.compute.v1.ForwardingRulesClient;
+import com.google.cloud.compute.v1.ForwardingRulesSettings;
+import com.google.cloud.compute.v1.RegionBackendServicesClient;
+import com.google.cloud.compute.v1.RegionBackendServicesSettings;
+import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsClient;
+import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsSettings;
+import com.google.cloud.compute.v1.ServiceAttachmentsClient;
+import com.google.cloud.compute.v1.ServiceAttachmentsSettings;
+import com.google.cloud.compute.v1.SubnetworksClient;
+import com.google.cloud.compute.v1.SubnetworksSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The Compute Engine clients the GCP provisioner uses, made on first use. The endpoint is an
+ * operator setting: empty means Google's own (compute.googleapis.com); it may name a Private
+ * Service Connect endpoint for Google APIs, or a local fake. Credentials come from Google's default
+ * chain (GKE Workload Identity, GOOGLE_APPLICATION_CREDENTIALS, the metadata server) — except
+ * against a plain-http endpoint, which only a local fake is, where sending a token would leak it.
+ */
+public final class GcpClients implements AutoCloseable {
+
+  private final String endpoint;
+  private final CredentialsProvider credentials;
+
+  private SubnetworksClient subnetworks;
+  private RegionNetworkEndpointGroupsClient negs;
+  private RegionBackendServicesClient backendServices;
+  private ForwardingRulesClient forwardingRules;
+  private ServiceAttachmentsClient serviceAttachments;
+  private FirewallsClient firewalls;
+
+  /** @param endpoint e.g. https://compute.googleapis.com or http://127.0.0.1:8080; null or empty for Google's */
+  public GcpClients(String endpoint) {
+    this.endpoint = endpoint == null || endpoint.isBlank() ? null : endpoint.trim();
+    this.credentials = this.endpoint != null && this.endpoint.startsWith("http://") ? NoCredentialsProvider.create() : null;
+  }
+
+  public String endpoint() {
+    return endpoint == null ? "https://compute.googleapis.com" : endpoint;
+  }
+
+  synchronized SubnetworksClient subnetworks() {
+    if (subnetworks == null) {
+      subnetworks = create(() -> SubnetworksClient.create(settings(SubnetworksSettings.newBuilder())));
+    }
+    return subnetworks;
+  }
+
+  synchronized RegionNetworkEndpointGroupsClient negs() {
+    if (negs == null) {
+      negs = create(() -> RegionNetworkEndpointGroupsClient.create(settings(RegionNetworkEndpointGroupsSettings.newBuilder())));
+    }
+    return negs;
+  }
+
+  synchronized RegionBackendServicesClient backendServices() {
+    if (backendServices == null) {
+      backendServices = create(() -> RegionBackendServicesClient.create(settings(RegionBackendServicesSettings.newBuilder())));
+    }
+    return backendServices;
+  }
+
+  synchronized ForwardingRulesClient forwardingRules() {
+    if (forwardingRules == null) {
+      forwardingRules = create(() -> ForwardingRulesClient.create(settings(ForwardingRulesSettings.newBuilder())));
+    }
+    return forwardingRules;
+  }
+
+  synchronized ServiceAttachmentsClient serviceAttachments() {
+    if (serviceAttachments == null) {
+      serviceAttachments = create(() -> ServiceAttachmentsClient.create(settings(ServiceAttachmentsSettings.newBuilder())));
+    }
+    return serviceAttachments;
+  }
+
+  synchronized FirewallsClient firewalls() {
+    if (firewalls == null) {
+      firewalls = create(() -> FirewallsClient.create(settings(FirewallsSettings.newBuilder())));
+    }
+    return firewalls;
+  }
+
+  private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(B builder) throws IOException {
+    if (endpoint != null) {
+      builder.setEndpoint(endpoint);
+    }
+    if (credentials != null) {
+      builder.setCredentialsProvider(credentials);
+    }
+    return builder.build();
+  }
+
+  private interface Factory<T> {
+    T create() throws IOException;
+  }
+
+  private static <T> T create(Factory<T> factory) {
+    try {
+      return factory.create();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a Compute Engine client", e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    for (AutoCloseable c : new AutoCloseable[] {subnetworks, negs, backendServices, forwardingRules, serviceAttachments, firewalls}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // closing on shutdown; nothing to do about it
+        }
+      }
+    }
+  }
+}

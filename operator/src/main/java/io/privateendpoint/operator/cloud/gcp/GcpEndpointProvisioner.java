@@ -1,0 +1,155 @@
+package io.privateendpoint.operator.cloud.gcp;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.compute.v1.Firewall;
+import com.google.cloud.compute.v1.NetworkEndpoint;
+import com.google.cloud.compute.v1.Subnetwork;
+import io.privateendpoint.operator.model.GcpSpec;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.PlannedBroker;
+import io.privateendpoint.operator.plan.Provider;
+import io.privateendpoint.operator.reconcile.ApplyStep;
+import io.privateendpoint.operator.status.ConditionReport;
+import io.privateendpoint.operator.status.ConditionType;
+import io.privateendpoint.operator.status.StepOutcome;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Google Cloud Private Service Connect for one endpoint, in dependency order: the PSC NAT subnet,
+ * the port-mapping NEG and its endpoints, the internal passthrough load balancer (backend service +
+ * forwarding rule), the service attachment, the ingress firewall rule. Every step reads first and
+ * writes only what differs, so a steady-state pass makes no mutating call; teardown runs in the
+ * reverse order Compute enforces.
+ */
+public final class GcpEndpointProvisioner implements ApplyStep {
+
+  private final GcpClients clients;
+  private final String clusterName;
+
+  public GcpEndpointProvisioner(GcpClients clients, String clusterName) {
+    this.clients = clients;
+    this.clusterName = clusterName;
+  }
+
+  @Override
+  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    if (plan.provider() != Provider.GCP) {
+      return StepOutcome.of();
+    }
+    GcpSpec gcp = resource.getSpec().getGcp();
+    GcpOwner owner = GcpOwner.of(resource, clusterName);
+    GcpNames names = GcpNames.of(resource);
+    // The NAT subnet comes first: if it is someone else's, nothing at all is created.
+    Subnetwork natSubnet;
+    PortMapNegSynthesizer.Result neg;
+    LoadBalancerSynthesizer.Result lb;
+    try {
+      natSubnet = new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).sync();
+    } catch (GcpProblem p) {
+      return StepOutcome.of(ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage()));
+    } catch (ApiException e) {
+      return refused(e, ConditionType.ENDPOINT_SERVICE_READY, "PSC NAT subnet " + gcp.getPscNatSubnet().getName());
+    }
+    try {
+      neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan);
+      lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names)
+          .sync(neg.neg().getSelfLink());
+    } catch (GcpProblem p) {
+      return StepOutcome.of(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
+    } catch (ApiException e) {
+      return refused(e, ConditionType.LOAD_BALANCER_READY, "load balancer " + names.base());
+    }
+    ServiceAttachmentSynthesizer.Result attachment;
+    Firewall firewall;
+    try {
+      attachment = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment())
+          .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink());
+      firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(plan.containerPort());
+    } catch (GcpProblem p) {
+      return new StepOutcome(List.of(loadBalancerReady(lb, neg),
+          ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage())), null, null, null, null);
+    } catch (ApiException e) {
+      StepOutcome r = refused(e, ConditionType.ENDPOINT_SERVICE_READY, "service attachment " + names.serviceAttachment());
+      return new StepOutcome(List.of(loadBalancerReady(lb, neg), r.conditions().get(0)), null, null, null, null);
+    }
+    return outcome(plan, neg, lb, attachment, natSubnet, firewall);
+  }
+
+  /**
+   * A request Compute refused (a bad value, a missing permission, a missing network) becomes a
+   * condition naming it; anything else (unavailable, timeouts) is thrown, so the pass is retried.
+   */
+  private static StepOutcome refused(ApiException e, String type, String what) {
+    if (!ComputeOps.refusal(e)) {
+      throw e;
+    }
+    String status = e.getStatusCode() == null ? "" : String.valueOf(e.getStatusCode().getCode());
+    return StepOutcome.of(ConditionReport.isFalse(type, "ComputeRefused", "Compute refused a request for " + what
+        + " (" + status + "): " + e.getMessage()));
+  }
+
+  private static ConditionReport loadBalancerReady(LoadBalancerSynthesizer.Result lb, PortMapNegSynthesizer.Result neg) {
+    return ConditionReport.isTrue(ConditionType.LOAD_BALANCER_READY, "Ready", "internal passthrough load balancer: forwarding rule "
+        + lb.forwardingRule().getName() + " (" + lb.forwardingRule().getIPAddress() + ", all ports) → backend service "
+        + lb.backendService().getName() + " → port-mapping NEG " + neg.neg().getName() + " with "
+        + neg.attached().size() + " endpoints");
+  }
+
+  private static StepOutcome outcome(EndpointPlan plan, PortMapNegSynthesizer.Result neg, LoadBalancerSynthesizer.Result lb,
+      ServiceAttachmentSynthesizer.Result attachment, Subnetwork natSubnet, Firewall firewall) {
+    ConditionReport published = ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, "Published", "service attachment "
+        + attachment.path() + " (ACCEPT_MANUAL for " + attachment.attachment().getConsumerAcceptListsList().stream()
+        .map(a -> a.getProjectIdOrNum()).collect(Collectors.joining(", ")) + ") NATs through subnet " + natSubnet.getName()
+        + " " + natSubnet.getIpCidrRange() + "; firewall rule " + firewall.getName() + " admits tcp:" + plan.containerPort()
+        + " from it only");
+    // A port-mapping NEG takes no health check, so what can be verified is the mapping itself: every
+    // broker port and bootstrap port maps to the broker the plan says, as Compute reports it.
+    Map<Integer, String> health = new LinkedHashMap<>();
+    List<String> wrong = new ArrayList<>();
+    for (PlannedBroker b : plan.brokers()) {
+      NetworkEndpoint e = neg.attached().get(b.port());
+      boolean mapped = e != null && e.getIpAddress().equals(b.podIp() == null ? "" : b.podIp());
+      health.put(b.nodeId(), mapped ? "mapped" : "unmapped");
+      if (!mapped) {
+        wrong.add("broker " + b.nodeId() + " port " + b.port());
+      }
+    }
+    plan.bootstrapPins().keySet().stream().filter(p -> !neg.attached().containsKey(p)).forEach(p -> wrong.add("bootstrap port " + p));
+    ConditionReport verified = wrong.isEmpty()
+        ? ConditionReport.isTrue(ConditionType.VERIFIED, "EndpointsMapped", "every broker port and bootstrap port ("
+            + plan.bootstrapPortList() + ") maps to its broker's pod in NEG " + neg.neg().getName()
+            + " (port-mapping NEGs take no health checks)")
+        : ConditionReport.isFalse(ConditionType.VERIFIED, "EndpointsNotMapped", String.join(", ", wrong) + " not mapped");
+    return new StepOutcome(List.of(loadBalancerReady(lb, neg), published, verified), null, attachment.path(),
+        attachment.connections(), health);
+  }
+
+  /**
+   * Reverse dependency order, as Compute enforces it (a resource still used by the next one up is
+   * refused as in use): service attachment → forwarding rule → backend service → NEG → NAT subnet
+   * (only if ours) → firewall. Resources that are not ours are skipped, never deleted. True once
+   * nothing of ours is left.
+   */
+  @Override
+  public boolean cleanup(KafkaPrivateEndpoint resource) {
+    GcpSpec gcp = resource.getSpec().getGcp();
+    if (gcp == null) {
+      return true;
+    }
+    GcpOwner owner = GcpOwner.of(resource, clusterName);
+    GcpNames names = GcpNames.of(resource);
+    var lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names);
+    boolean done = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment()).delete()
+        && lb.deleteForwardingRule()
+        && lb.deleteBackendService()
+        && new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).delete()
+        && new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).delete();
+    // The firewall depends on nothing above; it goes last so traffic is admitted until the path is gone.
+    return done && new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).delete();
+  }
+}

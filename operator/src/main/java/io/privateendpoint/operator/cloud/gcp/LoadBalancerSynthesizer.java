@@ -1,0 +1,122 @@
+package io.privateendpoint.operator.cloud.gcp;
+
+import com.google.cloud.compute.v1.Backend;
+import com.google.cloud.compute.v1.BackendService;
+import com.google.cloud.compute.v1.ForwardingRule;
+import com.google.cloud.compute.v1.ForwardingRulesClient;
+import com.google.cloud.compute.v1.RegionBackendServicesClient;
+import com.google.cloud.compute.v1.RegionSetLabelsRequest;
+import io.privateendpoint.operator.model.GcpSpec;
+import java.util.Map;
+
+/**
+ * The internal passthrough Network Load Balancer in front of the NEG: a regional backend service
+ * (INTERNAL, TCP, the NEG as its only backend) and a forwarding rule carrying all ports (a rule's
+ * port list holds at most five, and every broker needs its own). The forwarding rule is the one
+ * resource here with labels, so its owner is in its labels.
+ */
+final class LoadBalancerSynthesizer {
+
+  static final String SCHEME = "INTERNAL";
+  static final String BALANCING_MODE = "CONNECTION";
+
+  private final RegionBackendServicesClient backendServices;
+  private final ForwardingRulesClient forwardingRules;
+  private final GcpSpec gcp;
+  private final GcpOwner owner;
+  private final GcpNames names;
+
+  LoadBalancerSynthesizer(RegionBackendServicesClient backendServices, ForwardingRulesClient forwardingRules, GcpSpec gcp,
+      GcpOwner owner, GcpNames names) {
+    this.backendServices = backendServices;
+    this.forwardingRules = forwardingRules;
+    this.gcp = gcp;
+    this.owner = owner;
+    this.names = names;
+  }
+
+  record Result(BackendService backendService, ForwardingRule forwardingRule) {}
+
+  Result sync(String negSelfLink) {
+    BackendService service = syncBackendService(negSelfLink);
+    return new Result(service, syncForwardingRule(service.getSelfLink()));
+  }
+
+  private BackendService syncBackendService(String negSelfLink) {
+    Backend backend = Backend.newBuilder().setGroup(negSelfLink).setBalancingMode(BALANCING_MODE).build();
+    BackendService service = findBackendService();
+    if (service == null) {
+      ComputeOps.insert(() -> backendServices.insertAsync(gcp.getProject(), gcp.getRegion(), BackendService.newBuilder()
+          .setName(names.backendService()).setLoadBalancingScheme(SCHEME).setProtocol("TCP")
+          .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
+          .addBackends(backend).setDescription(owner.description()).build()));
+      service = findBackendService();
+    }
+    if (!owner.ownsDescription(service.getDescription())) {
+      throw GcpProblem.notOurs("backend service", names.backendService(), null);
+    }
+    boolean backendsRight = service.getBackendsCount() == 1
+        && ComputeOps.same(service.getBackends(0).getGroup(), negSelfLink)
+        && BALANCING_MODE.equals(service.getBackends(0).getBalancingMode());
+    if (!backendsRight) {
+      // Drift: the NEG was detached or another backend added out of band. The fingerprint guards the patch.
+      ComputeOps.await(backendServices.patchAsync(gcp.getProject(), gcp.getRegion(), names.backendService(),
+          BackendService.newBuilder().addBackends(backend).setFingerprint(service.getFingerprint()).build()));
+      service = findBackendService();
+    }
+    return service;
+  }
+
+  private ForwardingRule syncForwardingRule(String backendServiceSelfLink) {
+    ForwardingRule rule = findForwardingRule();
+    if (rule == null) {
+      ComputeOps.insert(() -> forwardingRules.insertAsync(gcp.getProject(), gcp.getRegion(), ForwardingRule.newBuilder()
+          .setName(names.forwardingRule()).setLoadBalancingScheme(SCHEME).setIPProtocol("TCP").setAllPorts(true)
+          .setBackendService(backendServiceSelfLink)
+          .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
+          .setSubnetwork(ComputeOps.subnetworkPath(gcp.getProject(), gcp.getRegion(), gcp.getSubnetwork()))
+          .putAllLabels(owner.labels()).setDescription(owner.description()).build()));
+      rule = findForwardingRule();
+    }
+    if (!owner.ownsLabels(rule.getLabelsMap())) {
+      throw GcpProblem.notOurs("forwarding rule", names.forwardingRule(), null);
+    }
+    if (!rule.getLabelsMap().equals(owner.labels())) {
+      // Our owner labels are intact but others were edited: put ours back, keeping the rest of the rule.
+      Map<String, String> labels = owner.labels();
+      ComputeOps.await(forwardingRules.setLabelsAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule(),
+          RegionSetLabelsRequest.newBuilder().putAllLabels(labels).setLabelFingerprint(rule.getLabelFingerprint()).build()));
+      rule = findForwardingRule();
+    }
+    if (!ComputeOps.same(rule.getBackendService(), backendServiceSelfLink) || !rule.getAllPorts()) {
+      throw new GcpProblem("ForwardingRuleMismatch", "forwarding rule " + names.forwardingRule()
+          + " no longer sends all ports to backend service " + names.backendService()
+          + "; Compute cannot change that in place: delete the rule and the operator recreates it");
+    }
+    return rule;
+  }
+
+  BackendService findBackendService() {
+    return ComputeOps.getOrNull(() -> backendServices.get(gcp.getProject(), gcp.getRegion(), names.backendService()));
+  }
+
+  ForwardingRule findForwardingRule() {
+    return ComputeOps.getOrNull(() -> forwardingRules.get(gcp.getProject(), gcp.getRegion(), names.forwardingRule()));
+  }
+
+  boolean deleteForwardingRule() {
+    ForwardingRule rule = findForwardingRule();
+    if (rule == null || !owner.ownsLabels(rule.getLabelsMap())) {
+      return true;
+    }
+    return ComputeOps.delete(() -> forwardingRules.deleteAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule()));
+  }
+
+  boolean deleteBackendService() {
+    BackendService service = findBackendService();
+    if (service == null || !owner.ownsDescription(service.getDescription())) {
+      return true;
+    }
+    return ComputeOps.delete(() -> backendServices.deleteAsync(gcp.getProject(), gcp.getRegion(), names.backendService()));
+  }
+}

@@ -1,0 +1,133 @@
+package io.privateendpoint.operator.cloud.gcp;
+
+import com.google.cloud.compute.v1.NetworkEndpoint;
+import com.google.cloud.compute.v1.NetworkEndpointGroup;
+import com.google.cloud.compute.v1.NetworkEndpointWithHealthStatus;
+import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsAttachEndpointsRequest;
+import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsClient;
+import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsDetachEndpointsRequest;
+import io.privateendpoint.operator.model.GcpSpec;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.PlannedBroker;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+/**
+ * The regional GCE_VM_IP_PORTMAP network endpoint group on the brokers' subnetwork: one endpoint
+ * per broker (its node's instance, the container port, its own client port, its pod IP — an alias
+ * IP of the node on VPC-native GKE) and one per bootstrap port, pinned to a broker by the plan.
+ * Endpoints cannot be edited, so a changed one is detached and attached again: at most one
+ * detach and one attach call per pass, none when nothing changed.
+ */
+final class PortMapNegSynthesizer {
+
+  static final String TYPE = "GCE_VM_IP_PORTMAP";
+
+  private final RegionNetworkEndpointGroupsClient negs;
+  private final GcpSpec gcp;
+  private final GcpOwner owner;
+  private final String name;
+
+  PortMapNegSynthesizer(RegionNetworkEndpointGroupsClient negs, GcpSpec gcp, GcpOwner owner, String name) {
+    this.negs = negs;
+    this.gcp = gcp;
+    this.owner = owner;
+    this.name = name;
+  }
+
+  /** @param attached client port → endpoint now in the NEG; {@code changed} whether this pass attached or detached */
+  record Result(NetworkEndpointGroup neg, Map<Integer, NetworkEndpoint> attached, boolean changed) {}
+
+  Result sync(EndpointPlan plan) {
+    NetworkEndpointGroup neg = find();
+    if (neg == null) {
+      ComputeOps.insert(() -> negs.insertAsync(gcp.getProject(), gcp.getRegion(), NetworkEndpointGroup.newBuilder()
+          .setName(name).setNetworkEndpointType(TYPE)
+          .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
+          .setSubnetwork(ComputeOps.subnetworkPath(gcp.getProject(), gcp.getRegion(), gcp.getSubnetwork()))
+          .setDescription(owner.description()).build()));
+      neg = find();
+    }
+    if (!owner.ownsDescription(neg.getDescription())) {
+      throw GcpProblem.notOurs("network endpoint group", name, null);
+    }
+    if (!TYPE.equals(neg.getNetworkEndpointType())) {
+      throw new GcpProblem("NegTypeMismatch", "network endpoint group " + name + " is " + neg.getNetworkEndpointType()
+          + ", not " + TYPE + ", and a NEG's type cannot change");
+    }
+    Map<Integer, NetworkEndpoint> wanted = wanted(plan);
+    List<NetworkEndpoint> have = StreamSupport.stream(
+        negs.listNetworkEndpoints(gcp.getProject(), gcp.getRegion(), name).iterateAll().spliterator(), false)
+        .map(NetworkEndpointWithHealthStatus::getNetworkEndpoint).toList();
+    Set<String> wantedKeys = wanted.values().stream().map(PortMapNegSynthesizer::key).collect(Collectors.toSet());
+    Set<String> haveKeys = have.stream().map(PortMapNegSynthesizer::key).collect(Collectors.toSet());
+    List<NetworkEndpoint> detach = have.stream().filter(e -> !wantedKeys.contains(key(e))).toList();
+    List<NetworkEndpoint> attach = wanted.values().stream().filter(e -> !haveKeys.contains(key(e))).toList();
+    // Detach first: a client port maps to one endpoint, so a moved broker's port must be free again.
+    if (!detach.isEmpty()) {
+      ComputeOps.await(negs.detachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
+          RegionNetworkEndpointGroupsDetachEndpointsRequest.newBuilder().addAllNetworkEndpoints(detach).build()));
+    }
+    if (!attach.isEmpty()) {
+      ComputeOps.await(negs.attachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
+          RegionNetworkEndpointGroupsAttachEndpointsRequest.newBuilder().addAllNetworkEndpoints(attach).build()));
+    }
+    Map<Integer, NetworkEndpoint> now = new TreeMap<>();
+    have.stream().filter(e -> wantedKeys.contains(key(e))).forEach(e -> now.put(e.getClientDestinationPort(), e));
+    attach.forEach(e -> now.put(e.getClientDestinationPort(), e));
+    return new Result(neg, now, !detach.isEmpty() || !attach.isEmpty());
+  }
+
+  /** Client port → the endpoint it should reach: every broker's own port, then each pinned bootstrap port. */
+  Map<Integer, NetworkEndpoint> wanted(EndpointPlan plan) {
+    Map<Integer, NetworkEndpoint> wanted = new LinkedHashMap<>();
+    Map<Integer, PlannedBroker> byNode = new LinkedHashMap<>();
+    for (PlannedBroker b : plan.brokers()) {
+      byNode.put(b.nodeId(), b);
+      wanted.put(b.port(), endpoint(b, b.port(), plan.containerPort()));
+    }
+    plan.bootstrapPins().forEach((port, nodeId) -> {
+      PlannedBroker b = byNode.get(nodeId);
+      if (b != null) {
+        wanted.put(port, endpoint(b, port, plan.containerPort()));
+      }
+    });
+    return wanted;
+  }
+
+  private NetworkEndpoint endpoint(PlannedBroker broker, int clientPort, int containerPort) {
+    NetworkEndpoint.Builder e = NetworkEndpoint.newBuilder()
+        .setInstance("projects/" + gcp.getProject() + "/zones/" + broker.zone() + "/instances/" + broker.instanceId())
+        .setPort(containerPort).setClientDestinationPort(clientPort);
+    if (broker.podIp() != null) {
+      // A VPC-native pod IP is an alias IP of its node; with host networking it is the node's own IP. Both belong to the VM.
+      e.setIpAddress(broker.podIp());
+    }
+    return e.build();
+  }
+
+  /** What makes two endpoints the same: instance (by zone and name), ports and IP. */
+  static String key(NetworkEndpoint e) {
+    String instance = ComputeOps.path(e.getInstance());
+    int zones = instance.indexOf("zones/");
+    instance = zones >= 0 ? instance.substring(zones) : instance;
+    return instance + "|" + e.getPort() + "|" + e.getClientDestinationPort() + "|" + e.getIpAddress();
+  }
+
+  NetworkEndpointGroup find() {
+    return ComputeOps.getOrNull(() -> negs.get(gcp.getProject(), gcp.getRegion(), name));
+  }
+
+  boolean delete() {
+    NetworkEndpointGroup neg = find();
+    if (neg == null || !owner.ownsDescription(neg.getDescription())) {
+      return true;
+    }
+    return ComputeOps.delete(() -> negs.deleteAsync(gcp.getProject(), gcp.getRegion(), name));
+  }
+}

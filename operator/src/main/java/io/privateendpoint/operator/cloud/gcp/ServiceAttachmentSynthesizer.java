@@ -1,0 +1,115 @@
+package io.privateendpoint.operator.cloud.gcp;
+
+import com.google.cloud.compute.v1.ServiceAttachment;
+import com.google.cloud.compute.v1.ServiceAttachmentConnectedEndpoint;
+import com.google.cloud.compute.v1.ServiceAttachmentConsumerProjectLimit;
+import com.google.cloud.compute.v1.ServiceAttachmentsClient;
+import io.privateendpoint.operator.model.ConnectionStatus;
+import io.privateendpoint.operator.model.ConsumerProject;
+import io.privateendpoint.operator.model.GcpSpec;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The service attachment that publishes the forwarding rule: manual acceptance, the consumer
+ * projects of spec.gcp.consumerProjects (with their connection limits) as its accept list, the PSC
+ * NAT subnet. A changed accept list is one patch, in place: consumers already connected stay.
+ */
+final class ServiceAttachmentSynthesizer {
+
+  static final String PREFERENCE = "ACCEPT_MANUAL";
+
+  private final ServiceAttachmentsClient attachments;
+  private final GcpSpec gcp;
+  private final GcpOwner owner;
+  private final String name;
+
+  ServiceAttachmentSynthesizer(ServiceAttachmentsClient attachments, GcpSpec gcp, GcpOwner owner, String name) {
+    this.attachments = attachments;
+    this.gcp = gcp;
+    this.owner = owner;
+    this.name = name;
+  }
+
+  record Result(ServiceAttachment attachment, List<ConnectionStatus> connections) {
+
+    /** projects/…/regions/…/serviceAttachments/…, as the consumer's console takes it. */
+    String path() {
+      return ComputeOps.path(attachment.getSelfLink());
+    }
+  }
+
+  Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink) {
+    List<ServiceAttachmentConsumerProjectLimit> accept = acceptList();
+    ServiceAttachment attachment = find();
+    if (attachment == null) {
+      ComputeOps.insert(() -> attachments.insertAsync(gcp.getProject(), gcp.getRegion(), ServiceAttachment.newBuilder()
+          .setName(name).setTargetService(forwardingRuleSelfLink).setConnectionPreference(PREFERENCE)
+          .addNatSubnets(natSubnetSelfLink).addAllConsumerAcceptLists(accept).setEnableProxyProtocol(false)
+          .setDescription(owner.description()).build()));
+      attachment = find();
+    }
+    if (!owner.ownsDescription(attachment.getDescription())) {
+      throw GcpProblem.notOurs("service attachment", name, null);
+    }
+    if (!ComputeOps.same(attachment.getTargetService(), forwardingRuleSelfLink)) {
+      throw new GcpProblem("ServiceAttachmentMismatch", "service attachment " + name + " publishes "
+          + attachment.getTargetService() + ", not forwarding rule " + ComputeOps.path(forwardingRuleSelfLink)
+          + "; its target cannot change in place");
+    }
+    boolean natRight = attachment.getNatSubnetsCount() == 1 && ComputeOps.same(attachment.getNatSubnets(0), natSubnetSelfLink);
+    boolean acceptRight = limits(attachment.getConsumerAcceptListsList()).equals(limits(accept));
+    if (!natRight || !acceptRight || !PREFERENCE.equals(attachment.getConnectionPreference())) {
+      // One patch carries every repaired field; the fingerprint makes a concurrent edit fail instead of being overwritten.
+      ServiceAttachment.Builder patch = ServiceAttachment.newBuilder().setFingerprint(attachment.getFingerprint())
+          .setConnectionPreference(PREFERENCE).addAllConsumerAcceptLists(accept);
+      if (!natRight) {
+        patch.addNatSubnets(natSubnetSelfLink);
+      }
+      ComputeOps.await(attachments.patchAsync(gcp.getProject(), gcp.getRegion(), name, patch.build()));
+      attachment = find();
+    }
+    return new Result(attachment, connections(attachment));
+  }
+
+  private List<ServiceAttachmentConsumerProjectLimit> acceptList() {
+    return gcp.getConsumerProjects().stream().sorted(Comparator.comparing(ConsumerProject::getProject))
+        .map(c -> ServiceAttachmentConsumerProjectLimit.newBuilder().setProjectIdOrNum(c.getProject())
+            .setConnectionLimit(c.getConnectionLimit() == null ? 10 : c.getConnectionLimit()).build())
+        .toList();
+  }
+
+  private static Map<String, Integer> limits(List<ServiceAttachmentConsumerProjectLimit> list) {
+    return list.stream().collect(Collectors.toMap(ServiceAttachmentConsumerProjectLimit::getProjectIdOrNum,
+        ServiceAttachmentConsumerProjectLimit::getConnectionLimit, (a, b) -> a, TreeMap::new));
+  }
+
+  /** Each consumer endpoint: its PSC connection id, the project its forwarding rule lives in, its status. */
+  static List<ConnectionStatus> connections(ServiceAttachment attachment) {
+    return attachment.getConnectedEndpointsList().stream()
+        .sorted(Comparator.comparingLong(ServiceAttachmentConnectedEndpoint::getPscConnectionId))
+        .map(e -> new ConnectionStatus(String.valueOf(e.getPscConnectionId()), project(e.getEndpoint()), e.getStatus()))
+        .toList();
+  }
+
+  private static String project(String endpointUrl) {
+    String path = ComputeOps.path(endpointUrl);
+    String[] parts = path.split("/");
+    return parts.length > 1 && "projects".equals(parts[0]) ? parts[1] : endpointUrl;
+  }
+
+  ServiceAttachment find() {
+    return ComputeOps.getOrNull(() -> attachments.get(gcp.getProject(), gcp.getRegion(), name));
+  }
+
+  boolean delete() {
+    ServiceAttachment attachment = find();
+    if (attachment == null || !owner.ownsDescription(attachment.getDescription())) {
+      return true;
+    }
+    return ComputeOps.delete(() -> attachments.deleteAsync(gcp.getProject(), gcp.getRegion(), name));
+  }
+}
