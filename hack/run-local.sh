@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Runs the operator's main job on this machine, end to end, with nothing but this repository:
-# the AWS PrivateLink flow against a local Kubernetes API server and moto (AWS emulator):
-#   1. starts a local API server (kube-apiserver + etcd, as the tests use) and moto,
-#      creates a VPC with a subnet in three AZ IDs in moto,
-#   2. simulates three brokers as the tests do (Nodes in three AZs, a StatefulSet, its Pods),
-#   3. runs the operator jar (java -jar, as in a container) with AWS_ENDPOINT_URL pointing at moto,
-#   4. applies config/samples/aws-statefulset.yaml (or the sample you pass) with moto's VPC,
+# Runs the operator's main job on this machine, end to end, with nothing but this repository,
+# against a local Kubernetes API server and an emulated cloud:
+#   1. starts a local API server (kube-apiserver + etcd, as the tests use) and the sample's cloud:
+#      AWS: moto, with a VPC and a subnet in three AZ IDs;
+#      GCP: the Compute fake built from compute.proto, with the sample's network, subnetwork and
+#      three node VMs in its zones,
+#   2. simulates three brokers as the tests do (Nodes in three zones, a StatefulSet, its Pods),
+#   3. runs the operator jar (java -jar, as in a container) pointed at that cloud
+#      (AWS_ENDPOINT_URL, or KPE_GCP_COMPUTE_ENDPOINT),
+#   4. applies config/samples/aws-statefulset.yaml, or the sample you pass
+#      (e.g. config/samples/gcp-statefulset.yaml),
 #   5. prints the conditions, the broker table and what the consumer's console needs
-#      (endpoint service name, bootstrap ports),
-#   6. deletes the endpoint, checks nothing is left in moto, and stops everything.
+#      (endpoint service name or service attachment, bootstrap ports),
+#   6. deletes the endpoint, checks nothing is left in the cloud, and stops everything.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 kpe_setup
@@ -25,7 +29,7 @@ mvn -B -q -f e2e/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dm
 
 status=0
 java -cp "e2e/target/test-classes:$(cat "$WORK/classpath.txt")" -Dkpe.root="$KPE_ROOT" \
-  io.privateendpoint.e2e.support.LocalAwsRun operator/target/kafka-private-endpoint-operator.jar "$SAMPLE" "$WORK" \
+  io.privateendpoint.e2e.support.LocalRun operator/target/kafka-private-endpoint-operator.jar "$SAMPLE" "$WORK" \
   || status=$?
 if [[ $status -ne 0 ]]; then
   echo "==> failed; logs kept in $WORK" >&2
