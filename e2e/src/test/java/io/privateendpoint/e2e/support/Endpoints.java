@@ -43,6 +43,28 @@ public final class Endpoints {
         """.formatted(name, kafka, listener, containerPort, PATTERN, bootstrap, brokerStart), KafkaPrivateEndpoint.class);
   }
 
+  /** The GCP guide's pattern: zones us-west1-a..c, one consumer project, the given PSC NAT subnet. */
+  public static KafkaPrivateEndpoint gcp(String name, String kafka, String project, String natSubnet, String natCidr) {
+    return Serialization.unmarshal("""
+        apiVersion: kafka.privateendpoint.io/v1alpha1
+        kind: KafkaPrivateEndpoint
+        metadata: {name: %s}
+        spec:
+          kafka: %s
+          listener: {name: tidb, containerPort: 39092, advertisedPattern: "<broker_id>.abc.us-west1.gcp.3199745.tidbcloud.com:<port>"}
+          ports: {bootstrap: [9092], brokerStart: 9093, brokerCount: 16}
+          zones: [us-west1-a, us-west1-b, us-west1-c]
+          gcp:
+            project: %s
+            region: us-west1
+            network: kafka-vpc
+            subnetwork: brokers
+            pscNatSubnet: {name: %s, cidr: "%s"}
+            consumerProjects:
+            - {project: tidbcloud-prod-000, connectionLimit: 10}
+        """.formatted(name, kafka, project, natSubnet, natCidr), KafkaPrivateEndpoint.class);
+  }
+
   public static KafkaPrivateEndpointStatus awaitStatus(LocallyRunOperatorExtension operator, String name,
       Predicate<KafkaPrivateEndpointStatus> until) {
     return awaitStatus(operator, name, until, Duration.ofSeconds(30));

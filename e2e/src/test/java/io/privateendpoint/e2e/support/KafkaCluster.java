@@ -34,6 +34,13 @@ public final class KafkaCluster {
         .createOr(r -> r.update());
   }
 
+  /** A GKE-like node in {@code zone}, backed by Compute instance {@code name} of {@code project}. */
+  public void gcpNode(String name, String project, String zone) {
+    client.resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(Map.of(ZONE, zone)).endMetadata()
+        .withNewSpec().withProviderID("gce://" + project + "/" + zone + "/" + name).endSpec().build())
+        .createOr(r -> r.update());
+  }
+
   public StatefulSet statefulSet(String name, int replicas) {
     return client.resource(new StatefulSetBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
         .withNewSpec().withReplicas(replicas).withServiceName(name)

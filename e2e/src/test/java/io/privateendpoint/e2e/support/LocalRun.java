@@ -6,10 +6,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import software.amazon.awssdk.regions.Region;
@@ -17,24 +20,41 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
- * hack/run-local.sh's AWS flow, on this machine only: a local API server, moto, three brokers
- * simulated as in the tests (Nodes in three AZs, a StatefulSet, its Pods), the operator jar run as
- * a process with AWS_ENDPOINT_URL pointing at moto, a sample applied; it prints what the consumer's
- * console needs, then deletes the endpoint and checks that nothing is left in moto.
+ * hack/run-local.sh, on this machine only: a local API server, three brokers simulated as in the
+ * tests (Nodes in three zones, a StatefulSet, its Pods), the cloud of the sample emulated (moto for
+ * AWS, the Compute fake for GCP), the operator jar run as a process pointed at it, the sample
+ * applied; it prints what the consumer's console needs, then deletes the endpoint and checks that
+ * nothing is left in the cloud.
  *
  * <p>Arguments: the operator jar, the sample, a work directory.
  */
-public final class LocalAwsRun {
+public final class LocalRun {
 
-  private LocalAwsRun() {}
+  private LocalRun() {}
 
   public static void main(String[] args) throws Exception {
     Path jar = Path.of(args[0]);
     Path sample = Path.of(args[1]);
     Path work = Path.of(args[2]);
     String version = System.getProperty("kpe.kubernetes.version", "1.34.1");
+    KafkaPrivateEndpoint endpoint = Serialization.unmarshal(Files.readString(sample), KafkaPrivateEndpoint.class);
+    if (endpoint.getSpec().getKafka().getStatefulSet() == null) {
+      throw new IllegalArgumentException(sample + ": the local run simulates a StatefulSet of brokers; use a statefulSet sample");
+    }
     try (BinaryApiServerCluster cluster = BinaryApiServerCluster.start(KubernetesApiServerExtension.projectRoot(), version);
         KubernetesClient client = cluster.newClient()) {
+      if (endpoint.getSpec().getGcp() != null) {
+        LocalGcpRun.run(cluster, client, endpoint, jar, sample, work);
+      } else {
+        runAws(cluster, client, endpoint, jar, sample, work);
+      }
+    }
+    System.exit(0);
+  }
+
+  private static void runAws(BinaryApiServerCluster cluster, KubernetesClient client, KafkaPrivateEndpoint endpoint,
+      Path jar, Path sample, Path work) throws Exception {
+    {
       say("local API server up; starting moto");
       MotoServer moto = MotoServer.get();
       Ec2Client ec2 = Ec2Client.builder().region(Region.US_WEST_2).build();
@@ -46,57 +66,30 @@ public final class LocalAwsRun {
       }
       say("moto: " + vpc + " with a subnet in usw2-az1, usw2-az2, usw2-az3");
 
-      ProjectCrds.install(client);
-      KafkaPrivateEndpoint endpoint = Serialization.unmarshal(Files.readString(sample), KafkaPrivateEndpoint.class);
       String ns = endpoint.getMetadata().getNamespace();
-      client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).createOr(r -> r.update());
-      KafkaCluster kafka = new KafkaCluster(client, ns);
       String stsName = endpoint.getSpec().getKafka().getStatefulSet().getName();
-      StatefulSet sts = kafka.statefulSet(stsName, 3);
-      for (int i = 0; i < 3; i++) {
-        kafka.awsNode("node-" + (i + 1), i + 1);
-        kafka.pod(sts, i, "node-" + (i + 1), "10.0." + (i + 1) + ".10");
+      KafkaCluster nodes = new KafkaCluster(client, ns);
+      for (int az = 1; az <= 3; az++) {
+        nodes.awsNode("node-" + az, az);
       }
+      KafkaCluster kafka = brokers(client, endpoint, List.of("node-1", "node-2", "node-3"),
+          List.of("10.0.1.10", "10.0.2.10", "10.0.3.10"));
       say("simulated brokers: StatefulSet " + stsName + " with 3 pods on nodes in usw2-az1..3");
 
-      Path kubeconfig = work.resolve("kubeconfig");
-      Files.writeString(kubeconfig, cluster.kubeConfigYaml());
-      ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
-          jar.toString(), "--cluster-name", "local", "--resync-period", "30s")
-          .redirectErrorStream(true).redirectOutput(work.resolve("operator.log").toFile());
-      builder.environment().put("KUBECONFIG", kubeconfig.toString());
-      builder.environment().put("AWS_ENDPOINT_URL", moto.endpoint());
-      builder.environment().put("AWS_ACCESS_KEY_ID", "testing");
-      builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
-      Process operator = builder.start();
+      Process operator = startOperator(cluster, jar, work, Map.of("AWS_ENDPOINT_URL", moto.endpoint(),
+          "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
       say("operator: java -jar " + jar.getFileName() + " (AWS_ENDPOINT_URL=" + moto.endpoint() + ")");
       try {
         endpoint.getSpec().getAws().setVpcId(vpc);
         client.resource(endpoint).create();
         String name = endpoint.getMetadata().getName();
         say("applied " + sample + " (vpcId " + vpc + ")");
-        await(client, ns, name, s -> reason(s, "ListenerConfigured", "RollingRestart"));
-        kafka.rolledOut(stsName);
-        say("brokers restarted with the listener (simulated roll)");
-        KafkaPrivateEndpointStatus status = await(client, ns, name, s -> reason(s, "Ready", "Ready"));
-        System.out.println();
-        status.getConditions().forEach(c -> System.out.println("  " + c.getType() + "=" + c.getStatus() + " (" + c.getReason()
-            + "): " + c.getMessage()));
-        status.getBrokers().forEach(b -> System.out.println("  broker " + b.getNodeId() + " " + b.getAdvertised() + " -> "
-            + b.getTarget() + " " + b.getHealth()));
-        System.out.println();
+        KafkaPrivateEndpointStatus status = readyAfterRoll(client, kafka, ns, name, stsName);
         System.out.println("For the consumer's console:");
         System.out.println("  endpoint service name: " + status.getEndpointServiceName());
         System.out.println("  bootstrap ports:       " + status.getBootstrapPorts());
         System.out.println();
-        client.resources(KafkaPrivateEndpoint.class).inNamespace(ns).withName(name).delete();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (client.resources(KafkaPrivateEndpoint.class).inNamespace(ns).withName(name).get() != null) {
-          if (Instant.now().isAfter(deadline)) {
-            throw new IllegalStateException("the endpoint was not deleted within 60 s; see " + work.resolve("operator.log"));
-          }
-          Thread.sleep(500);
-        }
+        deleteAndWait(client, ns, name, work);
         long left = elb.describeLoadBalancers().loadBalancers().size() + elb.describeTargetGroups().targetGroups().size()
             + ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().size();
         say("deleted the endpoint: " + left + " load balancers, target groups or endpoint services left in moto");
@@ -108,7 +101,59 @@ public final class LocalAwsRun {
         operator.waitFor(15, TimeUnit.SECONDS);
       }
     }
-    System.exit(0);
+  }
+
+  /** The operator jar as a process, as in a container: KUBECONFIG for the local API server, plus {@code env}. */
+  static Process startOperator(BinaryApiServerCluster cluster, Path jar, Path work, Map<String, String> env) throws IOException {
+    Path kubeconfig = work.resolve("kubeconfig");
+    Files.writeString(kubeconfig, cluster.kubeConfigYaml());
+    ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        jar.toString(), "--cluster-name", "local", "--resync-period", "30s")
+        .redirectErrorStream(true).redirectOutput(work.resolve("operator.log").toFile());
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  /** The sample's namespace, the CRD, and a StatefulSet of three brokers, pod i on {@code nodes[i]} with {@code ips[i]}. */
+  static KafkaCluster brokers(KubernetesClient client, KafkaPrivateEndpoint endpoint, List<String> nodes, List<String> ips) {
+    ProjectCrds.install(client);
+    String ns = endpoint.getMetadata().getNamespace();
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).createOr(r -> r.update());
+    KafkaCluster kafka = new KafkaCluster(client, ns);
+    String stsName = endpoint.getSpec().getKafka().getStatefulSet().getName();
+    StatefulSet sts = kafka.statefulSet(stsName, 3);
+    for (int i = 0; i < 3; i++) {
+      kafka.pod(sts, i, nodes.get(i), ips.get(i));
+    }
+    return kafka;
+  }
+
+  /** Waits for the listener roll, simulates it, waits for Ready and prints conditions and brokers. */
+  static KafkaPrivateEndpointStatus readyAfterRoll(KubernetesClient client, KafkaCluster kafka, String ns, String name,
+      String stsName) throws InterruptedException {
+    await(client, ns, name, s -> reason(s, "ListenerConfigured", "RollingRestart"));
+    kafka.rolledOut(stsName);
+    say("brokers restarted with the listener (simulated roll)");
+    KafkaPrivateEndpointStatus status = await(client, ns, name, s -> reason(s, "Ready", "Ready"));
+    System.out.println();
+    status.getConditions().forEach(c -> System.out.println("  " + c.getType() + "=" + c.getStatus() + " (" + c.getReason()
+        + "): " + c.getMessage()));
+    status.getBrokers().forEach(b -> System.out.println("  broker " + b.getNodeId() + " " + b.getAdvertised() + " -> "
+        + b.getTarget() + " " + b.getHealth()));
+    System.out.println();
+    return status;
+  }
+
+  static void deleteAndWait(KubernetesClient client, String ns, String name, Path work) throws InterruptedException {
+    client.resources(KafkaPrivateEndpoint.class).inNamespace(ns).withName(name).delete();
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (client.resources(KafkaPrivateEndpoint.class).inNamespace(ns).withName(name).get() != null) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("the endpoint was not deleted within 60 s; see " + work.resolve("operator.log"));
+      }
+      Thread.sleep(500);
+    }
   }
 
   private static KafkaPrivateEndpointStatus await(KubernetesClient client, String ns, String name,
@@ -130,7 +175,7 @@ public final class LocalAwsRun {
     return status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && reason.equals(c.getReason()));
   }
 
-  private static void say(String line) {
+  static void say(String line) {
     System.out.println("==> " + line);
   }
 }

@@ -50,6 +50,11 @@ public final class StrimziCluster {
 
   /** A broker pool with {@code ids} in its status; pod of node id n runs on node-(n % 3 + 1) with IP {@code <ipPrefix>.<n%3+1>.<10+n>}. */
   public void brokerPool(String cluster, String pool, List<Integer> ids, String ipPrefix) {
+    brokerPool(cluster, pool, ids, ipPrefix, "node-");
+  }
+
+  /** As above, on nodes {@code <nodePrefix>1..3}. */
+  public void brokerPool(String cluster, String pool, List<Integer> ids, String ipPrefix, String nodePrefix) {
     var pools = Crds.kafkaNodePoolOperation(client).inNamespace(namespace);
     KafkaNodePool current = pools.withName(pool).get();
     if (current == null) {
@@ -65,7 +70,7 @@ public final class StrimziCluster {
       String podName = cluster + "-" + pool + "-" + id;
       client.resource(new PodBuilder().withNewMetadata().withName(podName).withNamespace(namespace)
           .withLabels(Map.of("strimzi.io/cluster", cluster, "strimzi.io/pool", pool)).endMetadata()
-          .withNewSpec().withNodeName("node-" + (id % 3 + 1)).addNewContainer().withName("kafka").withImage("strimzi/kafka")
+          .withNewSpec().withNodeName(nodePrefix + (id % 3 + 1)).addNewContainer().withName("kafka").withImage("strimzi/kafka")
           .endContainer().endSpec().build()).createOr(r -> r.update());
       nodes.podIp(podName, ipPrefix + "." + (id % 3 + 1) + "." + (10 + id));
     });

@@ -1,6 +1,11 @@
 package io.privateendpoint.operator.cloud.gcp;
 
 import com.google.api.gax.longrunning.OperationFuture;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.client.http.HttpResponseException;
+import com.google.api.gax.rpc.AbortedException;
 import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.FailedPreconditionException;
@@ -14,6 +19,8 @@ import java.util.function.Supplier;
 
 /** The few rules every Compute call here follows: wait for operations, absent means null, URLs compared by path. */
 final class ComputeOps {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ComputeOps() {}
 
@@ -44,11 +51,15 @@ final class ComputeOps {
     }
   }
 
-  /** Runs an insert; 409 means an earlier, interrupted attempt made it, which the caller reads back. */
+  /**
+   * Runs an insert; 409 means an earlier, interrupted attempt (or someone else) made it, which the
+   * caller reads back and ownership-checks. gax maps HTTP status alone, so Compute's 409
+   * alreadyExists arrives as AbortedException, not AlreadyExistsException.
+   */
   static void insert(Supplier<OperationFuture<Operation, Operation>> insert) {
     try {
       await(insert.get());
-    } catch (AlreadyExistsException madeBefore) {
+    } catch (AlreadyExistsException | AbortedException madeBefore) {
       // Read back and ownership-checked by the caller.
     }
   }
@@ -61,12 +72,36 @@ final class ComputeOps {
     } catch (NotFoundException gone) {
       return true;
     } catch (InvalidArgumentException | FailedPreconditionException e) {
-      if (String.valueOf(e.getMessage()).contains("resourceInUseByAnotherResource")
-          || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
+      String detail = detail(e);
+      if (detail.contains("resourceInUseByAnotherResource") || detail.toLowerCase(Locale.ROOT).contains("in use")) {
         return false;
       }
       throw e;
     }
+  }
+
+  /**
+   * What Compute said: gax's message is only the HTTP reason phrase ("Bad Request"); Compute's own
+   * error (message and reason codes) is the JSON body of the HTTP exception underneath.
+   */
+  static String detail(ApiException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HttpResponseException http && http.getContent() != null) {
+        try {
+          JsonNode error = JSON.readTree(http.getContent()).path("error");
+          StringBuilder text = new StringBuilder(error.path("message").asText(http.getContent()));
+          for (JsonNode item : error.path("errors")) {
+            if (item.hasNonNull("reason")) {
+              text.append(" [").append(item.get("reason").asText()).append(']');
+            }
+          }
+          return text.toString();
+        } catch (JsonProcessingException notJson) {
+          return http.getContent();
+        }
+      }
+    }
+    return String.valueOf(e.getMessage());
   }
 
   /** Compute refused the request itself (bad field, missing permission): worth a condition, not a retry storm. */

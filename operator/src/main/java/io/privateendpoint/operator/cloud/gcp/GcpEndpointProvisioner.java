@@ -51,18 +51,18 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     try {
       natSubnet = new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).sync();
     } catch (GcpProblem p) {
-      return StepOutcome.of(ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage()));
+      return blocked(ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
-      return refused(e, ConditionType.ENDPOINT_SERVICE_READY, "PSC NAT subnet " + gcp.getPscNatSubnet().getName());
+      return blocked(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "PSC NAT subnet " + gcp.getPscNatSubnet().getName()));
     }
     try {
       neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan);
       lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names)
           .sync(neg.neg().getSelfLink());
     } catch (GcpProblem p) {
-      return StepOutcome.of(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
+      return blocked(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
-      return refused(e, ConditionType.LOAD_BALANCER_READY, "load balancer " + names.base());
+      return blocked(refused(e, ConditionType.LOAD_BALANCER_READY, "load balancer " + names.base()));
     }
     ServiceAttachmentSynthesizer.Result attachment;
     Firewall firewall;
@@ -71,11 +71,11 @@ public final class GcpEndpointProvisioner implements ApplyStep {
           .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink());
       firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(plan.containerPort());
     } catch (GcpProblem p) {
-      return new StepOutcome(List.of(loadBalancerReady(lb, neg),
-          ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage())), null, null, null, null);
+      return blocked(loadBalancerReady(lb, neg), ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason,
+          p.getMessage()));
     } catch (ApiException e) {
-      StepOutcome r = refused(e, ConditionType.ENDPOINT_SERVICE_READY, "service attachment " + names.serviceAttachment());
-      return new StepOutcome(List.of(loadBalancerReady(lb, neg), r.conditions().get(0)), null, null, null, null);
+      return blocked(loadBalancerReady(lb, neg), refused(e, ConditionType.ENDPOINT_SERVICE_READY,
+          "service attachment " + names.serviceAttachment()));
     }
     return outcome(plan, neg, lb, attachment, natSubnet, firewall);
   }
@@ -84,13 +84,25 @@ public final class GcpEndpointProvisioner implements ApplyStep {
    * A request Compute refused (a bad value, a missing permission, a missing network) becomes a
    * condition naming it; anything else (unavailable, timeouts) is thrown, so the pass is retried.
    */
-  private static StepOutcome refused(ApiException e, String type, String what) {
+  private static ConditionReport refused(ApiException e, String type, String what) {
     if (!ComputeOps.refusal(e)) {
       throw e;
     }
     String status = e.getStatusCode() == null ? "" : String.valueOf(e.getStatusCode().getCode());
-    return StepOutcome.of(ConditionReport.isFalse(type, "ComputeRefused", "Compute refused a request for " + what
-        + " (" + status + "): " + e.getMessage()));
+    return ConditionReport.isFalse(type, "ComputeRefused", "Compute refused a request for " + what + " (" + status + "): "
+        + ComputeOps.detail(e));
+  }
+
+  /** The conditions known when a step stopped the chain; those after it wait for it. */
+  private static StepOutcome blocked(ConditionReport... known) {
+    List<ConditionReport> reports = new ArrayList<>(List.of(known));
+    ConditionReport cause = known[known.length - 1];
+    for (String type : List.of(ConditionType.LOAD_BALANCER_READY, ConditionType.ENDPOINT_SERVICE_READY, ConditionType.VERIFIED)) {
+      if (reports.stream().noneMatch(r -> r.type().equals(type))) {
+        reports.add(ConditionReport.unknown(type, "Blocked", "waits for " + cause.type() + " (" + cause.reason() + ")"));
+      }
+    }
+    return new StepOutcome(reports, null, null, null, null);
   }
 
   private static ConditionReport loadBalancerReady(LoadBalancerSynthesizer.Result lb, PortMapNegSynthesizer.Result neg) {

@@ -111,7 +111,11 @@ final class PortMapNegSynthesizer {
     return e.build();
   }
 
-  /** What makes two endpoints the same: instance (by zone and name), ports and IP. */
+  /**
+   * What makes two endpoints the same: instance (by zone and name), ports and IP. Every planned
+   * broker has a pod IP (a broker without one blocks the plan), so the wanted side always names one;
+   * Compute fills the VM's primary IP into an endpoint attached without, which would never match.
+   */
   static String key(NetworkEndpoint e) {
     String instance = ComputeOps.path(e.getInstance());
     int zones = instance.indexOf("zones/");

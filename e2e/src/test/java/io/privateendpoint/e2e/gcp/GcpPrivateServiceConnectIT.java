@@ -1,0 +1,367 @@
+package io.privateendpoint.e2e.gcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.google.cloud.compute.v1.Allowed;
+import com.google.cloud.compute.v1.BackendService;
+import com.google.cloud.compute.v1.Firewall;
+import com.google.cloud.compute.v1.ForwardingRule;
+import com.google.cloud.compute.v1.NetworkEndpoint;
+import com.google.cloud.compute.v1.NetworkEndpointGroup;
+import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsDetachEndpointsRequest;
+import com.google.cloud.compute.v1.ServiceAttachment;
+import com.google.cloud.compute.v1.ServiceAttachmentConsumerProjectLimit;
+import com.google.cloud.compute.v1.Subnetwork;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
+import io.privateendpoint.e2e.support.Endpoints;
+import io.privateendpoint.e2e.support.KafkaCluster;
+import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
+import io.privateendpoint.e2e.support.OperatorUnderTest;
+import io.privateendpoint.e2e.support.StrimziCluster;
+import io.privateendpoint.e2e.support.StrimziCrds;
+import io.privateendpoint.e2e.support.compute.ComputeFake;
+import io.privateendpoint.operator.model.BrokerStatus;
+import io.privateendpoint.operator.model.ConnectionStatus;
+import io.privateendpoint.operator.model.ConsumerProject;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.status.ConditionType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Google Cloud Private Service Connect against the Compute fake (routes and request schemas from
+ * compute.proto) behind the real google-cloud-compute client, for brokers on GKE-like nodes in
+ * three zones. Resources are read back through the fake's store, calls are counted from its log.
+ */
+@ExtendWith(KubernetesApiServerExtension.class)
+class GcpPrivateServiceConnectIT {
+
+  static {
+    StrimziCrds.install(KubernetesApiServerExtension.cluster().newClient());
+  }
+
+  static final String PROJECT = "kpe-it-project";
+
+  @RegisterExtension
+  static final LocallyRunOperatorExtension operator = OperatorUnderTest.extension("--cluster-name", "it-gcp",
+      "--resync-period", "3s");
+
+  private static GcpProject gcp;
+  private static KafkaCluster cluster;
+  private static ComputeFake fake;
+
+  @BeforeAll
+  static void project() {
+    gcp = new GcpProject(PROJECT);
+    fake = gcp.fake;
+    cluster = new KafkaCluster(operator.getKubernetesClient(), operator.getNamespace());
+    for (int n = 1; n <= 3; n++) {
+      String zone = "us-west1-" + (char) ('a' + n - 1);
+      gcp.node("gke-node-" + n, zone, n);
+      cluster.gcpNode("gke-node-" + n, PROJECT, zone);
+    }
+  }
+
+  @Test
+  void statefulSetEndpointProvisionsKeepsTrueAndRemovesEverything() {
+    int start = fake.mark();
+    KafkaPrivateEndpoint kpe = statefulSetEndpoint("tidb", "kafkag", "psc-nat-a", "10.128.0.0/24");
+    KafkaPrivateEndpointStatus ready = awaitReady("tidb");
+    String base = base(kpe);
+    String attachmentPath = "projects/" + PROJECT + "/regions/us-west1/serviceAttachments/" + base;
+    assertThat(ready.getServiceAttachment()).isEqualTo(attachmentPath);
+    assertThat(ready.getEndpoint()).isEqualTo(attachmentPath);
+    // 9092 is pinned to broker 0 (us-west1-a); zones b and c get their brokers' own ports.
+    assertThat(ready.getBootstrapPorts()).isEqualTo("9092,9094,9095");
+    assertThat(ready.getBrokers()).extracting(BrokerStatus::getPort, BrokerStatus::getZone, BrokerStatus::getTarget,
+        BrokerStatus::getHealth).containsExactly(
+            tuple(9093, "us-west1-a", "10.61.1.10:39092", "mapped"),
+            tuple(9094, "us-west1-b", "10.61.2.10:39092", "mapped"),
+            tuple(9095, "us-west1-c", "10.61.3.10:39092", "mapped"));
+
+    // Each resource exactly once, with the fields the reference asks for.
+    assertThat(gcp.subnets("psc-nat-a")).singleElement().satisfies(s -> {
+      assertThat(s.getPurpose()).isEqualTo("PRIVATE_SERVICE_CONNECT");
+      assertThat(s.getIpCidrRange()).isEqualTo("10.128.0.0/24");
+      assertThat(s.getDescription()).contains("\"uid\":\"" + kpe.getMetadata().getUid() + "\"").contains("\"cluster\":\"it-gcp\"");
+    });
+    NetworkEndpointGroup neg = gcp.negs(base).stream().collect(single());
+    assertThat(neg.getNetworkEndpointType()).isEqualTo("GCE_VM_IP_PORTMAP");
+    assertThat(neg.getSubnetwork()).endsWith("/subnetworks/brokers");
+    assertThat(gcp.endpoints(base)).isEqualTo(Map.of(
+        9092, "gke-node-1 10.61.1.10:39092",
+        9093, "gke-node-1 10.61.1.10:39092",
+        9094, "gke-node-2 10.61.2.10:39092",
+        9095, "gke-node-3 10.61.3.10:39092"));
+    BackendService service = gcp.backendServices(base).stream().collect(single());
+    assertThat(service.getLoadBalancingScheme()).isEqualTo("INTERNAL");
+    assertThat(service.getProtocol()).isEqualTo("TCP");
+    assertThat(service.getBackendsList()).singleElement().satisfies(b -> assertThat(b.getGroup()).endsWith("/networkEndpointGroups/" + base));
+    ForwardingRule rule = gcp.forwardingRules(base).stream().collect(single());
+    assertThat(rule.getAllPorts()).isTrue();
+    assertThat(rule.getPortsList()).isEmpty();
+    assertThat(rule.getLoadBalancingScheme()).isEqualTo("INTERNAL");
+    assertThat(rule.getBackendService()).endsWith("/backendServices/" + base);
+    assertThat(rule.getLabelsMap()).containsEntry("kpe-owner-uid", kpe.getMetadata().getUid()).containsEntry("kpe-cluster", "it-gcp");
+    ServiceAttachment attachment = gcp.attachments(base).stream().collect(single());
+    assertThat(attachment.getConnectionPreference()).isEqualTo("ACCEPT_MANUAL");
+    assertThat(attachment.getTargetService()).endsWith("/forwardingRules/" + base);
+    assertThat(attachment.getNatSubnetsList()).singleElement().satisfies(s -> assertThat(s).endsWith("/subnetworks/psc-nat-a"));
+    assertThat(attachment.getConsumerAcceptListsList()).extracting(ServiceAttachmentConsumerProjectLimit::getProjectIdOrNum,
+        ServiceAttachmentConsumerProjectLimit::getConnectionLimit).containsExactly(tuple("tidbcloud-prod-000", 10));
+    Firewall firewall = gcp.firewalls(base).stream().collect(single());
+    assertThat(firewall.getDirection()).isEqualTo("INGRESS");
+    assertThat(firewall.getSourceRangesList()).containsExactly("10.128.0.0/24");
+    assertThat(firewall.getAllowedList()).extracting(Allowed::getIPProtocol, Allowed::getPortsList)
+        .containsExactly(tuple("tcp", List.of("39092")));
+
+    // Economy: one mutating call per resource (the endpoints in one attach).
+    assertThat(count(fake.mutatingCallsSince(start))).isEqualTo(Map.of(
+        "Subnetworks.Insert", 1L, "RegionNetworkEndpointGroups.Insert", 1L,
+        "RegionNetworkEndpointGroups.AttachNetworkEndpoints", 1L, "RegionBackendServices.Insert", 1L,
+        "ForwardingRules.Insert", 1L, "ServiceAttachments.Insert", 1L, "Firewalls.Insert", 1L));
+
+    // Steady state: resyncs read and write nothing.
+    Map<String, Long> threeBrokers = steadyPass();
+
+    // A consumer makes a PSC endpoint from an accepted project, another from one not yet accepted.
+    String consumer = gcp.consumerEndpoint("tidbcloud-prod-000", "tidb-psc", attachmentPath);
+    String pending = gcp.consumerEndpoint("tidbcloud-prod-001", "tidb-psc", attachmentPath);
+    Endpoints.awaitStatus(operator, "tidb", s -> s.getConnections().size() == 2);
+    assertThat(operator.get(KafkaPrivateEndpoint.class, "tidb").getStatus().getConnections())
+        .extracting(ConnectionStatus::getOwner, ConnectionStatus::getState)
+        .containsExactlyInAnyOrder(tuple("tidbcloud-prod-000", "ACCEPTED"), tuple("tidbcloud-prod-001", "PENDING"));
+
+    // The accept list changes in place: one patch, the pending consumer becomes accepted.
+    int accept = fake.mark();
+    KafkaPrivateEndpoint edit = operator.get(KafkaPrivateEndpoint.class, "tidb");
+    ConsumerProject second = new ConsumerProject();
+    second.setProject("tidbcloud-prod-001");
+    second.setConnectionLimit(5);
+    edit.getSpec().getGcp().getConsumerProjects().add(second);
+    operator.replace(edit);
+    Endpoints.awaitStatus(operator, "tidb", s -> s.getConnections().stream().allMatch(c -> "ACCEPTED".equals(c.getState())));
+    assertThat(count(fake.mutatingCallsSince(accept))).isEqualTo(Map.of("ServiceAttachments.Patch", 1L));
+    assertThat(gcp.attachments(base).get(0).getConsumerAcceptListsList()).hasSize(2);
+
+    // Scale 3 -> 5: two endpoints attached in one call; nothing else changes.
+    int scaleUp = fake.mark();
+    operator.getKubernetesClient().apps().statefulSets().inNamespace(operator.getNamespace()).withName("kafkag").scale(5);
+    cluster.pod(cluster.get("kafkag"), 3, "gke-node-1", "10.61.1.11");
+    cluster.pod(cluster.get("kafkag"), 4, "gke-node-2", "10.61.2.11");
+    cluster.rolledOut("kafkag");
+    await().atMost(Duration.ofSeconds(30)).until(() -> gcp.endpoints(base).size() == 6);
+    assertThat(gcp.endpoints(base)).containsEntry(9096, "gke-node-1 10.61.1.11:39092").containsEntry(9097, "gke-node-2 10.61.2.11:39092");
+    Endpoints.awaitStatus(operator, "tidb", s -> s.getBrokers().size() == 5
+        && "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
+    assertThat(fake.mutatingCallsSince(scaleUp)).extracting(ComputeFake.Call::rpc)
+        .containsOnly("RegionNetworkEndpointGroups.AttachNetworkEndpoints");
+
+    // Economy: a steady pass reads as much with 5 brokers as with 3.
+    Map<String, Long> fiveBrokers = steadyPass();
+    System.out.printf("Compute calls per steady-state pass: 3 brokers %s, 5 brokers %s%n", threeBrokers, fiveBrokers);
+    assertThat(fiveBrokers).isEqualTo(threeBrokers);
+
+    // 5 -> 4: broker 4's endpoint is detached; its port stays reserved.
+    operator.getKubernetesClient().apps().statefulSets().inNamespace(operator.getNamespace()).withName("kafkag").scale(4);
+    operator.getKubernetesClient().pods().inNamespace(operator.getNamespace()).withName("kafkag-4").delete();
+    cluster.rolledOut("kafkag");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !gcp.endpoints(base).containsKey(9097));
+    assertThat(gcp.endpoints(base)).hasSize(5);
+    assertThat(operator.get(KafkaPrivateEndpoint.class, "tidb").getStatus().getPorts())
+        .anySatisfy(p -> assertThat(p.getNodeId()).isEqualTo(4));
+
+    // A pod IP change moves exactly its endpoint: one detach, one attach.
+    int ipChange = fake.mark();
+    cluster.podIp("kafkag-1", "10.61.2.99");
+    await().atMost(Duration.ofSeconds(30)).until(() -> "gke-node-2 10.61.2.99:39092".equals(gcp.endpoints(base).get(9094)));
+    assertThat(count(fake.mutatingCallsSince(ipChange))).isEqualTo(Map.of(
+        "RegionNetworkEndpointGroups.DetachNetworkEndpoints", 1L, "RegionNetworkEndpointGroups.AttachNetworkEndpoints", 1L));
+
+    // Out of band: an endpoint detached, the firewall opened to every port, the accept list emptied
+    // of the second project; the next resyncs put each back.
+    gcp.detach(base, 9093);
+    gcp.firewalls.patchAsync(PROJECT, base + "-psc-ingress", Firewall.newBuilder()
+        .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts("0-65535")).build());
+    await().atMost(Duration.ofSeconds(30)).until(() -> gcp.endpoints(base).containsKey(9093));
+    await().atMost(Duration.ofSeconds(30)).until(() -> gcp.firewalls(base).get(0).getAllowedList().equals(List.of(
+        Allowed.newBuilder().setIPProtocol("tcp").addPorts("39092").build())));
+
+    // Delete: everything of ours, in dependency order; the consumers' rules and the seeded network stay.
+    int delete = fake.mark();
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "tidb"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "tidb") == null);
+    assertThat(gcp.attachments(base)).isEmpty();
+    assertThat(gcp.forwardingRules(base)).isEmpty();
+    assertThat(gcp.backendServices(base)).isEmpty();
+    assertThat(gcp.negs(base)).isEmpty();
+    assertThat(gcp.subnets("psc-nat-a")).isEmpty();
+    assertThat(gcp.firewalls(base)).isEmpty();
+    assertThat(gcp.subnets(GcpProject.SUBNET)).hasSize(1);
+    assertThat(gcp.forwardingRules("tidb-psc")).hasSize(2);
+    List<String> deletes = fake.mutatingCallsSince(delete).stream().map(ComputeFake.Call::rpc).toList();
+    assertThat(deletes).containsSubsequence("ServiceAttachments.Delete", "ForwardingRules.Delete",
+        "RegionBackendServices.Delete", "RegionNetworkEndpointGroups.Delete", "Subnetworks.Delete", "Firewalls.Delete");
+    gcp.deleteConsumerEndpoint("tidbcloud-prod-000", consumer);
+    gcp.deleteConsumerEndpoint("tidbcloud-prod-001", pending);
+  }
+
+  @Test
+  void strimziBackedEndpointGoesReadyAndLeavesNothingBehind() {
+    StrimziCluster strimzi = new StrimziCluster(operator.getKubernetesClient(), operator.getNamespace());
+    strimzi.createKafka("gke-cluster");
+    // Node id n runs on gke-node-(n % 3 + 1) with pod IP 10.61.(n % 3 + 1).(10 + n): an alias IP of that node.
+    strimzi.brokerPool("gke-cluster", "brokers", List.of(0, 1, 2), "10.61", "gke-node-");
+    KafkaPrivateEndpoint kpe = operator.create(Endpoints.gcp("viastrimzi", "{strimzi: {cluster: gke-cluster}}", PROJECT,
+        "psc-nat-s", "10.128.2.0/24"));
+    Endpoints.awaitReason(operator, "viastrimzi", ConditionType.LISTENER_CONFIGURED, "RollingUpdate");
+    strimzi.ready("gke-cluster", "plain", "tls", "tidb");
+
+    KafkaPrivateEndpointStatus ready = awaitReady("viastrimzi");
+    String base = base(kpe);
+    assertThat(ready.getServiceAttachment()).isEqualTo("projects/" + PROJECT + "/regions/us-west1/serviceAttachments/" + base);
+    assertThat(ready.getBrokers()).extracting(BrokerStatus::getNodeId, BrokerStatus::getZone, BrokerStatus::getTarget)
+        .containsExactly(
+            tuple(0, "us-west1-a", "10.61.1.10:39092"),
+            tuple(1, "us-west1-b", "10.61.2.11:39092"),
+            tuple(2, "us-west1-c", "10.61.3.12:39092"));
+    assertThat(gcp.endpoints(base)).isEqualTo(Map.of(
+        9092, "gke-node-1 10.61.1.10:39092",
+        9093, "gke-node-1 10.61.1.10:39092",
+        9094, "gke-node-2 10.61.2.11:39092",
+        9095, "gke-node-3 10.61.3.12:39092"));
+    assertThat(gcp.negs(base)).hasSize(1);
+    assertThat(gcp.backendServices(base)).hasSize(1);
+    assertThat(gcp.forwardingRules(base)).hasSize(1);
+    assertThat(gcp.attachments(base)).hasSize(1);
+    assertThat(gcp.firewalls(base)).hasSize(1);
+    assertThat(gcp.subnets("psc-nat-s")).hasSize(1);
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "viastrimzi"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "viastrimzi") == null);
+    assertThat(gcp.negs(base)).isEmpty();
+    assertThat(gcp.backendServices(base)).isEmpty();
+    assertThat(gcp.forwardingRules(base)).isEmpty();
+    assertThat(gcp.attachments(base)).isEmpty();
+    assertThat(gcp.firewalls(base)).isEmpty();
+    assertThat(gcp.subnets("psc-nat-s")).isEmpty();
+    assertThat(StrimziCluster.listener(strimzi.kafka("gke-cluster"), "tidb")).isNull();
+  }
+
+  @Test
+  void crashBetweenCallsNeverMakesATwin() {
+    List<String> creating = List.of("Subnetworks.Insert", "RegionNetworkEndpointGroups.Insert",
+        "RegionNetworkEndpointGroups.AttachNetworkEndpoints", "RegionBackendServices.Insert", "ForwardingRules.Insert",
+        "ServiceAttachments.Insert", "Firewalls.Insert");
+    creating.forEach(fake::failOnceAfter);
+    int start = fake.mark();
+    KafkaPrivateEndpoint kpe = statefulSetEndpoint("crashy", "kafkac", "psc-nat-c", "10.128.4.0/24");
+    await().atMost(Duration.ofSeconds(120)).until(() -> "True".equals(Endpoints.condition(
+        operator.get(KafkaPrivateEndpoint.class, "crashy").getStatus(), ConditionType.READY).getStatus()));
+    String base = base(kpe);
+    List<ComputeFake.Call> calls = fake.callsSince(start);
+    assertThat(calls).filteredOn(c -> c.status() == 503).extracting(ComputeFake.Call::rpc)
+        .as("every injected crash happened").containsAll(creating);
+    assertThat(gcp.subnets("psc-nat-c")).hasSize(1);
+    assertThat(gcp.negs(base)).hasSize(1);
+    assertThat(gcp.endpoints(base)).hasSize(4);
+    assertThat(gcp.backendServices(base)).hasSize(1);
+    assertThat(gcp.forwardingRules(base)).hasSize(1);
+    assertThat(gcp.attachments(base)).hasSize(1);
+    assertThat(gcp.firewalls(base)).hasSize(1);
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "crashy"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "crashy") == null);
+    assertThat(gcp.negs(base)).isEmpty();
+    assertThat(gcp.subnets("psc-nat-c")).isEmpty();
+  }
+
+  @Test
+  void aForeignSubnetWithTheSameNameIsNeverTouched() throws Exception {
+    gcp.subnetworks.insertAsync(PROJECT, GcpProject.REGION, Subnetwork.newBuilder().setName("someone-elses-psc")
+        .setIpCidrRange("10.128.6.0/24").setNetwork(gcp.networkUrl()).setPurpose("PRIVATE_SERVICE_CONNECT")
+        .setDescription("made by hand for another service").build()).get();
+    int start = fake.mark();
+    KafkaPrivateEndpoint kpe = statefulSetEndpoint("collides", "kafkaf", "someone-elses-psc", "10.128.6.0/24");
+    var condition = Endpoints.awaitReason(operator, "collides", ConditionType.ENDPOINT_SERVICE_READY, "ResourceNotOwned");
+    assertThat(condition.getMessage()).contains("someone-elses-psc").contains("spec.gcp.pscNatSubnet.name");
+    // Nothing is built on a subnet that is not ours.
+    assertThat(fake.mutatingCallsSince(start)).isEmpty();
+    assertThat(gcp.negs(base(kpe))).isEmpty();
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "collides"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "collides") == null);
+    assertThat(gcp.subnets("someone-elses-psc")).singleElement()
+        .satisfies(s -> assertThat(s.getDescription()).isEqualTo("made by hand for another service"));
+    assertThat(fake.mutatingCallsSince(start)).isEmpty();
+  }
+
+  /** A StatefulSet of three brokers on gke-node-1..3 with pod IPs 10.61.n.10, an endpoint on it, past the rolling restart. */
+  private static KafkaPrivateEndpoint statefulSetEndpoint(String name, String statefulSet, String natSubnet, String natCidr) {
+    StatefulSet sts = cluster.statefulSet(statefulSet, 3);
+    for (int i = 0; i < 3; i++) {
+      cluster.pod(sts, i, "gke-node-" + (i + 1), "10.61." + (i + 1) + ".10");
+    }
+    KafkaPrivateEndpoint created = operator.create(Endpoints.gcp(name,
+        "{statefulSet: {name: " + statefulSet + ", configVolume: kafka-config}}", PROJECT, natSubnet, natCidr));
+    Endpoints.awaitStatus(operator, name, s -> "RollingRestart".equals(
+        Endpoints.condition(s, ConditionType.LISTENER_CONFIGURED).getReason()), Duration.ofSeconds(120));
+    cluster.rolledOut(statefulSet);
+    return created;
+  }
+
+  private static KafkaPrivateEndpointStatus awaitReady(String name) {
+    return Endpoints.awaitStatus(operator, name, s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
+  }
+
+  /** The operator's names: kpe- and the first 12 hex digits of the uid's SHA-256, as the reference says. */
+  private static String base(KafkaPrivateEndpoint kpe) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(kpe.getMetadata().getUid().getBytes(StandardCharsets.UTF_8));
+      return "kpe-" + HexFormat.of().formatHex(digest).substring(0, 12);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits out about three resyncs: no mutating call, and the reads of one pass (the first complete one). */
+  private static Map<String, Long> steadyPass() {
+    int mark = fake.mark();
+    await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(() -> true);
+    assertThat(fake.mutatingCallsSince(mark)).isEmpty();
+    List<ComputeFake.Call> calls = fake.callsSince(mark).stream().filter(c -> c.path().contains("/projects/" + PROJECT + "/")).toList();
+    // A pass starts with the NAT subnet read; take the calls between the first two starts.
+    List<Integer> starts = new java.util.ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      if (calls.get(i).rpc().equals("Subnetworks.Get")) {
+        starts.add(i);
+      }
+    }
+    assertThat(starts).as("at least two passes in 8 s").hasSizeGreaterThanOrEqualTo(2);
+    return count(calls.subList(starts.get(0), starts.get(1)));
+  }
+
+  private static Map<String, Long> count(List<ComputeFake.Call> calls) {
+    return calls.stream().collect(Collectors.groupingBy(ComputeFake.Call::rpc, java.util.TreeMap::new, Collectors.counting()));
+  }
+
+  private static <T> java.util.stream.Collector<T, ?, T> single() {
+    return Collectors.collectingAndThen(Collectors.toList(), list -> {
+      assertThat(list).hasSize(1);
+      return list.get(0);
+    });
+  }
+}
