@@ -76,7 +76,7 @@ class GcpPrivateServiceConnectIT {
   }
 
   @Test
-  void statefulSetEndpointProvisionsKeepsTrueAndRemovesEverything() {
+  void statefulSetEndpointProvisionsKeepsTrueAndRemovesEverything() throws Exception {
     int start = fake.mark();
     KafkaPrivateEndpoint kpe = statefulSetEndpoint("tidb", "kafkag", "psc-nat-a", "10.128.0.0/24");
     KafkaPrivateEndpointStatus ready = awaitReady("tidb");
@@ -195,8 +195,14 @@ class GcpPrivateServiceConnectIT {
     // of the second project; the next resyncs put each back.
     gcp.detach(base, 9093);
     gcp.firewalls.patchAsync(PROJECT, base + "-psc-ingress", Firewall.newBuilder()
-        .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts("0-65535")).build());
+        .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts("1-65535")).build()).get();
+    assertThat(gcp.firewalls.get(PROJECT, base + "-psc-ingress").getAllowed(0).getPortsList()).containsExactly("1-65535");
+    gcp.attachments.patchAsync(PROJECT, GcpProject.REGION, base, ServiceAttachment.newBuilder()
+        .addConsumerAcceptLists(ServiceAttachmentConsumerProjectLimit.newBuilder().setProjectIdOrNum("tidbcloud-prod-000")
+            .setConnectionLimit(10)).build()).get();
+    assertThat(gcp.attachments(base).get(0).getConsumerAcceptListsList()).hasSize(1);
     await().atMost(Duration.ofSeconds(30)).until(() -> gcp.endpoints(base).containsKey(9093));
+    await().atMost(Duration.ofSeconds(30)).until(() -> gcp.attachments(base).get(0).getConsumerAcceptListsCount() == 2);
     await().atMost(Duration.ofSeconds(30)).until(() -> gcp.firewalls(base).get(0).getAllowedList().equals(List.of(
         Allowed.newBuilder().setIPProtocol("tcp").addPorts("39092").build())));
 
