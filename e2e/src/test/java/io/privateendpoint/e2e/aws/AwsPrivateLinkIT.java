@@ -128,8 +128,12 @@ class AwsPrivateLinkIT {
 
     // Economy: a steady pass makes the same reads with 5 brokers as with 3 (none grows per broker).
     List<List<String>> fiveBrokers = steadyPasses();
-    System.out.printf("AWS calls per steady-state pass: 3 brokers %d (%s), 5 brokers %d%n", threeBrokers.get(0).size(),
-        count(threeBrokers.get(0)), fiveBrokers.get(0).size());
+    // hack/bench.sh collects the BENCH lines.
+    System.out.printf("BENCH aws creation: %d mutating calls for 3 brokers (%s)%n", created.values().stream()
+        .mapToLong(Long::longValue).sum(), created);
+    System.out.printf("BENCH aws steady-state pass: 3 brokers %d calls, 5 brokers %d calls (ratio %.2f), 0 mutating (%s)%n",
+        threeBrokers.get(0).size(), fiveBrokers.get(0).size(), (double) fiveBrokers.get(0).size() / threeBrokers.get(0).size(),
+        count(threeBrokers.get(0)));
     assertThat(count(fiveBrokers.get(0))).isEqualTo(count(threeBrokers.get(0)));
     assertThat(count(threeBrokers.get(0))).containsEntry("ElasticLoadBalancingV2.DescribeTargetHealth", 4L);
 

@@ -129,7 +129,8 @@ class GcpPrivateServiceConnectIT {
         .containsExactly(tuple("tcp", List.of("39092")));
 
     // Economy: one mutating call per resource (the endpoints in one attach).
-    assertThat(count(fake.mutatingCallsSince(start))).isEqualTo(Map.of(
+    Map<String, Long> created = count(fake.mutatingCallsSince(start));
+    assertThat(created).isEqualTo(Map.of(
         "Subnetworks.Insert", 1L, "RegionNetworkEndpointGroups.Insert", 1L,
         "RegionNetworkEndpointGroups.AttachNetworkEndpoints", 1L, "RegionBackendServices.Insert", 1L,
         "ForwardingRules.Insert", 1L, "ServiceAttachments.Insert", 1L, "Firewalls.Insert", 1L));
@@ -172,7 +173,13 @@ class GcpPrivateServiceConnectIT {
 
     // Economy: a steady pass reads as much with 5 brokers as with 3.
     Map<String, Long> fiveBrokers = steadyPass();
-    System.out.printf("Compute calls per steady-state pass: 3 brokers %s, 5 brokers %s%n", threeBrokers, fiveBrokers);
+    // hack/bench.sh collects the BENCH lines.
+    long threeReads = threeBrokers.values().stream().mapToLong(Long::longValue).sum();
+    long fiveReads = fiveBrokers.values().stream().mapToLong(Long::longValue).sum();
+    System.out.printf("BENCH gcp creation: %d mutating calls for 3 brokers (%s)%n", created.values().stream()
+        .mapToLong(Long::longValue).sum(), created);
+    System.out.printf("BENCH gcp steady-state pass: 3 brokers %d calls, 5 brokers %d calls (ratio %.2f), 0 mutating (%s)%n",
+        threeReads, fiveReads, (double) fiveReads / threeReads, threeBrokers);
     assertThat(fiveBrokers).isEqualTo(threeBrokers);
 
     // 5 -> 4: broker 4's endpoint is detached; its port stays reserved.
