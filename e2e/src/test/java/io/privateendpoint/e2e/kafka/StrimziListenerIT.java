@@ -105,6 +105,12 @@ class StrimziListenerIT {
     assertThat(Endpoints.awaitReason(operator, "taken", ConditionType.LISTENER_CONFIGURED, "ListenerNameTaken").getMessage())
         .contains("already has a listener named plain");
     assertThat(strimzi.kafka("my-cluster").getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+    // Nothing is built in the cloud for a listener that cannot be ours: the cloud conditions wait.
+    var waiting = Endpoints.condition(operator.get(KafkaPrivateEndpoint.class, "taken").getStatus(),
+        ConditionType.LOAD_BALANCER_READY);
+    assertThat(waiting.getStatus()).isEqualTo("Unknown");
+    assertThat(waiting.getReason()).isEqualTo("Blocked");
+    assertThat(waiting.getMessage()).contains("ListenerNameTaken");
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "taken"));
     await().atMost(Duration.ofSeconds(30)).until(() -> operator.get(KafkaPrivateEndpoint.class, "taken") == null);
     assertThat(StrimziCluster.listener(strimzi.kafka("my-cluster"), "plain")).isNotNull();

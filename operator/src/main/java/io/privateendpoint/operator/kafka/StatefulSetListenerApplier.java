@@ -73,7 +73,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     ConfigMap existing = client.configMaps().inNamespace(namespace).withName(cmName).get();
     if (existing != null && !OwnedMarks.ownedBy(existing.getMetadata(), resource)) {
       return outcome("False", "ConfigMapConflict", "ConfigMap " + cmName
-          + " exists and was not created by this endpoint; it is left untouched. Rename or remove it.");
+          + " exists and was not created by this endpoint; it is left untouched. Rename or remove it.").halting();
     }
     Map<String, String> previous = existing == null || existing.getData() == null ? null : existing.getData();
     writeConfigMap(resource, existing, cmName, entries);

@@ -79,7 +79,7 @@ public final class StrimziListenerApplier implements ApplyStep {
     String owner = OwnedMarks.owner(resource);
     if (index >= 0 && (recorded == null || !recorded.startsWith(owner + " "))) {
       return outcome("False", "ListenerNameTaken", "Kafka " + cluster + " already has a listener named "
-          + plan.listenerName() + " that this endpoint did not create; nothing was changed (spec.listener.name)");
+          + plan.listenerName() + " that this endpoint did not create; nothing was changed (spec.listener.name)").halting();
     }
     GenericKafkaListener desired = desired(resource, plan);
     String desiredHash = hash(JsonPatches.tree(desired));

@@ -56,9 +56,26 @@ public final class ReconcilePipeline {
     }
     List<StepOutcome> outcomes = new ArrayList<>();
     for (ApplyStep step : applySteps) {
-      outcomes.add(step.apply(resource, plan));
+      StepOutcome outcome = step.apply(resource, plan);
+      outcomes.add(outcome);
+      if (outcome.halts()) {
+        // A refusal (a listener or ConfigMap that is not ours) means the data path cannot work:
+        // no cloud resource is made for it. What exists already stays until the refusal is resolved.
+        outcomes.add(waiting(outcome, outcomes));
+        break;
+      }
     }
     return statusFactory.reconciled(resource, plan, outcomes);
+  }
+
+  /** Unknown, naming the refusal, for every condition no step reported because the steps stopped. */
+  private static StepOutcome waiting(StepOutcome halted, List<StepOutcome> reported) {
+    ConditionReport cause = halted.conditions().get(0);
+    List<ConditionReport> waiting = ConditionType.COMPONENTS.stream()
+        .filter(type -> reported.stream().flatMap(o -> o.conditions().stream()).noneMatch(c -> c.type().equals(type)))
+        .map(type -> ConditionReport.unknown(type, "Blocked", "waits for " + cause.type() + " (" + cause.reason() + ")"))
+        .toList();
+    return new StepOutcome(waiting, null, null, null, null);
   }
 
   /** Undoes the apply steps in reverse order; true once nothing of the resource is left. */

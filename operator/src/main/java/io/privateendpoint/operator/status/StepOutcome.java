@@ -9,14 +9,27 @@ import java.util.Map;
 /**
  * What one apply step (Kafka side or cloud side) reports back: its conditions and whatever it
  * learned that the status shows. Fields a step does not know are null or empty.
+ *
+ * @param halts the step refused to go on (something not ours is in the way): the steps after it
+ *              are not applied this pass, so nothing is built on a path that cannot work
  */
 public record StepOutcome(List<ConditionReport> conditions, String endpointServiceName,
-    String serviceAttachment, List<ConnectionStatus> connections, Map<Integer, String> brokerHealth) {
+    String serviceAttachment, List<ConnectionStatus> connections, Map<Integer, String> brokerHealth, boolean halts) {
 
   public StepOutcome {
     conditions = List.copyOf(conditions);
     connections = connections == null ? List.of() : List.copyOf(connections);
     brokerHealth = brokerHealth == null ? Map.of() : Map.copyOf(brokerHealth);
+  }
+
+  public StepOutcome(List<ConditionReport> conditions, String endpointServiceName, String serviceAttachment,
+      List<ConnectionStatus> connections, Map<Integer, String> brokerHealth) {
+    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, false);
+  }
+
+  /** This outcome, stopping the steps after it. */
+  public StepOutcome halting() {
+    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, true);
   }
 
   /**
