@@ -23,16 +23,14 @@ import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.e2e.support.StrimziCluster;
 import io.privateendpoint.e2e.support.StrimziCrds;
 import io.privateendpoint.e2e.support.compute.ComputeFake;
+import io.privateendpoint.operator.cloud.gcp.GcpNames;
 import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.ConnectionStatus;
 import io.privateendpoint.operator.model.ConsumerProject;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.status.ConditionType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -201,9 +199,9 @@ class GcpPrivateServiceConnectIT {
     // Out of band: an endpoint detached, the firewall opened to every port, the accept list emptied
     // of the second project; the next resyncs put each back.
     gcp.detach(base, 9093);
-    gcp.firewalls.patchAsync(PROJECT, base + "-psc-ingress", Firewall.newBuilder()
+    gcp.firewalls.patchAsync(PROJECT, GcpNames.of(kpe).firewall(), Firewall.newBuilder()
         .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts("1-65535")).build()).get();
-    assertThat(gcp.firewalls.get(PROJECT, base + "-psc-ingress").getAllowed(0).getPortsList()).containsExactly("1-65535");
+    assertThat(gcp.firewalls.get(PROJECT, GcpNames.of(kpe).firewall()).getAllowed(0).getPortsList()).containsExactly("1-65535");
     gcp.attachments.patchAsync(PROJECT, GcpProject.REGION, base, ServiceAttachment.newBuilder()
         .addConsumerAcceptLists(ServiceAttachmentConsumerProjectLimit.newBuilder().setProjectIdOrNum("tidbcloud-prod-000")
             .setConnectionLimit(10)).build()).get();
@@ -340,14 +338,8 @@ class GcpPrivateServiceConnectIT {
     return Endpoints.awaitStatus(operator, name, s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
   }
 
-  /** The operator's names: kpe- and the first 12 hex digits of the uid's SHA-256, as the reference says. */
   private static String base(KafkaPrivateEndpoint kpe) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(kpe.getMetadata().getUid().getBytes(StandardCharsets.UTF_8));
-      return "kpe-" + HexFormat.of().formatHex(digest).substring(0, 12);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return GcpNames.of(kpe).base();
   }
 
   /** Waits out about three resyncs: no mutating call, and the reads of one pass (the first complete one). */

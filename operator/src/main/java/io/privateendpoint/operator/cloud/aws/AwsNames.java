@@ -1,10 +1,7 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.cloud.UidNames;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Deterministic names from the resource's uid, within AWS's 32-character limit for load balancers
@@ -15,13 +12,7 @@ import java.util.HexFormat;
 public record AwsNames(String base) {
 
   public static AwsNames of(KafkaPrivateEndpoint resource) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(resource.getMetadata().getUid().getBytes(StandardCharsets.UTF_8));
-      return new AwsNames("kpe-" + HexFormat.of().formatHex(digest).substring(0, 12));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return new AwsNames(UidNames.base(resource));
   }
 
   /** The NLB and its security group. */
