@@ -93,16 +93,12 @@ public final class GcpEndpointProvisioner implements ApplyStep {
         + ComputeOps.detail(e));
   }
 
-  /** The conditions known when a step stopped the chain; those after it wait for it. */
+  /**
+   * The conditions known when a resource stopped the chain. Halting lets the pipeline mark the
+   * conditions after it as waiting for this one, as for a refusal on the Kafka side.
+   */
   private static StepOutcome blocked(ConditionReport... known) {
-    List<ConditionReport> reports = new ArrayList<>(List.of(known));
-    ConditionReport cause = known[known.length - 1];
-    for (String type : List.of(ConditionType.LOAD_BALANCER_READY, ConditionType.ENDPOINT_SERVICE_READY, ConditionType.VERIFIED)) {
-      if (reports.stream().noneMatch(r -> r.type().equals(type))) {
-        reports.add(ConditionReport.unknown(type, "Blocked", "waits for " + cause.type() + " (" + cause.reason() + ")"));
-      }
-    }
-    return new StepOutcome(reports, null, null, null, null);
+    return new StepOutcome(List.of(known), null, null, null, null).halting();
   }
 
   private static ConditionReport loadBalancerReady(LoadBalancerSynthesizer.Result lb, PortMapNegSynthesizer.Result neg) {
@@ -122,16 +118,21 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     // A port-mapping NEG takes no health check, so what can be verified is the mapping itself: every
     // broker port and bootstrap port maps to the broker the plan says, as Compute reports it.
     Map<Integer, String> health = new LinkedHashMap<>();
+    Map<Integer, PlannedBroker> byNode = new LinkedHashMap<>();
     List<String> wrong = new ArrayList<>();
     for (PlannedBroker b : plan.brokers()) {
-      NetworkEndpoint e = neg.attached().get(b.port());
-      boolean mapped = e != null && e.getIpAddress().equals(b.podIp() == null ? "" : b.podIp());
+      byNode.put(b.nodeId(), b);
+      boolean mapped = mapsTo(neg, b.port(), b);
       health.put(b.nodeId(), mapped ? "mapped" : "unmapped");
       if (!mapped) {
         wrong.add("broker " + b.nodeId() + " port " + b.port());
       }
     }
-    plan.bootstrapPins().keySet().stream().filter(p -> !neg.attached().containsKey(p)).forEach(p -> wrong.add("bootstrap port " + p));
+    plan.bootstrapPins().forEach((port, nodeId) -> {
+      if (!mapsTo(neg, port, byNode.get(nodeId))) {
+        wrong.add("bootstrap port " + port);
+      }
+    });
     ConditionReport verified = wrong.isEmpty()
         ? ConditionReport.isTrue(ConditionType.VERIFIED, "EndpointsMapped", "every broker port and bootstrap port ("
             + plan.bootstrapPortList() + ") maps to its broker's pod in NEG " + neg.neg().getName()
@@ -139,6 +140,11 @@ public final class GcpEndpointProvisioner implements ApplyStep {
         : ConditionReport.isFalse(ConditionType.VERIFIED, "EndpointsNotMapped", String.join(", ", wrong) + " not mapped");
     return new StepOutcome(List.of(loadBalancerReady(lb, neg), published, verified), null, attachment.path(),
         attachment.connections(), health);
+  }
+
+  private static boolean mapsTo(PortMapNegSynthesizer.Result neg, int clientPort, PlannedBroker broker) {
+    NetworkEndpoint e = neg.attached().get(clientPort);
+    return e != null && broker != null && broker.podIp() != null && e.getIpAddress().equals(broker.podIp());
   }
 
   /**
