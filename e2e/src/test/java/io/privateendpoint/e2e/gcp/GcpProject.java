@@ -94,17 +94,28 @@ public final class GcpProject {
 
   /** A GKE node VM in {@code zone}: primary IP 10.60.0.n, pod alias range 10.61.n.0/24 (VPC-native). */
   public void node(String name, String zone, int n) {
+    node(name, zone, "10.60.0." + n, "10.61." + n + ".0/24");
+  }
+
+  /** A node VM with its primary IP and one alias range for its pods. */
+  public void node(String name, String zone, String primaryIp, String podRange) {
     try {
       instances.insertAsync(project, zone, Instance.newBuilder().setName(name)
           .setMachineType("zones/" + zone + "/machineTypes/e2-standard-4")
           .addNetworkInterfaces(NetworkInterface.newBuilder().setNetwork(networkUrl())
               .setSubnetwork("projects/" + project + "/regions/" + REGION + "/subnetworks/" + subnet)
-              .setNetworkIP("10.60.0." + n)
-              .addAliasIpRanges(AliasIpRange.newBuilder().setSubnetworkRangeName("pods").setIpCidrRange("10.61." + n + ".0/24")))
+              .setNetworkIP(primaryIp)
+              .addAliasIpRanges(AliasIpRange.newBuilder().setSubnetworkRangeName("pods").setIpCidrRange(podRange)))
           .build()).get();
     } catch (Exception e) {
       throw new IllegalStateException("cannot create instance " + name, e);
     }
+  }
+
+  /** The NEG's endpoints as Compute lists them. */
+  public List<NetworkEndpoint> networkEndpoints(String neg) {
+    return all(negs.listNetworkEndpoints(project, REGION, neg).iterateAll()).stream()
+        .map(NetworkEndpointWithHealthStatus::getNetworkEndpoint).toList();
   }
 
   /** client port → "instance-name ip:port" of the NEG's endpoints, as Compute lists them. */
@@ -183,6 +194,10 @@ public final class GcpProject {
 
   List<Firewall> firewalls(String prefix) {
     return stored("firewalls", Firewall.class, prefix);
+  }
+
+  public int networkEndpointGroupsNamed(String name) {
+    return (int) negs(name).stream().filter(n -> n.getName().equals(name)).count();
   }
 
   public int subnetsNamed(String name) {

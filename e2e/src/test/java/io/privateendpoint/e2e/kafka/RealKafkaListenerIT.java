@@ -2,7 +2,13 @@ package io.privateendpoint.e2e.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.cloud.compute.v1.NetworkEndpoint;
+import io.privateendpoint.e2e.gcp.GcpProject;
 import io.privateendpoint.e2e.support.Endpoints;
+import io.privateendpoint.e2e.support.LocalCompute;
+import io.privateendpoint.operator.cloud.gcp.GcpClients;
+import io.privateendpoint.operator.cloud.gcp.GcpEndpointProvisioner;
+import io.privateendpoint.operator.cloud.gcp.GcpNames;
 import io.privateendpoint.operator.kafka.StatefulSetListenerConfig;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.Broker;
@@ -10,6 +16,7 @@ import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.EndpointPlanner;
 import io.privateendpoint.operator.plan.Observation;
 import io.privateendpoint.operator.plan.PlannedBroker;
+import io.privateendpoint.operator.status.StepOutcome;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +92,50 @@ class RealKafkaListenerIT {
     exposeAndCheck(other, "vendor2-check");
   }
 
-  /** Maps the plan's ports, then runs the consumer-side check and asserts what it saw. */
+  /**
+   * GCP: the operator's own provisioner builds the port-mapping NEG in the Compute fake, and the
+   * mapper carries exactly what the NEG lists (one client port → one ip:port, as PSC does). The
+   * client bootstraps from the ports status hands out — a pinned bootstrap port and one broker port
+   * per other zone — so those are shown to exist, and the pinned one to reach Kafka.
+   */
+  @Test
+  void gcpPortMappingCarriesEveryBrokerAndTheHandedOutBootstrapPorts() throws Exception {
+    KafkaPrivateEndpoint resource = Endpoints.gcp("psc", "{statefulSet: {name: kafka, configVolume: config}}",
+        "kpe-kafka-it", "psc-nat-kafka", "10.128.8.0/24");
+    resource.getMetadata().setNamespace("kafka");
+    resource.getMetadata().setUid("7a3f5c2e-1d4b-4e6f-9a8b-0c1d2e3f4a5b");
+    GcpProject project = new GcpProject("kpe-kafka-it", "kafka-vpc", "brokers");
+    List<Broker> observed = new ArrayList<>();
+    for (int i = 0; i < BROKERS; i++) {
+      String zone = "us-west1-" + (char) ('a' + i);
+      project.node("gke-kafka-" + i, zone, "10.60.1." + (i + 1), hosts.address(i) + "/32");
+      observed.add(new Broker(i, STATEFUL_SET + "-" + i, zone, null, hosts.address(i), "gke-kafka-" + i, "gke-kafka-" + i));
+    }
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(observed), Map.of());
+    assertThat(plan.problems()).isEmpty();
+    brokers = KafkaBrokers.start(hosts, BROKERS, STATEFUL_SET, List.of(entries(plan)), script(), work);
+
+    try (GcpClients clients = new GcpClients(LocalCompute.get().endpoint())) {
+      GcpEndpointProvisioner provisioner = new GcpEndpointProvisioner(clients, "it-kafka");
+      StepOutcome outcome = provisioner.apply(resource, plan);
+      assertThat(outcome.conditions()).allSatisfy(c -> assertThat(c.status()).as(c.message()).isEqualTo("True"));
+      List<NetworkEndpoint> endpoints = project.networkEndpoints(GcpNames.of(resource).neg());
+      assertThat(endpoints).hasSize(BROKERS + 1);
+      for (NetworkEndpoint e : endpoints) {
+        mapper.map(e.getClientDestinationPort(), List.of(new InetSocketAddress(e.getIpAddress(), e.getPort())));
+      }
+      // Every port handed out exists in the NEG; the one that is not a broker's own (9092, pinned to
+      // broker 0) is the one the client bootstraps from.
+      assertThat(plan.bootstrapPortList()).isEqualTo("9092,9094,9095");
+      assertThat(endpoints).extracting(NetworkEndpoint::getClientDestinationPort).containsAll(plan.bootstrapPorts());
+      check(plan, "psc-check", "127.0.0.1:9092");
+      assertThat(mapper.connectionsTo(9092)).isPositive();
+      assertThat(provisioner.cleanup(resource)).isTrue();
+    }
+    assertThat(project.networkEndpointGroupsNamed(GcpNames.of(resource).neg())).isZero();
+  }
+
+  /** Maps the plan's ports as an NLB does (bootstrap to every broker), then runs the consumer-side check. */
   private void exposeAndCheck(EndpointPlan plan, String topic) throws Exception {
     List<InetSocketAddress> all = new ArrayList<>();
     for (PlannedBroker broker : plan.brokers()) {
@@ -95,11 +145,15 @@ class RealKafkaListenerIT {
     }
     int bootstrap = plan.bootstrapPorts().get(0);
     mapper.map(bootstrap, all);
+    check(plan, topic, "127.0.0.1:" + bootstrap);
+  }
 
+  /** The consumer-side check through the mapper, bootstrapping from {@code bootstrap}; asserts what it saw. */
+  private void check(EndpointPlan plan, String topic, String bootstrap) throws Exception {
     Path hostsFile = work.resolve(topic + ".hosts");
     Files.writeString(hostsFile, "127.0.0.1 localhost\n" + plan.brokers().stream()
         .map(b -> "127.0.0.1 " + b.advertisedHost()).collect(Collectors.joining("\n")) + "\n");
-    List<String> command = KafkaBrokers.java(KafkaRoundTrip.class.getName(), "127.0.0.1:" + bootstrap, topic);
+    List<String> command = KafkaBrokers.java(KafkaRoundTrip.class.getName(), bootstrap, topic);
     command.add(1, "-Djdk.net.hosts.file=" + hostsFile);
     Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
