@@ -315,16 +315,11 @@ class AwsPrivateLinkIT {
         "tidb", 39092, 9092, 9093);
     resource.getSpec().getAws().setVpcId(vpc);
     customize.accept(resource);
-    KafkaPrivateEndpoint created = operator.create(resource);
-    // Generous: with injected crashes, the first pass that gets to write this status comes after several retries.
-    Endpoints.awaitStatus(operator, name, s -> "RollingRestart".equals(
-        Endpoints.condition(s, ConditionType.LISTENER_CONFIGURED).getReason()), Duration.ofSeconds(120));
-    cluster.rolledOut(statefulSet);
-    return created;
+    return Endpoints.createPastRoll(operator, cluster, resource, statefulSet);
   }
 
   private static KafkaPrivateEndpointStatus awaitReady(String name) {
-    return Endpoints.awaitStatus(operator, name, s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
+    return Endpoints.awaitReady(operator, name);
   }
 
   /** Waits out about three resyncs and returns the complete passes seen: reads only, at least one. */

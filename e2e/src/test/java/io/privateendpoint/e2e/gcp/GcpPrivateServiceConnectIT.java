@@ -8,9 +8,7 @@ import com.google.cloud.compute.v1.Allowed;
 import com.google.cloud.compute.v1.BackendService;
 import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.ForwardingRule;
-import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.NetworkEndpointGroup;
-import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsDetachEndpointsRequest;
 import com.google.cloud.compute.v1.ServiceAttachment;
 import com.google.cloud.compute.v1.ServiceAttachmentConsumerProjectLimit;
 import com.google.cloud.compute.v1.Subnetwork;
@@ -31,8 +29,11 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.status.ConditionType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collector;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -280,8 +281,7 @@ class GcpPrivateServiceConnectIT {
     creating.forEach(fake::failOnceAfter);
     int start = fake.mark();
     KafkaPrivateEndpoint kpe = statefulSetEndpoint("crashy", "kafkac", "psc-nat-c", "10.128.4.0/24");
-    await().atMost(Duration.ofSeconds(120)).until(() -> "True".equals(Endpoints.condition(
-        operator.get(KafkaPrivateEndpoint.class, "crashy").getStatus(), ConditionType.READY).getStatus()));
+    Endpoints.awaitReady(operator, "crashy", Duration.ofSeconds(120));
     String base = base(kpe);
     List<ComputeFake.Call> calls = fake.callsSince(start);
     assertThat(calls).filteredOn(c -> c.status() == 503).extracting(ComputeFake.Call::rpc)
@@ -326,16 +326,12 @@ class GcpPrivateServiceConnectIT {
     for (int i = 0; i < 3; i++) {
       cluster.pod(sts, i, "gke-node-" + (i + 1), "10.61." + (i + 1) + ".10");
     }
-    KafkaPrivateEndpoint created = operator.create(Endpoints.gcp(name,
-        "{statefulSet: {name: " + statefulSet + ", configVolume: kafka-config}}", PROJECT, natSubnet, natCidr));
-    Endpoints.awaitStatus(operator, name, s -> "RollingRestart".equals(
-        Endpoints.condition(s, ConditionType.LISTENER_CONFIGURED).getReason()), Duration.ofSeconds(120));
-    cluster.rolledOut(statefulSet);
-    return created;
+    return Endpoints.createPastRoll(operator, cluster, Endpoints.gcp(name,
+        "{statefulSet: {name: " + statefulSet + ", configVolume: kafka-config}}", PROJECT, natSubnet, natCidr), statefulSet);
   }
 
   private static KafkaPrivateEndpointStatus awaitReady(String name) {
-    return Endpoints.awaitStatus(operator, name, s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
+    return Endpoints.awaitReady(operator, name);
   }
 
   private static String base(KafkaPrivateEndpoint kpe) {
@@ -349,7 +345,7 @@ class GcpPrivateServiceConnectIT {
     assertThat(fake.mutatingCallsSince(mark)).isEmpty();
     List<ComputeFake.Call> calls = fake.callsSince(mark).stream().filter(c -> c.path().contains("/projects/" + PROJECT + "/")).toList();
     // A pass starts with the NAT subnet read; take the calls between the first two starts.
-    List<Integer> starts = new java.util.ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
     for (int i = 0; i < calls.size(); i++) {
       if (calls.get(i).rpc().equals("Subnetworks.Get")) {
         starts.add(i);
@@ -360,10 +356,10 @@ class GcpPrivateServiceConnectIT {
   }
 
   private static Map<String, Long> count(List<ComputeFake.Call> calls) {
-    return calls.stream().collect(Collectors.groupingBy(ComputeFake.Call::rpc, java.util.TreeMap::new, Collectors.counting()));
+    return calls.stream().collect(Collectors.groupingBy(ComputeFake.Call::rpc, TreeMap::new, Collectors.counting()));
   }
 
-  private static <T> java.util.stream.Collector<T, ?, T> single() {
+  private static <T> Collector<T, ?, T> single() {
     return Collectors.collectingAndThen(Collectors.toList(), list -> {
       assertThat(list).hasSize(1);
       return list.get(0);

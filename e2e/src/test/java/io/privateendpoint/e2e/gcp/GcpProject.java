@@ -23,12 +23,14 @@ import com.google.cloud.compute.v1.NetworksSettings;
 import com.google.cloud.compute.v1.RegionBackendServicesClient;
 import com.google.cloud.compute.v1.RegionBackendServicesSettings;
 import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsClient;
+import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsDetachEndpointsRequest;
 import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsSettings;
 import com.google.cloud.compute.v1.ServiceAttachment;
 import com.google.cloud.compute.v1.ServiceAttachmentsClient;
 import com.google.cloud.compute.v1.ServiceAttachmentsSettings;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.compute.v1.SubnetworksClient;
+import com.google.cloud.compute.v1.SubnetworkSecondaryRange;
 import com.google.cloud.compute.v1.SubnetworksSettings;
 import com.google.protobuf.Message;
 import io.privateendpoint.e2e.support.LocalCompute;
@@ -37,6 +39,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.StreamSupport;
 
 /**
@@ -80,7 +84,7 @@ public final class GcpProject {
       networks.insertAsync(project, Network.newBuilder().setName(network).setAutoCreateSubnetworks(false).build()).get();
       // VPC-native GKE: node IPs from the primary range, pod IPs from the "pods" secondary range.
       subnetworks.insertAsync(project, REGION, Subnetwork.newBuilder().setName(subnet).setIpCidrRange("10.60.0.0/20")
-          .addSecondaryIpRanges(com.google.cloud.compute.v1.SubnetworkSecondaryRange.newBuilder()
+          .addSecondaryIpRanges(SubnetworkSecondaryRange.newBuilder()
               .setRangeName("pods").setIpCidrRange("10.61.0.0/16"))
           .setNetwork(networkUrl()).build()).get();
     } catch (Exception e) {
@@ -119,8 +123,8 @@ public final class GcpProject {
   }
 
   /** client port → "instance-name ip:port" of the NEG's endpoints, as Compute lists them. */
-  public java.util.Map<Integer, String> endpoints(String neg) {
-    java.util.Map<Integer, String> out = new java.util.TreeMap<>();
+  public Map<Integer, String> endpoints(String neg) {
+    Map<Integer, String> out = new TreeMap<>();
     for (NetworkEndpointWithHealthStatus e : negs.listNetworkEndpoints(project, REGION, neg).iterateAll()) {
       NetworkEndpoint ep = e.getNetworkEndpoint();
       String instance = ep.getInstance().substring(ep.getInstance().lastIndexOf('/') + 1);
@@ -162,7 +166,7 @@ public final class GcpProject {
         .findFirst().orElseThrow();
     try {
       negs.detachNetworkEndpointsAsync(project, REGION, neg,
-          com.google.cloud.compute.v1.RegionNetworkEndpointGroupsDetachEndpointsRequest.newBuilder()
+          RegionNetworkEndpointGroupsDetachEndpointsRequest.newBuilder()
               .addNetworkEndpoints(endpoint).build()).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);

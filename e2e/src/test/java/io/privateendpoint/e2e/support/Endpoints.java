@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.status.ConditionType;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -76,6 +77,28 @@ public final class Endpoints {
       KafkaPrivateEndpoint r = operator.get(KafkaPrivateEndpoint.class, name);
       return r == null ? null : r.getStatus();
     }, s -> s != null && until.test(s));
+  }
+
+  public static KafkaPrivateEndpointStatus awaitReady(LocallyRunOperatorExtension operator, String name) {
+    return awaitReady(operator, name, Duration.ofSeconds(30));
+  }
+
+  public static KafkaPrivateEndpointStatus awaitReady(LocallyRunOperatorExtension operator, String name, Duration atMost) {
+    return awaitStatus(operator, name, s -> "True".equals(condition(s, ConditionType.READY).getStatus()), atMost);
+  }
+
+  /**
+   * Creates an endpoint on the StatefulSet {@code statefulSet} of {@code cluster} and plays the
+   * rolling restart it asks for, as the StatefulSet controller would report it.
+   */
+  public static KafkaPrivateEndpoint createPastRoll(LocallyRunOperatorExtension operator, KafkaCluster cluster,
+      KafkaPrivateEndpoint resource, String statefulSet) {
+    KafkaPrivateEndpoint created = operator.create(resource);
+    // Generous: with injected crashes, the first pass that gets to write this status comes after several retries.
+    awaitStatus(operator, resource.getMetadata().getName(), s -> "RollingRestart".equals(
+        condition(s, ConditionType.LISTENER_CONFIGURED).getReason()), Duration.ofSeconds(120));
+    cluster.rolledOut(statefulSet);
+    return created;
   }
 
   /** Waits until condition {@code type} has {@code reason}, and returns that condition. */
