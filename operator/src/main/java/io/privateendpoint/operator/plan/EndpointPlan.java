@@ -40,6 +40,14 @@ public record EndpointPlan(Provider provider, String listenerName, int container
     return problems.isEmpty();
   }
 
+  /** GCP: bootstrap port → the planned broker it is pinned to (pins always name a planned broker). */
+  public Map<Integer, PlannedBroker> pinnedBrokers() {
+    Map<Integer, PlannedBroker> pinned = new TreeMap<>();
+    bootstrapPins.forEach((port, nodeId) -> brokers.stream().filter(b -> b.nodeId() == nodeId).findFirst()
+        .ifPresent(b -> pinned.put(port, b)));
+    return pinned;
+  }
+
   /** The bootstrap ports as the consumer's console takes them: comma-separated. */
   public String bootstrapPortList() {
     return bootstrapPorts.stream().map(String::valueOf).collect(Collectors.joining(","));

@@ -43,10 +43,6 @@ public final class GcpClients implements AutoCloseable {
     this.credentials = this.endpoint != null && this.endpoint.startsWith("http://") ? NoCredentialsProvider.create() : null;
   }
 
-  public String endpoint() {
-    return endpoint == null ? "https://compute.googleapis.com" : endpoint;
-  }
-
   synchronized SubnetworksClient subnetworks() {
     if (subnetworks == null) {
       subnetworks = create(() -> SubnetworksClient.create(settings(SubnetworksSettings.newBuilder())));

@@ -118,18 +118,16 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     // A port-mapping NEG takes no health check, so what can be verified is the mapping itself: every
     // broker port and bootstrap port maps to the broker the plan says, as Compute reports it.
     Map<Integer, String> health = new LinkedHashMap<>();
-    Map<Integer, PlannedBroker> byNode = new LinkedHashMap<>();
     List<String> wrong = new ArrayList<>();
     for (PlannedBroker b : plan.brokers()) {
-      byNode.put(b.nodeId(), b);
       boolean mapped = mapsTo(neg, b.port(), b);
       health.put(b.nodeId(), mapped ? "mapped" : "unmapped");
       if (!mapped) {
         wrong.add("broker " + b.nodeId() + " port " + b.port());
       }
     }
-    plan.bootstrapPins().forEach((port, nodeId) -> {
-      if (!mapsTo(neg, port, byNode.get(nodeId))) {
+    plan.pinnedBrokers().forEach((port, b) -> {
+      if (!mapsTo(neg, port, b)) {
         wrong.add("bootstrap port " + port);
       }
     });
@@ -144,7 +142,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
 
   private static boolean mapsTo(PortMapNegSynthesizer.Result neg, int clientPort, PlannedBroker broker) {
     NetworkEndpoint e = neg.attached().get(clientPort);
-    return e != null && broker != null && broker.podIp() != null && e.getIpAddress().equals(broker.podIp());
+    return e != null && broker.podIp() != null && e.getIpAddress().equals(broker.podIp());
   }
 
   /**

@@ -40,8 +40,8 @@ final class PortMapNegSynthesizer {
     this.name = name;
   }
 
-  /** @param attached client port → endpoint now in the NEG; {@code changed} whether this pass attached or detached */
-  record Result(NetworkEndpointGroup neg, Map<Integer, NetworkEndpoint> attached, boolean changed) {}
+  /** @param attached client port → endpoint now in the NEG */
+  record Result(NetworkEndpointGroup neg, Map<Integer, NetworkEndpoint> attached) {}
 
   Result sync(EndpointPlan plan) {
     NetworkEndpointGroup neg = find();
@@ -80,23 +80,16 @@ final class PortMapNegSynthesizer {
     Map<Integer, NetworkEndpoint> now = new TreeMap<>();
     have.stream().filter(e -> wantedKeys.contains(key(e))).forEach(e -> now.put(e.getClientDestinationPort(), e));
     attach.forEach(e -> now.put(e.getClientDestinationPort(), e));
-    return new Result(neg, now, !detach.isEmpty() || !attach.isEmpty());
+    return new Result(neg, now);
   }
 
   /** Client port → the endpoint it should reach: every broker's own port, then each pinned bootstrap port. */
   Map<Integer, NetworkEndpoint> wanted(EndpointPlan plan) {
     Map<Integer, NetworkEndpoint> wanted = new LinkedHashMap<>();
-    Map<Integer, PlannedBroker> byNode = new LinkedHashMap<>();
     for (PlannedBroker b : plan.brokers()) {
-      byNode.put(b.nodeId(), b);
       wanted.put(b.port(), endpoint(b, b.port(), plan.containerPort()));
     }
-    plan.bootstrapPins().forEach((port, nodeId) -> {
-      PlannedBroker b = byNode.get(nodeId);
-      if (b != null) {
-        wanted.put(port, endpoint(b, port, plan.containerPort()));
-      }
-    });
+    plan.pinnedBrokers().forEach((port, b) -> wanted.put(port, endpoint(b, port, plan.containerPort())));
     return wanted;
   }
 
