@@ -36,7 +36,8 @@ public final class OperatorAssembly {
     // Kafka side first: the load balancer points at listeners that must exist; cleanup runs in reverse.
     List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName()),
         new GcpEndpointProvisioner(gcp, settings.clusterName()));
-    var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock));
+    var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
+        events);
     return new KafkaPrivateEndpointReconciler(pipeline);
   }
 

@@ -6,17 +6,14 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaSource;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Observation;
+import io.privateendpoint.operator.plan.PlanProblem;
 import io.privateendpoint.operator.reconcile.ApplyStep;
-import io.privateendpoint.operator.status.ConditionReport;
-import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.StepOutcome;
 import java.util.List;
 
 /** The Kafka side of a reconcile, by source of brokers: observe them, then give them the listener. */
 public final class KafkaSide implements BrokerDiscovery, ApplyStep {
-
-  static final String NOT_IMPLEMENTED = "NotImplemented";
 
   private final StatefulSetBrokerDiscovery statefulSets;
   private final StatefulSetListenerApplier statefulSetListener;
@@ -33,21 +30,22 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
   @Override
   public Observation observe(KafkaPrivateEndpoint resource) {
     KafkaSource source = resource.getSpec().getKafka();
+    if (resource.getSpec().getMode() == EndpointMode.Proxy) {
+      // A problem, not an empty broker list: nothing is planned, so nothing is created anywhere.
+      return Observation.problem(new PlanProblem(PlanProblem.NOT_IMPLEMENTED, "spec.mode Proxy is not implemented in"
+          + " this operator version: the brokers are left untouched and no cloud resource is created"));
+    }
     if (source.getStatefulSet() != null) {
       return statefulSets.observe(resource);
     }
     if (source.getStrimzi() != null) {
       return strimzi.observe(resource);
     }
-    return Observation.of(List.of()); // bootstrapServers: the proxy discovers brokers
+    return Observation.of(List.of()); // bootstrapServers: only in Proxy mode (the schema says so)
   }
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    if (resource.getSpec().getMode() == EndpointMode.Proxy) {
-      return StepOutcome.of(ConditionReport.unknown(ConditionType.LISTENER_CONFIGURED, NOT_IMPLEMENTED,
-          "this operator version does not run the Kafka proxy yet (spec.mode Proxy); brokers are left untouched"));
-    }
     return resource.getSpec().getKafka().getStrimzi() != null
         ? strimziListener.apply(resource, plan) : statefulSetListener.apply(resource, plan);
   }

@@ -50,7 +50,9 @@ public class AwsSpec {
 
   @Required
   @Size(min = 1, max = 50)
-  @JsonPropertyDescription("CIDR blocks admitted to the load balancer's ports by its security group.")
+  @JsonPropertyDescription("CIDR blocks (IPv4 or IPv6) admitted to the load balancer's ports by its security group. With"
+      + " enforceInboundRulesOnPrivateLinkTraffic on, PrivateLink traffic is checked against them by the consumer client's"
+      + " private IP, so they must hold the consumer's client ranges (ask the vendor), not this VPC's.")
   private List<@Size(min = 1, max = 43) @Pattern("^([0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$") String> consumerCidrs = new ArrayList<>();
 
   @Default("false")
@@ -60,6 +62,25 @@ public class AwsSpec {
   @Default("false")
   @JsonPropertyDescription("Accept pending endpoint connections automatically, but only from accounts of spec.aws.allowedPrincipals.")
   private Boolean autoAcceptConnections = Boolean.FALSE;
+
+  @Default("true")
+  @JsonPropertyDescription("Whether the NLB's security group filters traffic arriving through PrivateLink"
+      + " (EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic). On (AWS's default): PrivateLink traffic is admitted"
+      + " only from consumerCidrs, which must then hold the consumer's client private IP ranges. Off: the endpoint"
+      + " service's allowedPrincipals and acceptance alone decide who connects; consumerCidrs apply to traffic from"
+      + " inside the VPC only.")
+  private Boolean enforceInboundRulesOnPrivateLinkTraffic = Boolean.TRUE;
+
+  @Default("true")
+  @JsonPropertyDescription("Add to the security groups of each target's network interface (EKS node or pod groups) one"
+      + " ingress rule, tagged as this endpoint's, admitting the NLB's security group on the target port; removed exactly"
+      + " on delete. False: nothing is added, and Verified names any rule that is missing.")
+  private Boolean manageTargetSecurityGroups = Boolean.TRUE;
+
+  public Boolean getEnforceInboundRulesOnPrivateLinkTraffic() { return enforceInboundRulesOnPrivateLinkTraffic; }
+  public void setEnforceInboundRulesOnPrivateLinkTraffic(Boolean v) { this.enforceInboundRulesOnPrivateLinkTraffic = v; }
+  public Boolean getManageTargetSecurityGroups() { return manageTargetSecurityGroups; }
+  public void setManageTargetSecurityGroups(Boolean v) { this.manageTargetSecurityGroups = v; }
 
   public Boolean getCrossZoneLoadBalancing() { return crossZoneLoadBalancing; }
   public void setCrossZoneLoadBalancing(Boolean crossZoneLoadBalancing) { this.crossZoneLoadBalancing = crossZoneLoadBalancing; }

@@ -22,9 +22,16 @@ import java.util.List;
     fieldPath = ".kafka.bootstrapServers",
     message = "spec.kafka.bootstrapServers needs spec.mode Proxy: the operator cannot reconfigure brokers it only knows by address")
 // An NLB holds at most 50 listeners and that quota cannot be raised (AWS ELB quotas).
-@ValidationRule(value = "!has(self.aws) || size(self.ports.bootstrap) + self.ports.brokerCount <= 50",
+@ValidationRule(value = "!has(self.aws) || (has(self.ports.bootstrap) ? size(self.ports.bootstrap) : 0) + self.ports.brokerCount <= 50",
     fieldPath = ".ports",
     message = "on AWS, bootstrap ports plus brokerCount must be at most 50 (one NLB holds at most 50 listeners)")
+@ValidationRule(value = "!has(self.aws) || (has(self.ports.bootstrap) && size(self.ports.bootstrap) > 0)",
+    fieldPath = ".ports.bootstrap",
+    message = "on AWS, spec.ports.bootstrap needs at least one port (each reaches every broker)")
+// A port-mapping NEG holds one endpoint per VM and port: a bootstrap port could only repeat a broker's endpoint.
+@ValidationRule(value = "!has(self.gcp) || !has(self.ports.bootstrap) || size(self.ports.bootstrap) == 0",
+    fieldPath = ".ports.bootstrap",
+    message = "on GCP, leave spec.ports.bootstrap empty: a port-mapping NEG holds one endpoint per VM and port, so the bootstrap ports are broker ports, one per zone (status.bootstrapPorts)")
 public class KafkaPrivateEndpointSpec {
 
   /** A zone or AZ ID: lowercase letters, digits and inner dashes. */
@@ -59,6 +66,12 @@ public class KafkaPrivateEndpointSpec {
   @JsonPropertyDescription("Google Cloud Private Service Connect settings; exactly one of aws or gcp.")
   private GcpSpec gcp;
 
+  @Default("Delete")
+  @JsonPropertyDescription("What deleting this resource does to the cloud resources it made. Delete (default): removes them"
+      + " all, and the resource stays (behind its finalizer) until they are gone. Orphan: leaves them in the cloud, listed"
+      + " in an event, and lets go at once; use it when the cloud can no longer be reached.")
+  private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
+
   public KafkaSource getKafka() { return kafka; }
   public void setKafka(KafkaSource kafka) { this.kafka = kafka; }
   public EndpointMode getMode() { return mode; }
@@ -72,5 +85,7 @@ public class KafkaPrivateEndpointSpec {
   public AwsSpec getAws() { return aws; }
   public void setAws(AwsSpec aws) { this.aws = aws; }
   public GcpSpec getGcp() { return gcp; }
+  public DeletionPolicy getDeletionPolicy() { return deletionPolicy; }
+  public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
   public void setGcp(GcpSpec gcp) { this.gcp = gcp; }
 }

@@ -15,15 +15,16 @@ import java.util.List;
  */
 @ValidationRule(value = "self.brokerStart + self.brokerCount - 1 <= 65535",
     message = "brokerStart + brokerCount - 1 must not exceed 65535")
-@ValidationRule(value = "self.bootstrap.all(p, p < self.brokerStart || p >= self.brokerStart + self.brokerCount)",
+@ValidationRule(value = "!has(self.bootstrap) || self.bootstrap.all(p, p < self.brokerStart || p >= self.brokerStart + self.brokerCount)",
     fieldPath = ".bootstrap",
     message = "bootstrap ports must lie outside the broker port range brokerStart .. brokerStart + brokerCount - 1")
 public class PortsSpec {
 
-  @Required
-  @Size(min = 1, max = 10)
+  @Size(max = 10)
   @ValidationRule(value = "self.all(p, self.filter(q, q == p).size() == 1)", message = "bootstrap ports must be unique")
-  @JsonPropertyDescription("Load-balancer ports that reach the cluster for bootstrapping, e.g. [9092].")
+  @JsonPropertyDescription("AWS: load-balancer ports that reach every broker, for bootstrapping, e.g. [9092] (at least one)."
+      + " GCP: leave empty; a port-mapping NEG holds one endpoint per VM and port, so the bootstrap ports"
+      + " handed out (status.bootstrapPorts) are broker ports, one per zone.")
   private List<@Min(1) @Max(65535) Integer> bootstrap = new ArrayList<>();
 
   @Required
@@ -37,6 +38,19 @@ public class PortsSpec {
   @Max(1000)
   @JsonPropertyDescription("How many broker ports the range holds; a broker keeps its port for life, so size it for growth.")
   private Integer brokerCount;
+
+  /**
+   * Every load-balancer port this endpoint reserves — the bootstrap ports and the whole broker range,
+   * used or not — as the fewest ranges: the security group admits these, so it does not change as
+   * brokers come and go, and its rule count is known from the spec alone.
+   */
+  public List<PortRange> reservedRanges() {
+    java.util.Set<Integer> ports = new java.util.TreeSet<>(bootstrap == null ? List.of() : bootstrap);
+    for (int p = brokerStart; p < brokerStart + brokerCount; p++) {
+      ports.add(p);
+    }
+    return PortRange.covering(ports);
+  }
 
   public List<Integer> getBootstrap() { return bootstrap; }
   public void setBootstrap(List<Integer> bootstrap) { this.bootstrap = bootstrap; }

@@ -16,21 +16,19 @@ import java.util.stream.Collectors;
  * @param containerPort  the port brokers listen on for it
  * @param protocol       its security protocol
  * @param bootstrapPorts load-balancer ports handed to the consumer for bootstrapping: on AWS the spec's,
- *                       each reaching every broker; on GCP the spec's that are pinned to a broker, then
- *                       one broker port for each served zone no bootstrap port covers
- * @param bootstrapPins  GCP only: bootstrap port → the node id it is mapped to (a port-mapping NEG
- *                       sends each client port to exactly one endpoint); empty on AWS
+ *                       each reaching every broker; on GCP one broker's own port per served zone (a
+ *                       port-mapping NEG holds one endpoint per VM and port, so no port can be added
+ *                       that reaches a broker already mapped)
  * @param brokers        the brokers as exposed, ordered by node id
  * @param ports          node id → load-balancer port, including departed nodes whose port is kept
  * @param problems       what keeps the plan from being applied; empty when it can be
  */
 public record EndpointPlan(Provider provider, String listenerName, int containerPort, SecurityProtocol protocol,
-    List<Integer> bootstrapPorts, Map<Integer, Integer> bootstrapPins, List<PlannedBroker> brokers,
+    List<Integer> bootstrapPorts, List<PlannedBroker> brokers,
     Map<Integer, Integer> ports, List<PlanProblem> problems) {
 
   public EndpointPlan {
     bootstrapPorts = List.copyOf(bootstrapPorts);
-    bootstrapPins = Collections.unmodifiableMap(new TreeMap<>(bootstrapPins));
     brokers = List.copyOf(brokers);
     ports = Collections.unmodifiableMap(new TreeMap<>(ports));
     problems = List.copyOf(problems);
@@ -40,12 +38,18 @@ public record EndpointPlan(Provider provider, String listenerName, int container
     return problems.isEmpty();
   }
 
-  /** GCP: bootstrap port → the planned broker it is pinned to (pins always name a planned broker). */
-  public Map<Integer, PlannedBroker> pinnedBrokers() {
-    Map<Integer, PlannedBroker> pinned = new TreeMap<>();
-    bootstrapPins.forEach((port, nodeId) -> brokers.stream().filter(b -> b.nodeId() == nodeId).findFirst()
-        .ifPresent(b -> pinned.put(port, b)));
-    return pinned;
+  /**
+   * Every load-balancer port and the brokers behind it: a broker's own port reaches that broker; on
+   * AWS a bootstrap port reaches every broker. On GCP the bootstrap ports are broker ports, so they
+   * add nothing here. The cloud synthesizers build their targets from this alone.
+   */
+  public Map<Integer, List<PlannedBroker>> portTargets() {
+    Map<Integer, List<PlannedBroker>> targets = new TreeMap<>();
+    if (provider == Provider.AWS) {
+      bootstrapPorts.forEach(port -> targets.put(port, brokers));
+    }
+    brokers.forEach(b -> targets.put(b.port(), List.of(b)));
+    return targets;
   }
 
   /** The bootstrap ports as the consumer's console takes them: comma-separated. */

@@ -6,10 +6,8 @@ import io.privateendpoint.operator.model.ListenerSpec;
 import io.privateendpoint.operator.model.PortsSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -82,62 +80,66 @@ public final class EndpointPlanner {
       planned.add(new PlannedBroker(broker.nodeId(), broker.podName(), zone, port, host, broker.podIp(),
           broker.nodeName(), broker.instanceId(), broker.nodePort(), target(spec, broker)));
     }
-    List<Integer> bootstrap = ports.getBootstrap().stream().sorted().toList();
+    if (brokers.isEmpty() && observed.problems().isEmpty()) {
+      problems.add(new PlanProblem(PlanProblem.NO_BROKERS, sourceName(spec) + " has no broker yet; nothing is created"
+          + " until there is one to point the load balancer at"));
+    }
     if (provider == Provider.AWS) {
       return new EndpointPlan(provider, listener.getName(), listener.getContainerPort(), listener.getSecurityProtocol(),
-          bootstrap, Map.of(), planned, allocation.ports(), problems);
+          ports.getBootstrap().stream().sorted().toList(), planned, allocation.ports(), problems);
     }
-    Map<Integer, Integer> pins = pinBootstrap(bootstrap, planned, spec.getZones());
+    sharedNodes(planned).ifPresent(problems::add);
     return new EndpointPlan(provider, listener.getName(), listener.getContainerPort(), listener.getSecurityProtocol(),
-        handedOut(pins, planned, spec.getZones()), pins, planned, allocation.ports(), problems);
+        zoneBootstrapPorts(planned, spec.getZones()), planned, allocation.ports(), problems);
   }
 
   /**
-   * GCP: a port-mapping NEG maps a client port to exactly one endpoint, so no port reaches "any
-   * broker" as AWS's bootstrap target group does. The i-th bootstrap port is pinned to the broker
-   * with the lowest node id in the i-th served zone that has brokers (spreading the ports over
-   * zones), preferring a broker no other bootstrap port uses. Lowest id keeps a pin where it is
-   * while the cluster grows or shrinks above it; only its broker leaving moves it.
+   * GCP: a port-mapping NEG (GCE_VM_IP_PORTMAP) maps each client port to one endpoint, and holds at
+   * most one endpoint per VM instance and port — the strict reading of "Port mapping NEGs" in
+   * https://cloud.google.com/vpc/docs/about-vpc-hosted-services#port-mapping, which the Compute fake
+   * enforces. Every broker listens on the same container port, so two brokers on one node cannot
+   * both be mapped: that is refused before anything is attached, naming them, rather than leaving
+   * one broker unreachable behind a half-built NEG.
    */
-  static Map<Integer, Integer> pinBootstrap(List<Integer> bootstrap, List<PlannedBroker> brokers, List<String> zones) {
-    List<String> served = zones.stream().filter(z -> brokers.stream().anyMatch(b -> b.zone().equals(z))).toList();
-    Map<Integer, Integer> pins = new TreeMap<>();
-    if (served.isEmpty()) {
-      return pins;
+  private static java.util.Optional<PlanProblem> sharedNodes(List<PlannedBroker> planned) {
+    Map<String, List<PlannedBroker>> byInstance = new TreeMap<>();
+    planned.forEach(b -> byInstance.computeIfAbsent(b.zone() + "/" + b.instanceId(), k -> new ArrayList<>()).add(b));
+    List<String> shared = byInstance.values().stream().filter(on -> on.size() > 1)
+        .map(on -> "brokers " + on.stream().map(b -> b.nodeId() + " (pod " + b.podName() + ")")
+            .collect(Collectors.joining(" and ")) + " run on node " + on.get(0).nodeName())
+        .toList();
+    if (shared.isEmpty()) {
+      return java.util.Optional.empty();
     }
-    Set<Integer> used = new HashSet<>();
-    for (int i = 0; i < bootstrap.size(); i++) {
-      String zone = served.get(i % served.size());
-      List<PlannedBroker> inZone = brokers.stream().filter(b -> b.zone().equals(zone)).toList();
-      PlannedBroker pick = inZone.stream().filter(b -> !used.contains(b.nodeId())).findFirst()
-          .orElseGet(() -> brokers.stream().filter(b -> !used.contains(b.nodeId())).findFirst().orElse(inZone.get(0)));
-      used.add(pick.nodeId());
-      pins.put(bootstrap.get(i), pick.nodeId());
-    }
-    return pins;
+    return java.util.Optional.of(new PlanProblem(PlanProblem.BROKERS_SHARE_NODE, String.join("; ", shared)
+        + ": a port-mapping NEG holds one endpoint per VM and port, so only one broker per node can be reached;"
+        + " spread the brokers over nodes with pod anti-affinity (requiredDuringSchedulingIgnoredDuringExecution"
+        + " on topologyKey kubernetes.io/hostname)"));
   }
 
   /**
-   * GCP: the ports worth handing out for bootstrapping, all of which really exist: the pinned
-   * bootstrap ports, then for every served zone none of them reaches, its first broker's own port
-   * (a broker port reaches exactly that broker, which is all a bootstrap needs), so losing one zone
-   * never leaves the consumer without a way in.
+   * GCP: the ports handed out for bootstrapping are broker ports, as in Google's guide — the first
+   * broker's (lowest node id) of every served zone, so losing one zone never leaves the consumer
+   * without a way in, and a port moves only when its broker leaves.
    */
-  private static List<Integer> handedOut(Map<Integer, Integer> pins, List<PlannedBroker> brokers, List<String> zones) {
-    List<Integer> out = new ArrayList<>(pins.keySet());
-    Set<String> covered = new HashSet<>();
-    for (int nodeId : pins.values()) {
-      brokers.stream().filter(b -> b.nodeId() == nodeId).forEach(b -> covered.add(b.zone()));
-    }
-    List<Integer> extra = new ArrayList<>();
+  static List<Integer> zoneBootstrapPorts(List<PlannedBroker> brokers, List<String> zones) {
+    List<Integer> out = new ArrayList<>();
     for (String zone : zones) {
-      if (!covered.contains(zone)) {
-        brokers.stream().filter(b -> b.zone().equals(zone)).findFirst().ifPresent(b -> extra.add(b.port()));
-      }
+      brokers.stream().filter(b -> b.zone().equals(zone)).findFirst().ifPresent(b -> out.add(b.port()));
     }
-    extra.sort(Comparator.naturalOrder());
-    out.addAll(extra);
+    out.sort(Comparator.naturalOrder());
     return out;
+  }
+
+  private static String sourceName(KafkaPrivateEndpointSpec spec) {
+    var kafka = spec.getKafka();
+    if (kafka.getStatefulSet() != null) {
+      return "StatefulSet " + kafka.getStatefulSet().getName() + " (spec.kafka.statefulSet)";
+    }
+    if (kafka.getStrimzi() != null) {
+      return "Strimzi Kafka " + kafka.getStrimzi().getCluster() + " (spec.kafka.strimzi)";
+    }
+    return "spec.kafka.bootstrapServers";
   }
 
   /** The pattern with {@code <broker_id>} = b + node id and {@code <az_id>} filled, without {@code :<port>}. */

@@ -14,4 +14,7 @@ public record PlanProblem(String reason, String message) {
   public static final String PORT_RANGE_EXHAUSTED = "PortRangeExhausted";
   public static final String ADDRESS_TOO_LONG = "AdvertisedAddressTooLong";
   public static final String LISTENER_CONFLICT = "ListenerConflict";
+  public static final String NO_BROKERS = "NoBrokers";
+  public static final String BROKERS_SHARE_NODE = "BrokersShareNode";
+  public static final String NOT_IMPLEMENTED = "NotImplemented";
 }

@@ -31,6 +31,7 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   private static final Logger LOG = LoggerFactory.getLogger(KafkaPrivateEndpointReconciler.class);
 
   static final Duration IN_PROGRESS_RECHECK = Duration.ofSeconds(15);
+  static final Duration DELETION_BLOCKED_RECHECK = Duration.ofSeconds(30);
 
   private final ReconcilePipeline pipeline;
 
@@ -47,8 +48,24 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   /** Behind the finalizer: removes what the endpoint created; the finalizer goes only when nothing is left. */
   @Override
   public DeleteControl cleanup(KafkaPrivateEndpoint resource, Context<KafkaPrivateEndpoint> context) {
-    if (pipeline.cleanup(resource)) {
+    ReconcilePipeline.Cleanup cleanup = pipeline.cleanup(resource);
+    if (cleanup.done()) {
       return DeleteControl.defaultDelete();
+    }
+    if (cleanup.blocked() != null) {
+      // JOSDK's DeleteControl carries no status: say it on the resource directly, so `kubectl get`
+      // shows why the delete waits and what to do.
+      KafkaPrivateEndpointStatus status = pipeline.statusFactory().deletionBlocked(resource, cleanup.blocked());
+      if (!Objects.equals(resource.getStatus(), status)) {
+        resource.setStatus(status);
+        try {
+          context.getClient().resource(resource).patchStatus();
+        } catch (KubernetesClientException e) {
+          LOG.debug("could not record why the delete of {}/{} waits", resource.getMetadata().getNamespace(),
+              resource.getMetadata().getName(), e);
+        }
+      }
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DELETION_BLOCKED_RECHECK);
     }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15));
   }

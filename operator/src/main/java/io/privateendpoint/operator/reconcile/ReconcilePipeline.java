@@ -1,6 +1,7 @@
 package io.privateendpoint.operator.reconcile;
 
 import io.privateendpoint.operator.kafka.BrokerDiscovery;
+import io.privateendpoint.operator.model.DeletionPolicy;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.plan.EndpointPlan;
@@ -9,6 +10,7 @@ import io.privateendpoint.operator.plan.Observation;
 import io.privateendpoint.operator.plan.PlanProblem;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
+import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.KafkaPrivateEndpointStatusFactory;
 import io.privateendpoint.operator.status.StepOutcome;
 import io.privateendpoint.operator.validation.SpecProblem;
@@ -18,8 +20,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * One reconcile: validate → observe → plan → apply → status. Validation comes first so that a
- * spec the schema could not catch never reaches Kafka or a cloud.
+ * One reconcile: validate → observe → plan → check cloud access → apply → status. Validation comes
+ * first so that a spec the schema could not catch never reaches Kafka or a cloud; the access check
+ * comes before any apply step so that no broker is restarted for a cloud that will refuse us.
  */
 public final class ReconcilePipeline {
 
@@ -28,14 +31,19 @@ public final class ReconcilePipeline {
   private final BrokerDiscovery discovery;
   private final List<ApplyStep> applySteps;
   private final KafkaPrivateEndpointStatusFactory statusFactory;
+  private final EventRecorder events;
+
+  public static final String REASON_BLOCKED = "Blocked";
+  public static final String REASON_DELETION_BLOCKED = "DeletionBlocked";
 
   public ReconcilePipeline(SpecValidator validator, EndpointPeers peers, BrokerDiscovery discovery,
-      List<ApplyStep> applySteps, KafkaPrivateEndpointStatusFactory statusFactory) {
+      List<ApplyStep> applySteps, KafkaPrivateEndpointStatusFactory statusFactory, EventRecorder events) {
     this.validator = validator;
     this.peers = peers;
     this.discovery = discovery;
     this.applySteps = List.copyOf(applySteps);
     this.statusFactory = statusFactory;
+    this.events = events;
   }
 
   /** Runs one pass and returns the status it ends with; the resource itself is not changed. */
@@ -50,48 +58,105 @@ public final class ReconcilePipeline {
         .orElseGet(() -> discovery.observe(resource));
     EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), observed,
         KafkaPrivateEndpointStatusFactory.previousPorts(resource));
+    List<StepOutcome> outcomes = new ArrayList<>();
+    ConditionReport access = checkAccess(resource);
+    if (access != null) {
+      outcomes.add(StepOutcome.of(access));
+    }
+    ConditionReport cause = null;
     if (!plan.applicable()) {
       // Nothing is applied while any part of the plan is missing, so nothing is half-applied.
-      return statusFactory.reconciled(resource, plan, List.of(blocked(plan)));
+      ConditionReport listener = blocked(plan);
+      outcomes.add(StepOutcome.of(listener));
+      cause = listener;
     }
-    List<StepOutcome> outcomes = new ArrayList<>();
+    if (access != null && !"True".equals(access.status())) {
+      // No broker is restarted for an endpoint whose cloud side cannot be built.
+      cause = access;
+    }
+    if (cause != null) {
+      outcomes.add(waiting(cause, outcomes));
+      return statusFactory.reconciled(resource, plan, outcomes);
+    }
     for (ApplyStep step : applySteps) {
       StepOutcome outcome = step.apply(resource, plan);
       outcomes.add(outcome);
       if (outcome.halts()) {
         // A refusal (a listener or ConfigMap that is not ours) means the data path cannot work:
         // no cloud resource is made for it. What exists already stays until the refusal is resolved.
-        outcomes.add(waiting(outcome, outcomes));
+        outcomes.add(waiting(outcome.conditions().get(0), outcomes));
         break;
       }
     }
     return statusFactory.reconciled(resource, plan, outcomes);
   }
 
-  /** Unknown, naming the refusal, for every condition no step reported because the steps stopped. */
-  private static StepOutcome waiting(StepOutcome halted, List<StepOutcome> reported) {
-    ConditionReport cause = halted.conditions().get(0);
+  /** The cloud steps' access checks; the first that fails, else the first that passed. */
+  private ConditionReport checkAccess(KafkaPrivateEndpoint resource) {
+    ConditionReport granted = null;
+    for (ApplyStep step : applySteps) {
+      ConditionReport report = step.checkAccess(resource);
+      if (report != null && !"True".equals(report.status())) {
+        return report;
+      }
+      granted = granted != null ? granted : report;
+    }
+    return granted;
+  }
+
+  /** Unknown, naming the cause, for every condition no step reported because the steps stopped. */
+  private static StepOutcome waiting(ConditionReport cause, List<StepOutcome> reported) {
     List<ConditionReport> waiting = ConditionType.COMPONENTS.stream()
         .filter(type -> reported.stream().flatMap(o -> o.conditions().stream()).noneMatch(c -> c.type().equals(type)))
-        .map(type -> ConditionReport.unknown(type, "Blocked", "waits for " + cause.type() + " (" + cause.reason() + ")"))
+        .map(type -> ConditionReport.unknown(type, REASON_BLOCKED, "waits for " + cause.type() + " (" + cause.reason() + ")"))
         .toList();
     return new StepOutcome(waiting, null, null, null, null);
   }
 
-  /** Undoes the apply steps in reverse order; true once nothing of the resource is left. */
-  public boolean cleanup(KafkaPrivateEndpoint resource) {
+  /** Why a delete has not finished: null while it is merely waiting for the cloud to let go of something. */
+  public record Cleanup(boolean done, String blocked) {}
+
+  /**
+   * Undoes the apply steps in reverse order. A cloud step that cannot be reached leaves the resource
+   * behind its finalizer, saying what may be left and how to let go; with {@code deletionPolicy:
+   * Orphan} the cloud steps are skipped and what they leave is recorded in an event.
+   */
+  public Cleanup cleanup(KafkaPrivateEndpoint resource) {
+    boolean orphan = resource.getSpec().getDeletionPolicy() == DeletionPolicy.Orphan;
     for (int i = applySteps.size() - 1; i >= 0; i--) {
-      if (!applySteps.get(i).cleanup(resource)) {
-        return false;
+      ApplyStep step = applySteps.get(i);
+      List<String> leftovers = step.leftovers(resource);
+      if (orphan && !leftovers.isEmpty()) {
+        events.warning(resource, "Orphaned", "spec.deletionPolicy is Orphan: left in the cloud and no longer managed: "
+            + String.join(", ", leftovers));
+        continue;
+      }
+      try {
+        if (!step.cleanup(resource)) {
+          return new Cleanup(false, null);
+        }
+      } catch (RuntimeException e) {
+        if (leftovers.isEmpty()) {
+          throw e;
+        }
+        String message = "cannot remove the cloud resources: " + describe(e) + ". Possibly still there: "
+            + String.join(", ", leftovers) + ". Restore the operator's access to the cloud, or set spec.deletionPolicy:"
+            + " Orphan to let go of them and delete them yourself";
+        events.warning(resource, REASON_DELETION_BLOCKED, message);
+        return new Cleanup(false, message);
       }
     }
-    return true;
+    return new Cleanup(true, null);
   }
 
-  private static StepOutcome blocked(EndpointPlan plan) {
+  private static String describe(RuntimeException e) {
+    String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return message.length() > 400 ? message.substring(0, 400) + "…" : message;
+  }
+
+  private static ConditionReport blocked(EndpointPlan plan) {
     String message = plan.problems().stream().map(PlanProblem::message).collect(Collectors.joining("; "));
-    return StepOutcome.of(ConditionReport.isFalse(ConditionType.LISTENER_CONFIGURED,
-        plan.problems().get(0).reason(), message));
+    return ConditionReport.isFalse(ConditionType.LISTENER_CONFIGURED, plan.problems().get(0).reason(), message);
   }
 
   public KafkaPrivateEndpointStatusFactory statusFactory() {

@@ -6,6 +6,8 @@ import java.util.List;
 public final class ConditionType {
 
   public static final String READY = "Ready";
+  /** The cloud answers the operator's credentials (one read of the spec's VPC or network). */
+  public static final String CLOUD_ACCESS = "CloudAccess";
   public static final String LISTENER_CONFIGURED = "ListenerConfigured";
   public static final String LOAD_BALANCER_READY = "LoadBalancerReady";
   public static final String ENDPOINT_SERVICE_READY = "EndpointServiceReady";
@@ -13,7 +15,7 @@ public final class ConditionType {
 
   /** Ready is true exactly when all of these are, in this order of the data path. */
   public static final List<String> COMPONENTS =
-      List.of(LISTENER_CONFIGURED, LOAD_BALANCER_READY, ENDPOINT_SERVICE_READY, VERIFIED);
+      List.of(CLOUD_ACCESS, LISTENER_CONFIGURED, LOAD_BALANCER_READY, ENDPOINT_SERVICE_READY, VERIFIED);
 
   private ConditionType() {}
 }

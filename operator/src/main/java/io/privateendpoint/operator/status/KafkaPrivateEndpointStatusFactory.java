@@ -30,8 +30,9 @@ public final class KafkaPrivateEndpointStatusFactory {
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_READY = "Ready";
   public static final String REASON_NOT_READY = "NotReady";
-  public static final String REASON_NOT_IMPLEMENTED = "NotImplemented";
+  public static final String REASON_NOT_REPORTED = "NotReported";
   public static final String REASON_RECONCILE_ERROR = "ReconcileError";
+  public static final String REASON_DELETION_BLOCKED = "DeletionBlocked";
 
   private final Clock clock;
 
@@ -53,6 +54,11 @@ public final class KafkaPrivateEndpointStatusFactory {
         ConditionReport.isFalse(ConditionType.READY, REASON_RECONCILE_ERROR, message));
   }
 
+  /** A delete that cannot finish: say why and what to do on Ready, keep the rest. */
+  public KafkaPrivateEndpointStatus deletionBlocked(KafkaPrivateEndpoint resource, String message) {
+    return keepingPrevious(resource, ConditionReport.isFalse(ConditionType.READY, REASON_DELETION_BLOCKED, message));
+  }
+
   /** Node id → port as status kept them: the operator's memory of ports handed out. */
   public static Map<Integer, Integer> previousPorts(KafkaPrivateEndpoint resource) {
     Map<Integer, Integer> ports = new LinkedHashMap<>();
@@ -67,8 +73,8 @@ public final class KafkaPrivateEndpointStatusFactory {
     Map<String, ConditionReport> reports = new LinkedHashMap<>();
     outcomes.forEach(outcome -> outcome.conditions().forEach(report -> reports.put(report.type(), report)));
     List<ConditionReport> components = ConditionType.COMPONENTS.stream()
-        .map(type -> reports.getOrDefault(type, ConditionReport.unknown(type, REASON_NOT_IMPLEMENTED,
-            "this operator version does not manage " + type + " yet")))
+        .map(type -> reports.getOrDefault(type, ConditionReport.unknown(type, REASON_NOT_REPORTED,
+            "no step reported " + type + " in this pass")))
         .toList();
     List<ConditionReport> all = new ArrayList<>();
     all.add(readiness(components));
@@ -120,6 +126,11 @@ public final class KafkaPrivateEndpointStatusFactory {
     List<EndpointCondition> conditions = conditions(previous.getConditions(), reports, resource.getMetadata().getGeneration());
     // The other conditions still describe what exists; their observedGeneration shows how old they are.
     previous.getConditions().stream().filter(c -> !ConditionType.READY.equals(c.getType())).forEach(conditions::add);
+    // A condition never reported before is unknown rather than missing, so every one is always shown.
+    List<ConditionReport> unknown = ConditionType.COMPONENTS.stream()
+        .filter(type -> conditions.stream().noneMatch(c -> type.equals(c.getType())))
+        .map(type -> ConditionReport.unknown(type, ready.reason(), "not known yet: " + ready.message())).toList();
+    conditions.addAll(conditions(List.of(), unknown, resource.getMetadata().getGeneration()));
     status.setConditions(conditions);
     return status;
   }

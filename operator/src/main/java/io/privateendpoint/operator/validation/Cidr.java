@@ -43,6 +43,15 @@ public record Cidr(byte[] address, int prefix) {
     return hostBits > 0 && !value.and(BigInteger.ONE.shiftLeft(hostBits).subtract(BigInteger.ONE)).equals(BigInteger.ZERO);
   }
 
+  /** True when every address of {@code other} is in this block (same family, shorter or equal prefix). */
+  public boolean contains(Cidr other) {
+    if (other.address.length != address.length || other.prefix < prefix) {
+      return false;
+    }
+    int hostBits = address.length * 8 - prefix;
+    return new BigInteger(1, address).shiftRight(hostBits).equals(new BigInteger(1, other.address).shiftRight(hostBits));
+  }
+
   /** The same block with host bits cleared, e.g. 10.0.0.0/16 for 10.0.0.1/16. */
   public String network() {
     int hostBits = address.length * 8 - prefix;

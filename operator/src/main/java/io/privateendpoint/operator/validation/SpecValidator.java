@@ -21,6 +21,7 @@ public final class SpecValidator {
   // Google Cloud subnets take IPv4 prefixes from /8 to /29.
   private static final int GCP_MIN_PREFIX = 8;
   private static final int GCP_MAX_PREFIX = 29;
+  static final int AWS_INBOUND_RULES_PER_GROUP = 60;
 
   public List<SpecProblem> validate(KafkaPrivateEndpointSpec spec) {
     List<SpecProblem> problems = new ArrayList<>();
@@ -46,8 +47,29 @@ public final class SpecValidator {
         .forEach(zone -> problems.add(new SpecProblem("spec.aws.subnets[" + zone + "]",
             "zone \"" + zone + "\" is not listed in spec.zones")));
     List<String> cidrs = aws.getConsumerCidrs();
+    List<Cidr> parsed = new ArrayList<>();
     for (int i = 0; i < cidrs.size(); i++) {
-      checkCidr("spec.aws.consumerCidrs[" + i + "]", cidrs.get(i), problems);
+      checkCidr("spec.aws.consumerCidrs[" + i + "]", cidrs.get(i), problems).ifPresent(parsed::add);
+    }
+    int ranges = spec.getPorts().reservedRanges().size();
+    checkRuleQuota(ranges, parsed.stream().filter(Cidr::isIpv4).count(), "IPv4", problems);
+    checkRuleQuota(ranges, parsed.stream().filter(c -> !c.isIpv4()).count(), "IPv6", problems);
+  }
+
+  /**
+   * The NLB's security group holds one inbound rule per reserved port range and CIDR. AWS allows 60
+   * inbound rules per security group by default, counted separately for IPv4 and IPv6
+   * (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups);
+   * beyond that AuthorizeSecurityGroupIngress fails with RulesPerSecurityGroupLimitExceeded, so it
+   * is refused here, before any call.
+   */
+  private static void checkRuleQuota(int ranges, long cidrs, String family, List<SpecProblem> problems) {
+    long rules = ranges * cidrs;
+    if (rules > AWS_INBOUND_RULES_PER_GROUP) {
+      problems.add(new SpecProblem("spec.aws.consumerCidrs", "needs " + rules + " " + family + " inbound rules in the"
+          + " NLB's security group (" + ranges + " port ranges × " + cidrs + " " + family + " CIDRs); AWS allows "
+          + AWS_INBOUND_RULES_PER_GROUP + " per group by default: use fewer, wider CIDRs, or put the bootstrap ports"
+          + " next to the broker range (spec.ports) so they share a range"));
     }
   }
 

@@ -40,7 +40,7 @@ class KafkaPrivateEndpointStatusFactoryTest {
     StepOutcome oneFalse = StepOutcome.of(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, "Provisioning", "creating"));
     EndpointCondition ready = condition(factory(T0).reconciled(resource, plan, List.of(oneFalse)), ConditionType.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getMessage()).contains("LoadBalancerReady (Provisioning)").contains("ListenerConfigured (NotImplemented)");
+    assertThat(ready.getMessage()).contains("LoadBalancerReady (Provisioning)").contains("ListenerConfigured (NotReported)");
   }
 
   @Test

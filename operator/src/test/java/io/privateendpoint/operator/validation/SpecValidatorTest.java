@@ -81,4 +81,29 @@ class SpecValidatorTest {
     assertThat(validator.validate(spec)).extracting(SpecProblem::message)
         .containsExactly("\"10.128.0.1/18\" has host bits set; did you mean 10.128.0.0/18?");
   }
+
+  /**
+   * One rule per reserved port range and CIDR, counted per address family against AWS's default of 60
+   * inbound rules per security group: refused before any call, naming the field.
+   */
+  @Test
+  void awsSecurityGroupRuleQuotaIsCheckedPerFamily() {
+    KafkaPrivateEndpointSpec spec = Samples.awsSpec();
+    spec.getPorts().setBootstrap(List.of(9000, 9010, 9020, 9030, 9040, 9050, 9060, 9070, 9080, 9090));
+    spec.getPorts().setBrokerStart(9093);
+    // 11 ranges × 5 IPv4 CIDRs = 55 rules: allowed; 6 CIDRs = 66: refused.
+    spec.getAws().setConsumerCidrs(List.of("10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16", "10.5.0.0/16",
+        "2600:1f14::/56", "2600:1f15::/56", "2600:1f16::/56", "2600:1f17::/56", "2600:1f18::/56"));
+    assertThat(validator.validate(spec)).isEmpty();
+    spec.getAws().setConsumerCidrs(List.of("10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16", "10.5.0.0/16",
+        "10.6.0.0/16", "2600:1f14::/56"));
+    assertThat(validator.validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.aws.consumerCidrs");
+      assertThat(p.message()).contains("66 IPv4 inbound rules").contains("11 port ranges × 6 IPv4 CIDRs").contains("60");
+    });
+    // Adjacent bootstrap ports share the broker range's rule: 1 range × 50 CIDRs fits.
+    spec.getPorts().setBootstrap(List.of(9092));
+    spec.getAws().setConsumerCidrs(java.util.stream.IntStream.range(0, 50).mapToObj(i -> "10." + i + ".0.0/16").toList());
+    assertThat(validator.validate(spec)).isEmpty();
+  }
 }

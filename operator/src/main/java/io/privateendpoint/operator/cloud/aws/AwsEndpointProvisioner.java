@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
@@ -47,11 +49,68 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     try {
       lb = nlb.sync(plan, passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement());
     } catch (AwsProblem p) {
-      return StepOutcome.of(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
+      return blocked(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
+    } catch (SdkException e) {
+      return blocked(refused(e, ConditionType.LOAD_BALANCER_READY, "building load balancer " + AwsNames.of(resource).loadBalancer()));
     }
-    var service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName)
-        .sync(lb.loadBalancer().loadBalancerArn());
+    EndpointServiceSynthesizer.Result service;
+    try {
+      service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName).sync(lb.loadBalancer().loadBalancerArn());
+    } catch (SdkException e) {
+      return blocked(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "publishing the endpoint service"));
+    }
     return outcome(lb, service);
+  }
+
+  /**
+   * One read of the spec's VPC with the operator's credentials, before anything is applied: no
+   * credentials, a missing permission or a wrong VPC are said here, naming what is missing, and no
+   * broker is restarted for an endpoint AWS would refuse.
+   */
+  @Override
+  public ConditionReport checkAccess(KafkaPrivateEndpoint resource) {
+    if (resource.getSpec().getAws() == null) {
+      return null;
+    }
+    var aws = resource.getSpec().getAws();
+    try {
+      Vpc vpc = clients.ec2(aws.getRegion()).describeVpcs(b -> b.vpcIds(aws.getVpcId())).vpcs().stream().findFirst().orElse(null);
+      if (vpc == null) {
+        return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "VpcNotFound", "spec.aws.vpcId: " + aws.getVpcId()
+            + " is not a VPC in " + aws.getRegion() + " of the operator's account");
+      }
+      return ConditionReport.isTrue(ConditionType.CLOUD_ACCESS, "Granted", "read " + vpc.vpcId() + " (" + vpc.cidrBlock()
+          + ") in " + aws.getRegion() + " with the operator's credentials");
+    } catch (AwsServiceException e) {
+      String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+      if (code.startsWith("InvalidVpcID")) {
+        return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "VpcNotFound", "spec.aws.vpcId: " + aws.getVpcId()
+            + " is not a VPC in " + aws.getRegion() + " of the operator's account (" + code + ")");
+      }
+      return accessRefused(e, aws.getRegion());
+    } catch (SdkException e) {
+      return accessRefused(e, aws.getRegion());
+    }
+  }
+
+  private static ConditionReport accessRefused(SdkException e, String region) {
+    String reason = AwsRefusals.reason(e);
+    return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, reason != null ? reason : "Unreachable",
+        AwsRefusals.message(e, reason != null ? reason : "", "ec2:DescribeVpcs in " + region));
+  }
+
+  /** A lasting refusal becomes a condition naming it; a transient error is thrown, so the pass is retried. */
+  private static ConditionReport refused(SdkException e, String type, String what) {
+    String reason = AwsRefusals.reason(e);
+    if (reason == null) {
+      throw e;
+    }
+    return ConditionReport.isFalse(type, reason, AwsRefusals.message(e, reason, what));
+  }
+
+  /** The conditions known when a resource stopped the chain; the pipeline marks the rest as waiting for it. */
+  private static StepOutcome blocked(ConditionReport... known) {
+    return new StepOutcome(List.of(known), null, null, null, null).halting();
   }
 
   private static StepOutcome outcome(NlbSynthesizer.Result lb, EndpointServiceSynthesizer.Result service) {
@@ -70,9 +129,16 @@ public final class AwsEndpointProvisioner implements ApplyStep {
         : ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, "Pending", "endpoint service is " + state);
     List<String> unhealthy = lb.brokerHealth().entrySet().stream().filter(e -> !"healthy".equals(e.getValue()))
         .map(e -> "broker " + e.getKey() + " " + e.getValue()).toList();
-    ConditionReport verified = unhealthy.isEmpty()
-        ? ConditionReport.isTrue(ConditionType.VERIFIED, "TargetsHealthy", "every broker port reaches its broker")
-        : ConditionReport.isFalse(ConditionType.VERIFIED, "TargetsNotHealthy", String.join(", ", unhealthy));
+    ConditionReport verified;
+    if (!lb.unreachable().isEmpty()) {
+      // Named first: a target whose security groups drop the NLB's traffic is the usual cause of unhealthy targets.
+      verified = ConditionReport.isFalse(ConditionType.VERIFIED, "TargetSecurityGroupRuleMissing",
+          String.join("; ", lb.unreachable()));
+    } else if (unhealthy.isEmpty()) {
+      verified = ConditionReport.isTrue(ConditionType.VERIFIED, "TargetsHealthy", "every broker port reaches its broker");
+    } else {
+      verified = ConditionReport.isFalse(ConditionType.VERIFIED, "TargetsNotHealthy", String.join(", ", unhealthy));
+    }
     return new StepOutcome(List.of(lbReady, svcReady, verified), service.service().serviceName(), null,
         service.connections(), lb.brokerHealth());
   }
@@ -114,13 +180,28 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     for (var group : nlb.ownedTargetGroups().values()) {
       done &= retryLater(() -> elb.deleteTargetGroup(b -> b.targetGroupArn(group.targetGroupArn())));
     }
-    SecurityGroup sg = ec2.describeSecurityGroups(b -> b.filters(NlbSynthesizer.filter("vpc-id", resource.getSpec().getAws().getVpcId()),
-        NlbSynthesizer.filter("group-name", AwsNames.of(resource).loadBalancer()))).securityGroups().stream()
-        .filter(g -> AwsTags.ours(AwsTags.ec2Map(g.tags()), resource, clusterName)).findFirst().orElse(null);
+    // Our rules in the targets' groups reference the NLB's group, which cannot be deleted while they do.
+    new TargetSecurityGroupRules(ec2, resource, clusterName).delete();
+    SecurityGroup sg = new LoadBalancerSecurityGroup(ec2, resource, clusterName).findOwned();
     if (sg != null) {
       done &= retryLater(() -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId())));
     }
     return done;
+  }
+
+  @Override
+  public List<String> leftovers(KafkaPrivateEndpoint resource) {
+    var aws = resource.getSpec().getAws();
+    if (aws == null) {
+      return List.of();
+    }
+    AwsNames names = AwsNames.of(resource);
+    String service = resource.getStatus() == null ? null : resource.getStatus().getEndpointServiceName();
+    return List.of("endpoint service " + (service != null ? service : "tagged " + AwsTags.OWNER + "="
+            + AwsTags.of(resource, clusterName).get(AwsTags.OWNER)) + " in " + aws.getRegion(),
+        "NLB " + names.loadBalancer() + " with its listeners", "target groups " + names.base() + "-<port>",
+        "security group " + names.loadBalancer() + " in " + aws.getVpcId(),
+        "ingress rules tagged " + AwsTags.OWNER + " in the targets' security groups");
   }
 
   private static LoadBalancer ownedOrNull(NlbSynthesizer nlb) {

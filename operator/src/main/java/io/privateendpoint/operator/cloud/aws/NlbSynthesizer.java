@@ -4,7 +4,6 @@ import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +14,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.IpPermission;
-import software.amazon.awssdk.services.ec2.model.IpRange;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -38,7 +33,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetTypeEnum;
 
 /**
- * The internal NLB of one endpoint and what hangs off it: its security group, one TCP target group
+ * The internal NLB of one endpoint and what hangs off it: its security group (LoadBalancerSecurityGroup), one TCP target group
  * and listener per load-balancer port (each bootstrap port, each broker's port), and the targets.
  * Each kind is paired desired-with-actual by deterministic name and owner tag; what is missing is
  * created, what differs is changed, what is left over is deleted — and anything carrying our name
@@ -68,25 +63,51 @@ final class NlbSynthesizer {
   /** Brings the NLB side to the plan and returns the load balancer and each broker's target health. */
   Result sync(EndpointPlan plan, long pass) {
     Map<Integer, List<TargetDescription>> desired = desiredTargets(plan);
-    List<String> subnets = subnets();
-    String securityGroup = securityGroup(desired.keySet());
+    List<Subnet> subnets = subnets();
+    String securityGroup = new LoadBalancerSecurityGroup(ec2, resource, clusterName).sync();
     LoadBalancer lb = findLoadBalancer();
     if (lb == null) {
       lb = elb.createLoadBalancer(b -> b.name(names.loadBalancer()).type(LoadBalancerTypeEnum.NETWORK)
-          .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(subnets).securityGroups(securityGroup)
-          .tags(elbTags())).loadBalancers().get(0);
+          .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(subnets.stream().map(Subnet::subnetId).toList())
+          .securityGroups(securityGroup).tags(elbTags())).loadBalancers().get(0);
+      setPrivateLinkEnforcement(lb, securityGroup);
+    } else if (lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic() != null
+        && !enforcement().equalsIgnoreCase(lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic())) {
+      setPrivateLinkEnforcement(lb, securityGroup);
     }
     syncCrossZone(lb);
     Set<Integer> created = new TreeSet<>();
     Map<Integer, TargetGroup> groups = syncTargetGroups(desired, lb, created);
     syncListeners(lb, groups);
     Map<Integer, String> health = syncTargets(desired, groups, created, plan, pass);
-    return new Result(lb, health);
+    List<String> unreachable = new TargetSecurityGroupRules(ec2, resource, clusterName)
+        .sync(plan, securityGroup, subnets.stream().map(Subnet::cidrBlock).toList());
+    return new Result(lb, health, unreachable);
   }
 
-  record Result(LoadBalancer loadBalancer, Map<Integer, String> brokerHealth) {}
+  /**
+   * @param unreachable what keeps targets from admitting the NLB (a missing security-group rule or
+   *                    network interface), one phrase each
+   */
+  record Result(LoadBalancer loadBalancer, Map<Integer, String> brokerHealth, List<String> unreachable) {}
 
-  /** Load-balancer port → the targets behind it: every broker for a bootstrap port, one for a broker port. */
+  /**
+   * Whether the NLB's security group filters PrivateLink traffic, set explicitly rather than left to
+   * AWS's default ("on"): SetSecurityGroups is the only API that sets it
+   * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSecurityGroups.html).
+   * It is set right after creation, and later only when DescribeLoadBalancers reports another value
+   * (an emulator that does not report it is not asked again every pass).
+   */
+  private void setPrivateLinkEnforcement(LoadBalancer lb, String securityGroup) {
+    elb.setSecurityGroups(b -> b.loadBalancerArn(lb.loadBalancerArn()).securityGroups(securityGroup)
+        .enforceSecurityGroupInboundRulesOnPrivateLinkTraffic(enforcement()));
+  }
+
+  private String enforcement() {
+    return Boolean.FALSE.equals(resource.getSpec().getAws().getEnforceInboundRulesOnPrivateLinkTraffic()) ? "off" : "on";
+  }
+
+  /** Load-balancer port → the targets behind it, as the plan says (every broker for a bootstrap port, one for a broker port). */
   Map<Integer, List<TargetDescription>> desiredTargets(EndpointPlan plan) {
     if (instanceTargets()) {
       List<Integer> waiting = plan.brokers().stream().filter(b -> b.nodePort() == null).map(PlannedBroker::nodeId).toList();
@@ -96,9 +117,7 @@ final class NlbSynthesizer {
       }
     }
     Map<Integer, List<TargetDescription>> desired = new TreeMap<>();
-    List<TargetDescription> all = plan.brokers().stream().map(b -> target(plan, b)).toList();
-    plan.bootstrapPorts().forEach(port -> desired.put(port, all));
-    plan.brokers().forEach(b -> desired.put(b.port(), List.of(target(plan, b))));
+    plan.portTargets().forEach((port, brokers) -> desired.put(port, brokers.stream().map(b -> target(plan, b)).toList()));
     return desired;
   }
 
@@ -121,13 +140,13 @@ final class NlbSynthesizer {
    * DescribeSubnets either way, which also checks that each named subnet is in the VPC and in the AZ
    * ID it is listed under (a subnet in another AZ would carry that zone's brokers' traffic across AZs).
    */
-  private List<String> subnets() {
+  private List<Subnet> subnets() {
     var aws = resource.getSpec().getAws();
     Map<String, String> named = aws.getSubnets();
     List<String> missing = resource.getSpec().getZones().stream().filter(z -> !named.containsKey(z)).toList();
     List<Subnet> found = ec2.describeSubnets(b -> b.filters(filter("vpc-id", aws.getVpcId()),
         filter("availability-zone-id", resource.getSpec().getZones().toArray(String[]::new)))).subnets();
-    Map<String, String> byZone = new LinkedHashMap<>();
+    Map<String, Subnet> byZone = new LinkedHashMap<>();
     for (var entry : named.entrySet()) {
       Subnet subnet = found.stream().filter(s -> s.subnetId().equals(entry.getValue())).findFirst().orElse(null);
       if (subnet == null || !entry.getKey().equals(subnet.availabilityZoneId())) {
@@ -135,63 +154,16 @@ final class NlbSynthesizer {
             + (subnet == null ? " is not a subnet of " + aws.getVpcId() + " in a served AZ ID"
             : " is in " + subnet.availabilityZoneId() + ", not " + entry.getKey()));
       }
-      byZone.put(entry.getKey(), entry.getValue());
+      byZone.put(entry.getKey(), subnet);
     }
     found.stream().filter(s -> missing.contains(s.availabilityZoneId()))
-        .forEach(s -> byZone.putIfAbsent(s.availabilityZoneId(), s.subnetId()));
+        .forEach(s -> byZone.putIfAbsent(s.availabilityZoneId(), s));
     List<String> unserved = resource.getSpec().getZones().stream().filter(z -> !byZone.containsKey(z)).toList();
     if (!unserved.isEmpty()) {
       throw new AwsProblem("SubnetNotFound", "VPC " + aws.getVpcId() + " has no subnet in AZ ID(s) " + unserved
           + "; add one or name it in spec.aws.subnets");
     }
     return resource.getSpec().getZones().stream().map(byZone::get).toList();
-  }
-
-  /**
-   * The NLB's security group, admitting the listener ports from spec.aws.consumerCidrs only. A
-   * security group can be attached to an NLB only at creation, so it is made first.
-   */
-  private String securityGroup(Set<Integer> ports) {
-    var aws = resource.getSpec().getAws();
-    SecurityGroup group = ec2.describeSecurityGroups(b -> b.filters(filter("vpc-id", aws.getVpcId()),
-        filter("group-name", names.loadBalancer()))).securityGroups().stream().findFirst().orElse(null);
-    if (group == null) {
-      String id = ec2.createSecurityGroup(b -> b.groupName(names.loadBalancer()).vpcId(aws.getVpcId())
-          .description("Kafka private endpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
-          .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP))).groupId();
-      group = SecurityGroup.builder().groupId(id).ipPermissions(List.of()).build();
-    } else if (!AwsTags.ours(AwsTags.ec2Map(group.tags()), resource, clusterName)) {
-      throw new AwsProblem("ForeignResource", "security group " + names.loadBalancer() + " (" + group.groupId()
-          + ") exists in " + aws.getVpcId() + " without this endpoint's tags; it is left untouched");
-    }
-    Set<String> want = new TreeSet<>();
-    ports.forEach(p -> aws.getConsumerCidrs().forEach(c -> want.add(p + " " + c)));
-    Set<String> have = new TreeSet<>();
-    for (IpPermission perm : group.ipPermissions()) {
-      if ("tcp".equals(perm.ipProtocol()) && perm.fromPort() != null && perm.fromPort().equals(perm.toPort())) {
-        perm.ipRanges().forEach(r -> have.add(perm.fromPort() + " " + r.cidrIp()));
-      }
-    }
-    String groupId = group.groupId();
-    List<IpPermission> add = permissions(want.stream().filter(x -> !have.contains(x)).toList());
-    List<IpPermission> revoke = permissions(have.stream().filter(x -> !want.contains(x)).toList());
-    if (!add.isEmpty()) {
-      ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(add));
-    }
-    if (!revoke.isEmpty()) {
-      ec2.revokeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(revoke));
-    }
-    return groupId;
-  }
-
-  private static List<IpPermission> permissions(List<String> portCidrs) {
-    Map<Integer, List<String>> byPort = new TreeMap<>();
-    for (String pc : portCidrs) {
-      String[] parts = pc.split(" ");
-      byPort.computeIfAbsent(Integer.valueOf(parts[0]), k -> new ArrayList<>()).add(parts[1]);
-    }
-    return byPort.entrySet().stream().map(e -> IpPermission.builder().ipProtocol("tcp").fromPort(e.getKey()).toPort(e.getKey())
-        .ipRanges(e.getValue().stream().map(c -> IpRange.builder().cidrIp(c).build()).toList()).build()).toList();
   }
 
   LoadBalancer findLoadBalancer() {

@@ -7,6 +7,8 @@ import com.google.cloud.compute.v1.FirewallsClient;
 import com.google.cloud.compute.v1.FirewallsSettings;
 import com.google.cloud.compute.v1.ForwardingRulesClient;
 import com.google.cloud.compute.v1.ForwardingRulesSettings;
+import com.google.cloud.compute.v1.NetworksClient;
+import com.google.cloud.compute.v1.NetworksSettings;
 import com.google.cloud.compute.v1.RegionBackendServicesClient;
 import com.google.cloud.compute.v1.RegionBackendServicesSettings;
 import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsClient;
@@ -36,6 +38,7 @@ public final class GcpClients implements AutoCloseable {
   private ForwardingRulesClient forwardingRules;
   private ServiceAttachmentsClient serviceAttachments;
   private FirewallsClient firewalls;
+  private NetworksClient networks;
 
   /** @param endpoint e.g. https://compute.googleapis.com or http://127.0.0.1:8080; null or empty for Google's */
   public GcpClients(String endpoint) {
@@ -85,6 +88,13 @@ public final class GcpClients implements AutoCloseable {
     return firewalls;
   }
 
+  synchronized NetworksClient networks() {
+    if (networks == null) {
+      networks = create(() -> NetworksClient.create(settings(NetworksSettings.newBuilder())));
+    }
+    return networks;
+  }
+
   private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(B builder) throws IOException {
     if (endpoint != null) {
       builder.setEndpoint(endpoint);
@@ -109,7 +119,8 @@ public final class GcpClients implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    for (AutoCloseable c : new AutoCloseable[] {subnetworks, negs, backendServices, forwardingRules, serviceAttachments, firewalls}) {
+    for (AutoCloseable c : new AutoCloseable[] {subnetworks, negs, backendServices, forwardingRules, serviceAttachments, firewalls,
+        networks}) {
       if (c != null) {
         try {
           c.close();

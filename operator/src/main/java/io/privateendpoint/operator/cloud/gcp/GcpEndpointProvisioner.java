@@ -1,7 +1,11 @@
 package io.privateendpoint.operator.cloud.gcp;
 
 import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.api.gax.rpc.PermissionDeniedException;
+import com.google.api.gax.rpc.UnauthenticatedException;
 import com.google.cloud.compute.v1.Firewall;
+import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.Subnetwork;
 import io.privateendpoint.operator.model.GcpSpec;
@@ -81,6 +85,56 @@ public final class GcpEndpointProvisioner implements ApplyStep {
   }
 
   /**
+   * One read of the spec's network with the operator's credentials (compute.networks.get), before
+   * anything is applied: missing credentials, a missing permission or a wrong project or network are
+   * said here, and no broker is restarted for an endpoint Compute would refuse.
+   */
+  @Override
+  public ConditionReport checkAccess(KafkaPrivateEndpoint resource) {
+    GcpSpec gcp = resource.getSpec().getGcp();
+    if (gcp == null) {
+      return null;
+    }
+    String what = "network " + ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork());
+    try {
+      Network network = clients.networks().get(gcp.getProject(), gcp.getNetwork());
+      return ConditionReport.isTrue(ConditionType.CLOUD_ACCESS, "Granted", "read " + what + " ("
+          + (network.getAutoCreateSubnetworks() ? "auto" : "custom") + " mode) with the operator's credentials");
+    } catch (NotFoundException e) {
+      return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "NetworkNotFound", "spec.gcp.network: " + what
+          + " does not exist (or spec.gcp.project is wrong): " + ComputeOps.detail(e));
+    } catch (PermissionDeniedException | UnauthenticatedException e) {
+      return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, e instanceof PermissionDeniedException ? "AccessDenied"
+          : "InvalidCredentials", "reading " + what + " failed: " + ComputeOps.detail(e) + "; grant the operator's service"
+          + " account the custom role in config/gcp/iam-role.yaml (with GKE Workload Identity)");
+    } catch (ApiException e) {
+      return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "Unreachable", "reading " + what + " failed: "
+          + ComputeOps.detail(e));
+    } catch (RuntimeException e) {
+      // Google's default chain throws (IOException wrapped) when it finds no credentials at all.
+      return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "NoCredentials", "reading " + what + " failed: "
+          + e.getMessage() + "; the operator found no Google credentials: on GKE annotate its ServiceAccount with"
+          + " iam.gke.io/gcp-service-account (Workload Identity)");
+    }
+  }
+
+  @Override
+  public List<String> leftovers(KafkaPrivateEndpoint resource) {
+    GcpSpec gcp = resource.getSpec().getGcp();
+    if (gcp == null) {
+      return List.of();
+    }
+    GcpNames names = GcpNames.of(resource);
+    String region = "projects/" + gcp.getProject() + "/regions/" + gcp.getRegion();
+    return List.of("service attachment " + region + "/serviceAttachments/" + names.serviceAttachment(),
+        "forwarding rule " + region + "/forwardingRules/" + names.forwardingRule(),
+        "backend service " + region + "/backendServices/" + names.backendService(),
+        "network endpoint group " + region + "/networkEndpointGroups/" + names.neg(),
+        "PSC NAT subnet " + region + "/subnetworks/" + gcp.getPscNatSubnet().getName() + " (if this endpoint made it)",
+        "firewall rule projects/" + gcp.getProject() + "/global/firewalls/" + names.firewall());
+  }
+
+  /**
    * A request Compute refused (a bad value, a missing permission, a missing network) becomes a
    * condition naming it; anything else (unavailable, timeouts) is thrown, so the pass is retried.
    */
@@ -116,7 +170,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
         + " " + natSubnet.getIpCidrRange() + "; firewall rule " + firewall.getName() + " admits tcp:" + plan.containerPort()
         + " from it only");
     // A port-mapping NEG takes no health check, so what can be verified is the mapping itself: every
-    // broker port and bootstrap port maps to the broker the plan says, as Compute reports it.
+    // broker port (the bootstrap ports among them) maps to the broker the plan says, as Compute reports it.
     Map<Integer, String> health = new LinkedHashMap<>();
     List<String> wrong = new ArrayList<>();
     for (PlannedBroker b : plan.brokers()) {
@@ -126,11 +180,6 @@ public final class GcpEndpointProvisioner implements ApplyStep {
         wrong.add("broker " + b.nodeId() + " port " + b.port());
       }
     }
-    plan.pinnedBrokers().forEach((port, b) -> {
-      if (!mapsTo(neg, port, b)) {
-        wrong.add("bootstrap port " + port);
-      }
-    });
     ConditionReport verified = wrong.isEmpty()
         ? ConditionReport.isTrue(ConditionType.VERIFIED, "EndpointsMapped", "every broker port and bootstrap port ("
             + plan.bootstrapPortList() + ") maps to its broker's pod in NEG " + neg.neg().getName()

@@ -20,7 +20,9 @@ import java.util.stream.StreamSupport;
 /**
  * The regional GCE_VM_IP_PORTMAP network endpoint group on the brokers' subnetwork: one endpoint
  * per broker (its node's instance, the container port, its own client port, its pod IP — an alias
- * IP of the node on VPC-native GKE) and one per bootstrap port, pinned to a broker by the plan.
+ * IP of the node on VPC-native GKE). Exactly one per broker: the NEG holds one endpoint per VM and
+ * port, so the bootstrap ports are broker ports (the plan hands them out) and brokers sharing a
+ * node are refused by the plan before anything is attached.
  * Endpoints cannot be edited, so a changed one is detached and attached again: at most one
  * detach and one attach call per pass, none when nothing changed.
  */
@@ -83,13 +85,10 @@ final class PortMapNegSynthesizer {
     return new Result(neg, now);
   }
 
-  /** Client port → the endpoint it should reach: every broker's own port, then each pinned bootstrap port. */
+  /** Client port → the endpoint it should reach: the one broker behind each port of the plan. */
   Map<Integer, NetworkEndpoint> wanted(EndpointPlan plan) {
     Map<Integer, NetworkEndpoint> wanted = new LinkedHashMap<>();
-    for (PlannedBroker b : plan.brokers()) {
-      wanted.put(b.port(), endpoint(b, b.port(), plan.containerPort()));
-    }
-    plan.pinnedBrokers().forEach((port, b) -> wanted.put(port, endpoint(b, port, plan.containerPort())));
+    plan.portTargets().forEach((port, brokers) -> wanted.put(port, endpoint(brokers.get(0), port, plan.containerPort())));
     return wanted;
   }
 

@@ -1,0 +1,187 @@
+package io.privateendpoint.operator.cloud.aws;
+
+import io.privateendpoint.operator.model.AwsTargetType;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.PlannedBroker;
+import io.privateendpoint.operator.validation.Cidr;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
+
+/**
+ * The one rule this endpoint adds to security groups it does not own. An NLB with a security group
+ * reaches only targets whose own groups admit it: "You must ensure that your targets accept traffic
+ * from the load balancer on both the target port and the health check port"
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html,
+ * "target security groups"). On EKS the node and pod groups do not admit a new NLB's group, so health
+ * checks time out and consumer traffic is dropped. As the AWS Load Balancer Controller does with its
+ * backend security group, each group on a target's network interface (found by the target's IP, or
+ * by its instance for instance targets) gets one ingress rule admitting the NLB's group on the
+ * target port, tagged at creation with this endpoint's owner tags (an interface's groups admit the
+ * union of their rules, so one rule, in its first group, is enough); an interface already admitting
+ * the NLB gets nothing. Nothing else in those groups is ever touched, and delete revokes exactly the rules
+ * carrying our tags, by rule id. With spec.aws.manageTargetSecurityGroups false nothing is added and
+ * what is missing is reported.
+ */
+final class TargetSecurityGroupRules {
+
+  private final Ec2Client ec2;
+  private final KafkaPrivateEndpoint resource;
+  private final String clusterName;
+
+  TargetSecurityGroupRules(Ec2Client ec2, KafkaPrivateEndpoint resource, String clusterName) {
+    this.ec2 = ec2;
+    this.resource = resource;
+    this.clusterName = clusterName;
+  }
+
+  /** A target's network interface (its security groups) and the port on which it must admit the NLB. */
+  private record Need(List<String> groupIds, int port, String why) {}
+
+  /**
+   * Adds the missing rules (or, unmanaged, reports them) and revokes ours no target needs any more.
+   *
+   * @param nlbGroup    the NLB's security group
+   * @param subnetCidrs the NLB's subnets: a rule admitting a CIDR that covers them all admits the NLB too
+   * @return what still keeps a target from being reached, one phrase each; empty when all is admitted
+   */
+  List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs) {
+    List<String> problems = new ArrayList<>();
+    List<Need> needs = needs(plan, problems);
+    Set<String> groups = needs.stream().flatMap(n -> n.groupIds().stream()).collect(Collectors.toCollection(TreeSet::new));
+    List<SecurityGroupRule> rules = groups.isEmpty() ? List.of()
+        : ec2.describeSecurityGroupRulesPaginator(b -> b.filters(NlbSynthesizer.filter("group-id", groups.toArray(String[]::new))))
+            .securityGroupRules().stream().toList();
+    List<SecurityGroupRule> ours = owned();
+    boolean managed = !Boolean.FALSE.equals(resource.getSpec().getAws().getManageTargetSecurityGroups());
+    Map<String, Set<Integer>> add = new TreeMap<>();
+    for (Need need : needs) {
+      String first = need.groupIds().get(0);
+      boolean admitted = rules.stream().anyMatch(r -> admits(r, need, nlbGroup, subnetCidrs));
+      if (admitted || add.getOrDefault(first, Set.of()).contains(need.port())) {
+        continue;
+      }
+      if (managed) {
+        add.computeIfAbsent(first, g -> new TreeSet<>()).add(need.port());
+      } else {
+        problems.add("no security group of " + need.why() + " " + need.groupIds() + " admits tcp:" + need.port()
+            + " from the NLB's security group " + nlbGroup + " (spec.aws.manageTargetSecurityGroups is false; add it:"
+            + " aws ec2 authorize-security-group-ingress --group-id " + first + " --protocol tcp --port "
+            + need.port() + " --source-group " + nlbGroup + ")");
+      }
+    }
+    add.forEach((group, ports) -> ec2.authorizeSecurityGroupIngress(b -> b.groupId(group)
+        .ipPermissions(ports.stream().map(port -> IpPermission.builder().ipProtocol("tcp").fromPort(port).toPort(port)
+            .userIdGroupPairs(UserIdGroupPair.builder().groupId(nlbGroup).description(description()).build()).build()).toList())
+        .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP_RULE))));
+    Map<String, List<String>> stale = new TreeMap<>();
+    for (SecurityGroupRule rule : ours) {
+      boolean needed = needs.stream().anyMatch(n -> admits(rule, n, nlbGroup, List.of()));
+      if (!needed) {
+        stale.computeIfAbsent(rule.groupId(), g -> new ArrayList<>()).add(rule.securityGroupRuleId());
+      }
+    }
+    stale.forEach((group, ids) -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).securityGroupRuleIds(ids)));
+    return problems;
+  }
+
+  /** Revokes every rule carrying our tags, exactly those and by id; true once none is left. */
+  boolean delete() {
+    Map<String, List<String>> byGroup = new LinkedHashMap<>();
+    owned().forEach(r -> byGroup.computeIfAbsent(r.groupId(), g -> new ArrayList<>()).add(r.securityGroupRuleId()));
+    byGroup.forEach((group, ids) -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).securityGroupRuleIds(ids)));
+    return true;
+  }
+
+  /** Our ingress rules, wherever they are: found by owner tag, the cluster tag checked too. */
+  private List<SecurityGroupRule> owned() {
+    String owner = AwsTags.of(resource, clusterName).get(AwsTags.OWNER);
+    return ec2.describeSecurityGroupRulesPaginator(b -> b.filters(NlbSynthesizer.filter("tag:" + AwsTags.OWNER, owner)))
+        .securityGroupRules().stream()
+        .filter(r -> !Boolean.TRUE.equals(r.isEgress()))
+        .filter(r -> AwsTags.ours(r.tags().stream().collect(Collectors.toMap(t -> t.key(), t -> t.value(), (a, b) -> a)),
+            resource, clusterName))
+        .toList();
+  }
+
+  /** Every (group, port) the targets need, from the network interfaces carrying them; a target without one is a problem. */
+  private List<Need> needs(EndpointPlan plan, List<String> problems) {
+    boolean instances = resource.getSpec().getAws().getTargetType() == AwsTargetType.instance;
+    List<PlannedBroker> brokers = plan.brokers();
+    if (brokers.isEmpty()) {
+      return List.of();
+    }
+    String vpc = resource.getSpec().getAws().getVpcId();
+    String[] keys = brokers.stream().map(b -> instances ? b.instanceId() : b.podIp()).filter(Objects::nonNull)
+        .distinct().toArray(String[]::new);
+    List<NetworkInterface> interfaces = ec2.describeNetworkInterfacesPaginator(b -> b.filters(NlbSynthesizer.filter("vpc-id", vpc),
+        NlbSynthesizer.filter(instances ? "attachment.instance-id" : "addresses.private-ip-address", keys)))
+        .networkInterfaces().stream().toList();
+    List<Need> needs = new ArrayList<>();
+    for (PlannedBroker b : brokers) {
+      NetworkInterface eni = instances ? primaryOf(interfaces, b.instanceId()) : carrying(interfaces, b.podIp());
+      int port = instances && b.nodePort() != null ? b.nodePort() : plan.containerPort();
+      String target = instances ? b.instanceId() : b.podIp();
+      if (eni == null) {
+        problems.add("no network interface in " + vpc + " carries broker " + b.nodeId() + "'s target " + target
+            + (instances ? "" : " (ip targets need VPC pod IPs, as the EKS VPC CNI gives)"));
+        continue;
+      }
+      List<String> groupIds = eni.groups().stream().map(GroupIdentifier::groupId).toList();
+      if (groupIds.isEmpty()) {
+        continue; // an interface without security groups filters nothing
+      }
+      needs.add(new Need(groupIds, port, "network interface " + eni.networkInterfaceId() + " (broker " + b.nodeId()
+          + ", " + target + ")"));
+    }
+    return needs;
+  }
+
+  private static NetworkInterface carrying(List<NetworkInterface> interfaces, String ip) {
+    return interfaces.stream().filter(n -> ip.equals(n.privateIpAddress())
+        || n.privateIpAddresses().stream().anyMatch(a -> ip.equals(a.privateIpAddress()))).findFirst().orElse(null);
+  }
+
+  /** An instance target is reached on its primary network interface (device index 0). */
+  private static NetworkInterface primaryOf(List<NetworkInterface> interfaces, String instanceId) {
+    return interfaces.stream().filter(n -> n.attachment() != null && instanceId.equals(n.attachment().instanceId()))
+        .min(java.util.Comparator.comparing(n -> n.attachment().deviceIndex() == null ? 0 : n.attachment().deviceIndex()))
+        .orElse(null);
+  }
+
+  /** An inbound TCP (or all-traffic) rule of the need's group covering its port, from the NLB's group or its subnets. */
+  private static boolean admits(SecurityGroupRule rule, Need need, String nlbGroup, List<String> subnetCidrs) {
+    if (Boolean.TRUE.equals(rule.isEgress()) || !need.groupIds().contains(rule.groupId())) {
+      return false;
+    }
+    boolean allTraffic = "-1".equals(rule.ipProtocol());
+    if (!allTraffic && !("tcp".equals(rule.ipProtocol()) && rule.fromPort() != null && rule.fromPort() <= need.port()
+        && need.port() <= rule.toPort())) {
+      return false;
+    }
+    if (rule.referencedGroupInfo() != null && nlbGroup.equals(rule.referencedGroupInfo().groupId())) {
+      return true;
+    }
+    var source = rule.cidrIpv4() == null ? java.util.Optional.<Cidr>empty() : Cidr.parse(rule.cidrIpv4());
+    return source.isPresent() && !subnetCidrs.isEmpty()
+        && subnetCidrs.stream().map(Cidr::parse).allMatch(c -> c.isPresent() && source.get().contains(c.get()));
+  }
+
+  private String description() {
+    return "kafka private endpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+  }
+}
