@@ -41,7 +41,7 @@ class OperatorReconcileIT {
     assertThat(status.getProvider()).isEqualTo("AWS");
     assertThat(status.getBootstrapPorts()).isEqualTo("9092");
     assertThat(status.getConditions()).extracting(EndpointCondition::getType).containsExactly(
-        ConditionType.READY, ConditionType.LISTENER_CONFIGURED, ConditionType.LOAD_BALANCER_READY,
+        ConditionType.READY, ConditionType.CLOUD_ACCESS, ConditionType.LISTENER_CONFIGURED, ConditionType.LOAD_BALANCER_READY,
         ConditionType.ENDPOINT_SERVICE_READY, ConditionType.VERIFIED);
     assertThat(status.getConditions()).allSatisfy(c -> {
       assertThat(c.getObservedGeneration()).isEqualTo(1L);
@@ -120,6 +120,9 @@ class OperatorReconcileIT {
     try (InputStream in = OperatorReconcileIT.class.getResourceAsStream("/validation/" + file)) {
       KafkaPrivateEndpoint resource = Serialization.unmarshal(in, KafkaPrivateEndpoint.class);
       resource.getMetadata().setName(name);
+      if (resource.getSpec().getAws() != null) {
+        resource.getSpec().getAws().setVpcId(io.privateendpoint.e2e.support.MotoVpcs.bare());
+      }
       return resource;
     } catch (IOException e) {
       throw new IllegalStateException(e);

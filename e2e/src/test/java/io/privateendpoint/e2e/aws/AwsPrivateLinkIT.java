@@ -72,6 +72,8 @@ class AwsPrivateLinkIT {
     // Look-alikes that are not ours: an NLB with our naming pattern, made by someone else.
     aws.elb.createLoadBalancer(b -> b.name("kpe-000000000000").type(LoadBalancerTypeEnum.NETWORK)
         .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(aws.ec2.describeSubnets().subnets().get(0).subnetId()));
+    String nodeGroup = aws.nodeGroup(vpc);
+    List<String> nodeRulesBefore = aws.ingressRules(nodeGroup);
     int start = calls.mark();
     KafkaPrivateEndpoint kpe = statefulSetEndpoint("tidb", "kafka", vpc, "10.20");
     KafkaPrivateEndpointStatus ready = awaitReady("tidb");
@@ -100,6 +102,15 @@ class AwsPrivateLinkIT {
     assertThat(aws.securityGroups(vpc, names.loadBalancer())).isEqualTo(1);
     String owner = operator.getNamespace() + "/tidb/" + kpe.getMetadata().getUid();
     assertThat(aws.endpointServices(owner)).isEqualTo(1);
+    // The NLB's group admits the reserved ports as ranges: 9092-9108 is one rule, not 17.
+    assertThat(ingressRanges(vpc, names.loadBalancer())).containsExactly("9092-9108 10.250.0.0/16");
+    // The pods' (node) group admits the NLB's group on the target port, by one rule tagged as ours;
+    // its own rules are untouched (a rule referencing another group is the only way to admit an NLB's traffic).
+    String nlbGroup = nlbGroup(vpc, names.loadBalancer());
+    List<String> added = aws.ingressRules(nodeGroup).stream().filter(r -> !nodeRulesBefore.contains(r)).toList();
+    assertThat(added).singleElement().asString().contains("tcp 39092-39092 from " + nlbGroup)
+        .contains("kafka.privateendpoint.io/owner=" + owner);
+    assertThat(aws.ingressRules(nodeGroup)).containsAll(nodeRulesBefore);
 
     // Economy: one mutating call per resource on a healthy cloud.
     Map<String, Long> created = count(calls.mutatingSince(start));
@@ -107,8 +118,10 @@ class AwsPrivateLinkIT {
         .containsEntry("ElasticLoadBalancingV2.CreateTargetGroup", 4L)
         .containsEntry("ElasticLoadBalancingV2.CreateListener", 4L)
         .containsEntry("ElasticLoadBalancingV2.RegisterTargets", 4L)
+        .containsEntry("ElasticLoadBalancingV2.SetSecurityGroups", 1L)
         .containsEntry("Ec2.CreateSecurityGroup", 1L)
-        .containsEntry("Ec2.AuthorizeSecurityGroupIngress", 1L)
+        // One for the NLB's group, one for the pods' group.
+        .containsEntry("Ec2.AuthorizeSecurityGroupIngress", 2L)
         .containsEntry("Ec2.CreateVpcEndpointServiceConfiguration", 1L)
         .containsEntry("Ec2.ModifyVpcEndpointServicePermissions", 1L);
 
@@ -117,6 +130,7 @@ class AwsPrivateLinkIT {
 
     // Scale 3 -> 5: two new ports with their listener, group and target; bootstrap gains two targets.
     operator.getKubernetesClient().apps().statefulSets().inNamespace(operator.getNamespace()).withName("kafka").scale(5);
+    aws.podInterfaces(vpc, "10.20.1.11", "10.20.2.11");
     cluster.pod(cluster.get("kafka"), 3, "node-1", "10.20.1.11");
     cluster.pod(cluster.get("kafka"), 4, "node-2", "10.20.2.11");
     cluster.rolledOut("kafka");
@@ -148,6 +162,7 @@ class AwsPrivateLinkIT {
         .anySatisfy(p -> assertThat(p.getNodeId()).isEqualTo(4));
 
     // A pod IP change moves exactly its targets.
+    aws.podInterfaces(vpc, "10.20.2.99");
     int ipChange = calls.mark();
     cluster.podIp("kafka-1", "10.20.2.99");
     await().atMost(Duration.ofSeconds(30)).until(() -> targets(names.targetGroup(9094)).equals(List.of("10.20.2.99:39092")));
@@ -167,9 +182,13 @@ class AwsPrivateLinkIT {
     assertThat(aws.securityGroups(vpc, names.loadBalancer())).isZero();
     assertThat(aws.endpointServices(owner)).isZero();
     assertThat(aws.loadBalancers("kpe-000000000000")).hasSize(1);
+    // Exactly our rule is gone from the pods' group; everything else in it is as it was.
+    assertThat(aws.ingressRules(nodeGroup)).isEqualTo(nodeRulesBefore);
     List<String> deletes = calls.mutatingSince(delete);
+    // Our rule in the pods' group references the NLB's group, which AWS will not delete while it does.
     assertThat(deletes).containsSubsequence("Ec2.DeleteVpcEndpointServiceConfigurations",
-        "ElasticLoadBalancingV2.DeleteLoadBalancer", "ElasticLoadBalancingV2.DeleteTargetGroup", "Ec2.DeleteSecurityGroup");
+        "ElasticLoadBalancingV2.DeleteLoadBalancer", "ElasticLoadBalancingV2.DeleteTargetGroup",
+        "Ec2.RevokeSecurityGroupIngress", "Ec2.DeleteSecurityGroup");
     assertThat(deletes.lastIndexOf("ElasticLoadBalancingV2.DeleteLoadBalancer"))
         .isLessThan(deletes.indexOf("ElasticLoadBalancingV2.DeleteTargetGroup"));
   }
@@ -179,6 +198,7 @@ class AwsPrivateLinkIT {
     String vpc = aws.vpcWithSubnets("10.30");
     for (String op : List.of("Ec2.CreateSecurityGroup", "ElasticLoadBalancingV2.CreateLoadBalancer",
         "ElasticLoadBalancingV2.CreateTargetGroup", "ElasticLoadBalancingV2.CreateListener",
+        "Ec2.AuthorizeSecurityGroupIngress",
         "Ec2.CreateVpcEndpointServiceConfiguration", "Ec2.ModifyVpcEndpointServicePermissions")) {
       calls.crashOnceAfter(op);
     }
@@ -231,7 +251,14 @@ class AwsPrivateLinkIT {
   @Test
   void instanceTargetsReachBrokersThroughTheirNodesAndNodePorts() {
     String vpc = aws.vpcWithSubnets("10.50");
-    KafkaPrivateEndpoint kpe = statefulSetEndpoint("instances", "kafkai", vpc, "10.50",
+    // Real (moto) node instances: the NLB's traffic arrives on their primary network interfaces.
+    Map<String, String> instanceOf = new java.util.HashMap<>();
+    for (int az = 1; az <= 3; az++) {
+      String instance = aws.nodeInstance(vpc, az);
+      cluster.awsNode("inode-" + az, az, instance);
+      instanceOf.put("inode-" + az, instance);
+    }
+    KafkaPrivateEndpoint kpe = statefulSetEndpoint("instances", "kafkai", vpc, "10.50", "inode-",
         r -> r.getSpec().getAws().setTargetType(AwsTargetType.instance));
     KafkaPrivateEndpointStatus ready = awaitReady("instances");
 
@@ -246,14 +273,19 @@ class AwsPrivateLinkIT {
     Map<String, Integer> nodePortByPod = services.stream().collect(Collectors.toMap(
         svc -> svc.getSpec().getSelector().get("statefulset.kubernetes.io/pod-name"), svc -> svc.getSpec().getPorts().get(0).getNodePort()));
     assertThat(ready.getBrokers()).extracting(BrokerStatus::getNodeId, BrokerStatus::getTarget).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(0, "i-node-1:" + nodePortByPod.get("kafkai-0")),
-        org.assertj.core.groups.Tuple.tuple(1, "i-node-2:" + nodePortByPod.get("kafkai-1")),
-        org.assertj.core.groups.Tuple.tuple(2, "i-node-3:" + nodePortByPod.get("kafkai-2")));
+        org.assertj.core.groups.Tuple.tuple(0, instanceOf.get("inode-1") + ":" + nodePortByPod.get("kafkai-0")),
+        org.assertj.core.groups.Tuple.tuple(1, instanceOf.get("inode-2") + ":" + nodePortByPod.get("kafkai-1")),
+        org.assertj.core.groups.Tuple.tuple(2, instanceOf.get("inode-3") + ":" + nodePortByPod.get("kafkai-2")));
 
     AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "instances"));
     assertThat(aws.targetGroups(names.base() + "-")).hasSize(4)
         .allSatisfy(g -> assertThat(g.targetTypeAsString()).isEqualTo("instance"));
-    assertThat(targets(names.targetGroup(9094))).containsExactly("i-node-2:" + nodePortByPod.get("kafkai-1"));
+    assertThat(targets(names.targetGroup(9094))).containsExactly(instanceOf.get("inode-2") + ":" + nodePortByPod.get("kafkai-1"));
+    // The nodes' group admits the NLB's group on each broker's NodePort.
+    String nlbGroup = nlbGroup(vpc, names.loadBalancer());
+    assertThat(aws.ingressRules(aws.nodeGroup(vpc))).filteredOn(r -> r.contains("from " + nlbGroup))
+        .extracting(r -> r.split(" ")[2]).containsExactlyInAnyOrderElementsOf(nodePortByPod.values().stream()
+            .map(p -> p + "-" + p).toList());
 
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "instances"));
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "instances") == null);
@@ -269,6 +301,7 @@ class AwsPrivateLinkIT {
     StrimziCluster strimzi = new StrimziCluster(operator.getKubernetesClient(), operator.getNamespace());
     strimzi.createKafka("my-cluster");
     strimzi.brokerPool("my-cluster", "brokers", List.of(0, 1, 2), "10.40");
+    aws.podInterfaces(vpc, "10.40.1.10", "10.40.2.11", "10.40.3.12");
     KafkaPrivateEndpoint resource = Endpoints.aws("viastrimzi", "{strimzi: {cluster: my-cluster}}", "tidb", 39092, 9092, 9093);
     resource.getSpec().getAws().setVpcId(vpc);
     KafkaPrivateEndpoint kpe = operator.create(resource);
@@ -298,18 +331,121 @@ class AwsPrivateLinkIT {
   }
 
   /**
+   * With spec.aws.manageTargetSecurityGroups false the pods' groups are never touched, and Verified
+   * names the rule that is missing — group, port, the NLB's group and the command that adds it. Once
+   * someone adds it by hand the endpoint is Ready, and delete leaves that rule (not ours) in place.
+   */
+  @Test
+  void targetSecurityGroupsLeftToTheUserAreNamedUntilTheyAdmitTheNlb() {
+    String vpc = aws.vpcWithSubnets("10.70");
+    String nodeGroup = aws.nodeGroup(vpc);
+    List<String> before = aws.ingressRules(nodeGroup);
+    statefulSetEndpoint("byhand", "kafkah", vpc, "10.70", r -> r.getSpec().getAws().setManageTargetSecurityGroups(false));
+    var verified = Endpoints.awaitReason(operator, "byhand", ConditionType.VERIFIED, "TargetSecurityGroupRuleMissing");
+    AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "byhand"));
+    String nlbGroup = nlbGroup(vpc, names.loadBalancer());
+    assertThat(verified.getMessage()).contains("[" + nodeGroup + "] admits tcp:39092 from the NLB's security group " + nlbGroup)
+        .contains("10.70.1.10").contains("aws ec2 authorize-security-group-ingress --group-id " + nodeGroup);
+    assertThat(aws.ingressRules(nodeGroup)).isEqualTo(before);
+
+    aws.ec2.authorizeSecurityGroupIngress(b -> b.groupId(nodeGroup).ipPermissions(p -> p.ipProtocol("tcp").fromPort(39092)
+        .toPort(39092).userIdGroupPairs(g -> g.groupId(nlbGroup))));
+    List<String> byHand = aws.ingressRules(nodeGroup);
+    awaitReady("byhand");
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "byhand"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "byhand") == null);
+    assertThat(aws.ingressRules(nodeGroup)).isEqualTo(byHand);
+  }
+
+  /**
+   * An endpoint that cannot go on builds nothing and touches no broker, and every condition says
+   * what it waits for: a StatefulSet at 0 replicas (NoBrokers), the Proxy sample (not implemented
+   * yet), and a second endpoint clashing with the first on the same Kafka (ListenerConflict).
+   */
+  @Test
+  void nothingIsBuiltOrPatchedWhileAnEndpointWaits() throws Exception {
+    String vpc = aws.vpcWithSubnets("10.80");
+    cluster.statefulSet("kafkaz", 0);
+    int start = calls.mark();
+    KafkaPrivateEndpoint empty = Endpoints.aws("empty", "{statefulSet: {name: kafkaz, configVolume: kafka-config}}", "tidb",
+        39092, 9092, 9093);
+    empty.getSpec().getAws().setVpcId(vpc);
+    operator.create(empty);
+    KafkaPrivateEndpoint proxy = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+        java.nio.file.Files.readString(java.nio.file.Path.of("../config/samples/proxy-bootstrapservers.yaml")),
+        KafkaPrivateEndpoint.class);
+    proxy.getMetadata().setNamespace(operator.getNamespace());
+    proxy.getSpec().getAws().setVpcId(vpc);
+    operator.create(proxy);
+    Endpoints.awaitReason(operator, "empty", ConditionType.LISTENER_CONFIGURED, "NoBrokers");
+    // Named after "empty", so it is the newcomer even when both are created within the same second.
+    KafkaPrivateEndpoint clash = Endpoints.aws("second", "{statefulSet: {name: kafkaz, configVolume: kafka-config}}", "tidb",
+        39092, 9192, 9193);
+    clash.getSpec().getAws().setVpcId(vpc);
+    operator.create(clash);
+
+    assertWaits("empty", "NoBrokers", "StatefulSet kafkaz (spec.kafka.statefulSet) has no broker yet");
+    assertWaits("tidb-proxy", "NotImplemented", "spec.mode Proxy is not implemented");
+    assertWaits("second", "ListenerConflict", "spec.listener.name tidb is already used by KafkaPrivateEndpoint "
+        + operator.getNamespace() + "/empty");
+    // Nothing in AWS but reads, nothing on the Kafka side.
+    assertThat(calls.mutatingSince(start)).isEmpty();
+    for (String name : List.of("empty", "tidb-proxy", "second")) {
+      AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, name));
+      assertThat(aws.loadBalancers(names.loadBalancer())).isEmpty();
+      assertThat(aws.securityGroups(vpc, names.loadBalancer())).isZero();
+      assertThat(operator.getKubernetesClient().configMaps().inNamespace(operator.getNamespace()).withName("kpe-" + name).get())
+          .isNull();
+    }
+    StatefulSet untouched = cluster.get("kafkaz");
+    assertThat(untouched.getSpec().getTemplate().getSpec().getInitContainers()).extracting(c -> c.getName())
+        .containsExactly("prepare-config");
+    assertThat(untouched.getSpec().getTemplate().getMetadata().getAnnotations()).isNullOrEmpty();
+
+    for (String name : List.of("second", "tidb-proxy", "empty")) {
+      operator.delete(operator.get(KafkaPrivateEndpoint.class, name));
+      await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, name) == null);
+    }
+    assertThat(calls.mutatingSince(start)).isEmpty();
+  }
+
+  /** The Kafka side says why it waits; cloud access is granted; every other condition is Blocked on the Kafka side. */
+  private static void assertWaits(String name, String reason, String message) {
+    KafkaPrivateEndpointStatus status = Endpoints.awaitStatus(operator, name,
+        s -> reason.equals(Endpoints.condition(s, ConditionType.LISTENER_CONFIGURED).getReason()));
+    assertThat(Endpoints.condition(status, ConditionType.LISTENER_CONFIGURED).getMessage()).contains(message);
+    assertThat(Endpoints.condition(status, ConditionType.CLOUD_ACCESS).getStatus()).isEqualTo("True");
+    for (String type : List.of(ConditionType.LOAD_BALANCER_READY, ConditionType.ENDPOINT_SERVICE_READY, ConditionType.VERIFIED)) {
+      assertThat(Endpoints.condition(status, type)).as("%s of %s", type, name).satisfies(c -> {
+        assertThat(c.getStatus()).isEqualTo("Unknown");
+        assertThat(c.getReason()).isEqualTo("Blocked");
+        assertThat(c.getMessage()).isEqualTo("waits for ListenerConfigured (" + reason + ")");
+      });
+    }
+    assertThat(Endpoints.condition(status, ConditionType.READY).getStatus()).isEqualTo("False");
+  }
+
+  /**
    * A StatefulSet of three brokers on node-1..3 with IPs {@code <ipPrefix>.<n>.10}, and an endpoint on
    * it in {@code vpc}, past the simulated rolling restart.
    */
   private static KafkaPrivateEndpoint statefulSetEndpoint(String name, String statefulSet, String vpc, String ipPrefix) {
-    return statefulSetEndpoint(name, statefulSet, vpc, ipPrefix, r -> { });
+    return statefulSetEndpoint(name, statefulSet, vpc, ipPrefix, "node-", r -> { });
   }
 
   private static KafkaPrivateEndpoint statefulSetEndpoint(String name, String statefulSet, String vpc, String ipPrefix,
       Consumer<KafkaPrivateEndpoint> customize) {
+    return statefulSetEndpoint(name, statefulSet, vpc, ipPrefix, "node-", customize);
+  }
+
+  /** As above, the pods on nodes {@code <nodePrefix>1..3}, each pod IP carried by a network interface in the VPC's node group. */
+  private static KafkaPrivateEndpoint statefulSetEndpoint(String name, String statefulSet, String vpc, String ipPrefix,
+      String nodePrefix, Consumer<KafkaPrivateEndpoint> customize) {
     StatefulSet sts = cluster.statefulSet(statefulSet, 3);
     for (int i = 0; i < 3; i++) {
-      cluster.pod(sts, i, "node-" + (i + 1), ipPrefix + "." + (i + 1) + ".10");
+      aws.podInterfaces(vpc, ipPrefix + "." + (i + 1) + ".10");
+      cluster.pod(sts, i, nodePrefix + (i + 1), ipPrefix + "." + (i + 1) + ".10");
     }
     KafkaPrivateEndpoint resource = Endpoints.aws(name, "{statefulSet: {name: " + statefulSet + ", configVolume: kafka-config}}",
         "tidb", 39092, 9092, 9093);
@@ -330,6 +466,24 @@ class AwsPrivateLinkIT {
     List<List<String>> passes = calls.passesSince(mark, "Ec2.DescribeSecurityGroups");
     assertThat(passes).isNotEmpty();
     return passes;
+  }
+
+  /** The NLB's security group's inbound rules as "from-to cidr". */
+  private static List<String> ingressRanges(String vpc, String group) {
+    return aws.ec2.describeSecurityGroups(b -> b.filters(
+            software.amazon.awssdk.services.ec2.model.Filter.builder().name("vpc-id").values(vpc).build(),
+            software.amazon.awssdk.services.ec2.model.Filter.builder().name("group-name").values(group).build()))
+        .securityGroups().get(0).ipPermissions().stream()
+        .flatMap(p -> java.util.stream.Stream.concat(p.ipRanges().stream().map(r -> r.cidrIp()), p.ipv6Ranges().stream()
+            .map(r -> r.cidrIpv6())).map(c -> p.fromPort() + "-" + p.toPort() + " " + c))
+        .sorted().toList();
+  }
+
+  private static String nlbGroup(String vpc, String name) {
+    return aws.ec2.describeSecurityGroups(b -> b.filters(
+            software.amazon.awssdk.services.ec2.model.Filter.builder().name("vpc-id").values(vpc).build(),
+            software.amazon.awssdk.services.ec2.model.Filter.builder().name("group-name").values(name).build()))
+        .securityGroups().get(0).groupId();
   }
 
   private static List<String> principals(String serviceId) {

@@ -67,8 +67,10 @@ class GcpPrivateServiceConnectIT {
     gcp = new GcpProject(PROJECT);
     fake = gcp.fake;
     cluster = new KafkaCluster(operator.getKubernetesClient(), operator.getNamespace());
-    for (int n = 1; n <= 3; n++) {
-      String zone = "us-west1-" + (char) ('a' + n - 1);
+    // Nodes 1-3 carry the first three brokers, 4 and 5 (zones a and b) the scaled-up ones: a
+    // port-mapping NEG holds one endpoint per VM and port, so brokers never share a node here.
+    for (int n = 1; n <= 5; n++) {
+      String zone = "us-west1-" + (char) ('a' + (n - 1) % 3);
       gcp.node("gke-node-" + n, zone, n);
       cluster.gcpNode("gke-node-" + n, PROJECT, zone);
     }
@@ -83,8 +85,8 @@ class GcpPrivateServiceConnectIT {
     String attachmentPath = "projects/" + PROJECT + "/regions/us-west1/serviceAttachments/" + base;
     assertThat(ready.getServiceAttachment()).isEqualTo(attachmentPath);
     assertThat(ready.getEndpoint()).isEqualTo(attachmentPath);
-    // 9092 is pinned to broker 0 (us-west1-a); zones b and c get their brokers' own ports.
-    assertThat(ready.getBootstrapPorts()).isEqualTo("9092,9094,9095");
+    // The bootstrap ports are broker ports, one per zone: a port-mapping NEG holds one endpoint per VM and port.
+    assertThat(ready.getBootstrapPorts()).isEqualTo("9093,9094,9095");
     assertThat(ready.getBrokers()).extracting(BrokerStatus::getPort, BrokerStatus::getZone, BrokerStatus::getTarget,
         BrokerStatus::getHealth).containsExactly(
             tuple(9093, "us-west1-a", "10.61.1.10:39092", "mapped"),
@@ -101,7 +103,6 @@ class GcpPrivateServiceConnectIT {
     assertThat(neg.getNetworkEndpointType()).isEqualTo("GCE_VM_IP_PORTMAP");
     assertThat(neg.getSubnetwork()).endsWith("/subnetworks/brokers");
     assertThat(gcp.endpoints(base)).isEqualTo(Map.of(
-        9092, "gke-node-1 10.61.1.10:39092",
         9093, "gke-node-1 10.61.1.10:39092",
         9094, "gke-node-2 10.61.2.10:39092",
         9095, "gke-node-3 10.61.3.10:39092"));
@@ -160,11 +161,11 @@ class GcpPrivateServiceConnectIT {
     // Scale 3 -> 5: two endpoints attached in one call; nothing else changes.
     int scaleUp = fake.mark();
     operator.getKubernetesClient().apps().statefulSets().inNamespace(operator.getNamespace()).withName("kafkag").scale(5);
-    cluster.pod(cluster.get("kafkag"), 3, "gke-node-1", "10.61.1.11");
-    cluster.pod(cluster.get("kafkag"), 4, "gke-node-2", "10.61.2.11");
+    cluster.pod(cluster.get("kafkag"), 3, "gke-node-4", "10.61.4.11");
+    cluster.pod(cluster.get("kafkag"), 4, "gke-node-5", "10.61.5.11");
     cluster.rolledOut("kafkag");
-    await().atMost(Duration.ofSeconds(30)).until(() -> gcp.endpoints(base).size() == 6);
-    assertThat(gcp.endpoints(base)).containsEntry(9096, "gke-node-1 10.61.1.11:39092").containsEntry(9097, "gke-node-2 10.61.2.11:39092");
+    await().atMost(Duration.ofSeconds(30)).until(() -> gcp.endpoints(base).size() == 5);
+    assertThat(gcp.endpoints(base)).containsEntry(9096, "gke-node-4 10.61.4.11:39092").containsEntry(9097, "gke-node-5 10.61.5.11:39092");
     Endpoints.awaitStatus(operator, "tidb", s -> s.getBrokers().size() == 5
         && "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
     assertThat(fake.mutatingCallsSince(scaleUp)).extracting(ComputeFake.Call::rpc)
@@ -186,7 +187,7 @@ class GcpPrivateServiceConnectIT {
     operator.getKubernetesClient().pods().inNamespace(operator.getNamespace()).withName("kafkag-4").delete();
     cluster.rolledOut("kafkag");
     await().atMost(Duration.ofSeconds(30)).until(() -> !gcp.endpoints(base).containsKey(9097));
-    assertThat(gcp.endpoints(base)).hasSize(5);
+    assertThat(gcp.endpoints(base)).hasSize(4);
     assertThat(operator.get(KafkaPrivateEndpoint.class, "tidb").getStatus().getPorts())
         .anySatisfy(p -> assertThat(p.getNodeId()).isEqualTo(4));
 
@@ -251,7 +252,6 @@ class GcpPrivateServiceConnectIT {
             tuple(1, "us-west1-b", "10.61.2.11:39092"),
             tuple(2, "us-west1-c", "10.61.3.12:39092"));
     assertThat(gcp.endpoints(base)).isEqualTo(Map.of(
-        9092, "gke-node-1 10.61.1.10:39092",
         9093, "gke-node-1 10.61.1.10:39092",
         9094, "gke-node-2 10.61.2.11:39092",
         9095, "gke-node-3 10.61.3.12:39092"));
@@ -288,7 +288,7 @@ class GcpPrivateServiceConnectIT {
         .as("every injected crash happened").containsAll(creating);
     assertThat(gcp.subnets("psc-nat-c")).hasSize(1);
     assertThat(gcp.negs(base)).hasSize(1);
-    assertThat(gcp.endpoints(base)).hasSize(4);
+    assertThat(gcp.endpoints(base)).hasSize(3);
     assertThat(gcp.backendServices(base)).hasSize(1);
     assertThat(gcp.forwardingRules(base)).hasSize(1);
     assertThat(gcp.attachments(base)).hasSize(1);
@@ -318,6 +318,53 @@ class GcpPrivateServiceConnectIT {
     assertThat(gcp.subnets("someone-elses-psc")).singleElement()
         .satisfies(s -> assertThat(s.getDescription()).isEqualTo("made by hand for another service"));
     assertThat(fake.mutatingCallsSince(start)).isEmpty();
+  }
+
+  /**
+   * Two brokers on one node: a port-mapping NEG holds one endpoint per VM and port, so the endpoint is
+   * refused before anything is attached — no NEG, nothing mutated in Compute, no broker touched — and
+   * the condition names both brokers and the fix. Moving the broker to its own node unblocks it.
+   */
+  @Test
+  void brokersSharingANodeAreRefusedBeforeAnythingIsAttached() {
+    StatefulSet sts = cluster.statefulSet("kafkan", 3);
+    cluster.pod(sts, 0, "gke-node-1", "10.61.1.20");
+    cluster.pod(sts, 1, "gke-node-2", "10.61.2.20");
+    cluster.pod(sts, 2, "gke-node-2", "10.61.2.21");
+    int start = fake.mark();
+    KafkaPrivateEndpoint kpe = operator.create(Endpoints.gcp("sharing", "{statefulSet: {name: kafkan, configVolume: kafka-config}}",
+        PROJECT, "psc-nat-n", "10.128.8.0/24"));
+    var listener = Endpoints.awaitReason(operator, "sharing", ConditionType.LISTENER_CONFIGURED, "BrokersShareNode");
+    assertThat(listener.getMessage()).contains("brokers 1 (pod kafkan-1) and 2 (pod kafkan-2) run on node gke-node-2")
+        .contains("pod anti-affinity");
+    KafkaPrivateEndpointStatus status = operator.get(KafkaPrivateEndpoint.class, "sharing").getStatus();
+    for (String type : List.of(ConditionType.LOAD_BALANCER_READY, ConditionType.ENDPOINT_SERVICE_READY, ConditionType.VERIFIED)) {
+      assertThat(Endpoints.condition(status, type)).satisfies(c -> {
+        assertThat(c.getStatus()).isEqualTo("Unknown");
+        assertThat(c.getReason()).isEqualTo("Blocked");
+        assertThat(c.getMessage()).isEqualTo("waits for ListenerConfigured (BrokersShareNode)");
+      });
+    }
+    assertThat(fake.mutatingCallsSince(start)).isEmpty();
+    assertThat(gcp.negs(base(kpe))).isEmpty();
+    assertThat(cluster.get("kafkan").getSpec().getTemplate().getSpec().getInitContainers()).extracting(c -> c.getName())
+        .containsExactly("prepare-config");
+    assertThat(operator.getKubernetesClient().configMaps().inNamespace(operator.getNamespace()).withName("kpe-sharing").get())
+        .isNull();
+
+    // The fix: the broker moves to a node of its own; the endpoint goes on.
+    var pods = operator.getKubernetesClient().pods().inNamespace(operator.getNamespace());
+    pods.withName("kafkan-2").withGracePeriod(0).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> pods.withName("kafkan-2").get() == null);
+    cluster.pod(sts, 2, "gke-node-3", "10.61.3.20");
+    Endpoints.awaitReason(operator, "sharing", ConditionType.LISTENER_CONFIGURED, "RollingRestart");
+    cluster.rolledOut("kafkan");
+    Endpoints.awaitReady(operator, "sharing");
+    assertThat(gcp.endpoints(base(kpe))).hasSize(3);
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "sharing"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "sharing") == null);
+    assertThat(gcp.negs(base(kpe))).isEmpty();
   }
 
   /** A StatefulSet of three brokers on gke-node-1..3 with pod IPs 10.61.n.10, an endpoint on it, past the rolling restart. */

@@ -95,8 +95,8 @@ class RealKafkaListenerIT {
   /**
    * GCP: the operator's own provisioner builds the port-mapping NEG in the Compute fake, and the
    * mapper carries exactly what the NEG lists (one client port → one ip:port, as PSC does). The
-   * client bootstraps from the ports status hands out — a pinned bootstrap port and one broker port
-   * per other zone — so those are shown to exist, and the pinned one to reach Kafka.
+   * client bootstraps from a port status hands out — broker ports, one per zone, since the NEG holds
+   * one endpoint per VM and port — so those are shown to exist and to reach Kafka.
    */
   @Test
   void gcpPortMappingCarriesEveryBrokerAndTheHandedOutBootstrapPorts() throws Exception {
@@ -120,16 +120,16 @@ class RealKafkaListenerIT {
       StepOutcome outcome = provisioner.apply(resource, plan);
       assertThat(outcome.conditions()).allSatisfy(c -> assertThat(c.status()).as(c.message()).isEqualTo("True"));
       List<NetworkEndpoint> endpoints = project.networkEndpoints(GcpNames.of(resource).neg());
-      assertThat(endpoints).hasSize(BROKERS + 1);
+      assertThat(endpoints).hasSize(BROKERS);
       for (NetworkEndpoint e : endpoints) {
         mapper.map(e.getClientDestinationPort(), List.of(new InetSocketAddress(e.getIpAddress(), e.getPort())));
       }
-      // Every port handed out exists in the NEG; the one that is not a broker's own (9092, pinned to
-      // broker 0) is the one the client bootstraps from.
-      assertThat(plan.bootstrapPortList()).isEqualTo("9092,9094,9095");
+      // Every port handed out is a broker's own and exists in the NEG; the client bootstraps from the
+      // last one (broker 2's), so it reaches the cluster through a broker other than the first.
+      assertThat(plan.bootstrapPortList()).isEqualTo("9093,9094,9095");
       assertThat(endpoints).extracting(NetworkEndpoint::getClientDestinationPort).containsAll(plan.bootstrapPorts());
-      check(plan, "psc-check", "127.0.0.1:9092");
-      assertThat(mapper.connectionsTo(9092)).isPositive();
+      check(plan, "psc-check", "127.0.0.1:9095");
+      assertThat(mapper.connectionsTo(9095)).isPositive();
       assertThat(provisioner.cleanup(resource)).isTrue();
     }
     assertThat(project.networkEndpointGroupsNamed(GcpNames.of(resource).neg())).isZero();

@@ -38,10 +38,11 @@ public final class Endpoints {
           zones: [usw2-az1, usw2-az2, usw2-az3]
           aws:
             region: us-west-2
-            vpcId: vpc-0123
+            vpcId: %s
             allowedPrincipals: ["arn:aws:iam::123456789012:root"]
             consumerCidrs: ["10.250.0.0/16"]
-        """.formatted(name, kafka, listener, containerPort, PATTERN, bootstrap, brokerStart), KafkaPrivateEndpoint.class);
+        """.formatted(name, kafka, listener, containerPort, PATTERN, bootstrap, brokerStart, MotoVpcs.bare()),
+        KafkaPrivateEndpoint.class);
   }
 
   /** The GCP guide's pattern: zones us-west1-a..c, one consumer project, the given PSC NAT subnet. */
@@ -53,7 +54,7 @@ public final class Endpoints {
         spec:
           kafka: %s
           listener: {name: tidb, containerPort: 39092, advertisedPattern: "<broker_id>.abc.us-west1.gcp.3199745.tidbcloud.com:<port>"}
-          ports: {bootstrap: [9092], brokerStart: 9093, brokerCount: 16}
+          ports: {brokerStart: 9093, brokerCount: 16}
           zones: [us-west1-a, us-west1-b, us-west1-c]
           gcp:
             project: %s

@@ -28,9 +28,14 @@ public final class KafkaCluster {
 
   /** An EKS-like node in AZ {@code usw2-az<n>} (us-west-2a, b, c …). */
   public void awsNode(String name, int az) {
+    awsNode(name, az, "i-" + name);
+  }
+
+  /** As above, backed by EC2 instance {@code instanceId}. */
+  public void awsNode(String name, int az, String instanceId) {
     client.resource(new NodeBuilder().withNewMetadata().withName(name)
         .withLabels(Map.of(ZONE, "us-west-2" + (char) ('a' + az - 1), ZONE_ID, "usw2-az" + az)).endMetadata()
-        .withNewSpec().withProviderID("aws:///us-west-2" + (char) ('a' + az - 1) + "/i-" + name).endSpec().build())
+        .withNewSpec().withProviderID("aws:///us-west-2" + (char) ('a' + az - 1) + "/" + instanceId).endSpec().build())
         .createOr(r -> r.update());
   }
 

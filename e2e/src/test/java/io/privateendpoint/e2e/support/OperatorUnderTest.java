@@ -19,15 +19,20 @@ public final class OperatorUnderTest {
 
   private OperatorUnderTest() {}
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public static LocallyRunOperatorExtension extension(String... flags) {
+    return extension(new AwsClients(List.of(MotoServer.get().calls())), flags);
+  }
+
+  /** As above, with the given AWS clients (e.g. credentials that fail, as with none in the chain). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static LocallyRunOperatorExtension extension(AwsClients aws, String... flags) {
     OperatorSettings settings = OperatorSettings.parse(flags, Map.of());
     KubernetesClient client = KubernetesApiServerExtension.cluster().newClient();
     Consumer<ControllerConfigurationOverrider<KafkaPrivateEndpoint>> configure = o -> OperatorAssembly.configure(o, settings);
     return LocallyRunOperatorExtension.builder()
         .withKubernetesClient(client)
         .withReconciler(OperatorAssembly.reconciler(client, settings, Clock.systemUTC(),
-            new AwsClients(List.of(MotoServer.get().calls())), new GcpClients(LocalCompute.get().endpoint())),
+            aws, new GcpClients(LocalCompute.get().endpoint())),
             (Consumer) configure)
         .withAdditionalCRD(ProjectCrds.files().stream().map(Path::toString).toArray(String[]::new))
         // Only an API server runs: namespaces never finish terminating without a controller-manager.
