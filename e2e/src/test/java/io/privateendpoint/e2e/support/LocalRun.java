@@ -64,7 +64,17 @@ public final class LocalRun {
         int n = az;
         ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.0." + n + ".0/24").availabilityZoneId("usw2-az" + n));
       }
-      say("moto: " + vpc + " with a subnet in usw2-az1, usw2-az2, usw2-az3");
+      // The pods' IPs live on network interfaces in an EKS-like node group, as the VPC CNI makes them:
+      // the operator admits the NLB's security group there.
+      String nodeGroup = ec2.createSecurityGroup(b -> b.groupName("eks-nodes").description("EKS nodes").vpcId(vpc)).groupId();
+      String[] subnetIds = ec2.describeSubnets(b -> b.filters(f -> f.name("vpc-id").values(vpc))).subnets().stream()
+          .sorted(java.util.Comparator.comparing(sn -> sn.cidrBlock())).map(sn -> sn.subnetId()).toArray(String[]::new);
+      for (int az = 1; az <= 3; az++) {
+        String subnet = subnetIds[az - 1];
+        String ip = "10.0." + az + ".10";
+        ec2.createNetworkInterface(b -> b.subnetId(subnet).privateIpAddress(ip).groups(nodeGroup));
+      }
+      say("moto: " + vpc + " with a subnet in usw2-az1, usw2-az2, usw2-az3 and node group " + nodeGroup);
 
       String ns = endpoint.getMetadata().getNamespace();
       String stsName = endpoint.getSpec().getKafka().getStatefulSet().getName();
@@ -91,8 +101,10 @@ public final class LocalRun {
         System.out.println();
         deleteAndWait(client, ns, name, work);
         long left = elb.describeLoadBalancers().loadBalancers().size() + elb.describeTargetGroups().targetGroups().size()
-            + ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().size();
-        say("deleted the endpoint: " + left + " load balancers, target groups or endpoint services left in moto");
+            + ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().size()
+            + ec2.describeSecurityGroupRules(b -> b.filters(f -> f.name("group-id").values(nodeGroup))).securityGroupRules()
+                .stream().filter(r -> !r.isEgress()).count();
+        say("deleted the endpoint: " + left + " load balancers, target groups, endpoint services or node-group rules left in moto");
         if (left != 0) {
           throw new IllegalStateException("cleanup left " + left + " AWS resources");
         }
