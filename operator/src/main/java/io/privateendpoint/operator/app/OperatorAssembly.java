@@ -9,7 +9,7 @@ import io.privateendpoint.operator.cloud.gcp.GcpClients;
 import io.privateendpoint.operator.cloud.gcp.GcpEndpointProvisioner;
 import io.privateendpoint.operator.kafka.KafkaSide;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
-import io.privateendpoint.operator.reconcile.ApplyStep;
+import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.reconcile.EndpointPeers;
 import io.privateendpoint.operator.reconcile.KafkaPrivateEndpointReconciler;
 import io.privateendpoint.operator.reconcile.ReconcilePipeline;

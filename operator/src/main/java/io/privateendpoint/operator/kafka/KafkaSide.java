@@ -7,7 +7,7 @@ import io.privateendpoint.operator.model.KafkaSource;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Observation;
 import io.privateendpoint.operator.plan.PlanProblem;
-import io.privateendpoint.operator.reconcile.ApplyStep;
+import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.StepOutcome;
 import java.util.List;

@@ -15,7 +15,7 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.ListenerInjection;
 import io.privateendpoint.operator.model.StatefulSetSource;
 import io.privateendpoint.operator.plan.EndpointPlan;
-import io.privateendpoint.operator.reconcile.ApplyStep;
+import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;

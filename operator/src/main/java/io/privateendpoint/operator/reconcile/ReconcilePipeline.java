@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.reconcile;
 
+import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.kafka.BrokerDiscovery;
 import io.privateendpoint.operator.model.DeletionPolicy;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;

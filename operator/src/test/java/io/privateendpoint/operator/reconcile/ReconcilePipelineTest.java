@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.reconcile;
 
+import io.privateendpoint.operator.apply.ApplyStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.privateendpoint.operator.model.EndpointCondition;

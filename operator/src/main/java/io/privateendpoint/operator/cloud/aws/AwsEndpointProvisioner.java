@@ -3,7 +3,7 @@ package io.privateendpoint.operator.cloud.aws;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
-import io.privateendpoint.operator.reconcile.ApplyStep;
+import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.StepOutcome;

@@ -1,4 +1,4 @@
-package io.privateendpoint.operator.reconcile;
+package io.privateendpoint.operator.apply;
 
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
