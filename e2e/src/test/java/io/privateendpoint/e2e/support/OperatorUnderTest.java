@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The operator as Main wires it, run in the test JVM by JOSDK's LocallyRunOperatorExtension against the shared API server. */
+/**
+ * The operator as Main wires it, run in the test JVM by JOSDK's LocallyRunOperatorExtension against
+ * the shared API server; on AWS as moto's IAM user holding config/aws/iam-policy.json.
+ */
 public final class OperatorUnderTest {
 
   private OperatorUnderTest() {}
@@ -27,7 +30,7 @@ public final class OperatorUnderTest {
     return LocallyRunOperatorExtension.builder()
         .withKubernetesClient(client)
         .withReconciler(OperatorAssembly.reconciler(client, settings, Clock.systemUTC(),
-            new AwsClients(List.of(MotoServer.get().calls())), new GcpClients(LocalCompute.get().endpoint())),
+            new AwsClients(List.of(MotoServer.get().calls()), MotoServer.get().operatorCredentials()), new GcpClients(LocalCompute.get().endpoint())),
             (Consumer) configure)
         .withAdditionalCRD(ProjectCrds.files().stream().map(Path::toString).toArray(String[]::new))
         // Only an API server runs: namespaces never finish terminating without a controller-manager.
