@@ -38,9 +38,10 @@ kpe_kube_binaries() {
   "$KPE_ROOT/e2e/kube-binaries/build.sh"
 }
 
-# moto's AWS emulator for the AWS tests and the local run (moto 5.2.1, as pinned for the tests).
+# moto's AWS emulator for the AWS tests and the local run (moto 5.2.1, as pinned for the tests),
+# importable by python3: the tests start its server through e2e's moto_iam_server.py.
 kpe_moto() {
-  if ! command -v moto_server >/dev/null; then
+  if ! python3 -c 'import moto.server' 2>/dev/null; then
     echo "installing moto[server]==5.2.1 with pip"
     python3 -m pip install --quiet 'moto[server]==5.2.1'
   fi

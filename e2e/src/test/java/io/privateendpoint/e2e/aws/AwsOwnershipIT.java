@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.privateendpoint.e2e.support.AwsCalls;
 import io.privateendpoint.e2e.support.Endpoints;
+import io.privateendpoint.e2e.support.MotoServer;
+import io.privateendpoint.e2e.support.OperatorPolicy;
 import io.privateendpoint.operator.cloud.aws.AwsClients;
 import io.privateendpoint.operator.cloud.aws.AwsEndpointProvisioner;
 import io.privateendpoint.operator.cloud.aws.AwsNames;
@@ -18,6 +20,7 @@ import io.privateendpoint.operator.status.StepOutcome;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerSchemeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
@@ -26,13 +29,20 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum
 /**
  * Resources that carry exactly the names the operator would use, but not its tags, are reported
  * and never modified or deleted — neither by provisioning nor by cleanup. The provisioner runs
- * directly against moto here, with the call recorder, so every call it makes is checked.
+ * directly against moto here, with the call recorder, so every call it makes is checked; as the
+ * operator's IAM user, so each was allowed by config/aws/iam-policy.json.
  */
 class AwsOwnershipIT {
 
   private final MotoAccount aws = new MotoAccount();
   private final AwsCalls calls = new AwsCalls();
-  private final AwsEndpointProvisioner provisioner = new AwsEndpointProvisioner(new AwsClients(List.of(calls)), "it");
+  private final AwsEndpointProvisioner provisioner = new AwsEndpointProvisioner(
+      new AwsClients(List.of(calls), MotoServer.get().operatorCredentials()), "it");
+
+  @AfterEach
+  void everyCallWasAllowedByThePolicy() {
+    OperatorPolicy.assertAllowed(calls);
+  }
 
   @Test
   void aForeignLoadBalancerAndTargetGroupWithOurNamesAreLeftAlone() {

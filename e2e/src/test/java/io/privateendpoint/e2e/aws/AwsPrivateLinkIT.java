@@ -10,6 +10,7 @@ import io.privateendpoint.e2e.support.Endpoints;
 import io.privateendpoint.e2e.support.KafkaCluster;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
 import io.privateendpoint.e2e.support.MotoServer;
+import io.privateendpoint.e2e.support.OperatorPolicy;
 import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.e2e.support.StrimziCluster;
 import io.privateendpoint.e2e.support.StrimziCrds;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,7 +40,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 /**
  * AWS PrivateLink against moto's server behind the real AWS SDK, for a StatefulSet of brokers on
  * EKS-like nodes in three AZs. moto is lenient where AWS is not (twins, any delete order), so the
- * test counts resources and asserts the order of the recorded calls.
+ * test counts resources and asserts the order of the recorded calls. The operator runs as moto's IAM
+ * user holding config/aws/iam-policy.json: every call it made must have been allowed.
  */
 @ExtendWith(KubernetesApiServerExtension.class)
 class AwsPrivateLinkIT {
@@ -64,6 +67,12 @@ class AwsPrivateLinkIT {
     for (int az = 1; az <= 3; az++) {
       cluster.awsNode("node-" + az, az);
     }
+  }
+
+  /** After every flow of this class (create, scale, repair, crash, delete): nothing was denied or outside the policy. */
+  @AfterAll
+  static void everyCallWasAllowedByThePolicy() {
+    OperatorPolicy.assertAllowed(calls);
   }
 
   @Test

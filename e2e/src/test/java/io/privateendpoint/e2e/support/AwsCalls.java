@@ -2,6 +2,8 @@ package io.privateendpoint.e2e.support;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -14,6 +16,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 public final class AwsCalls implements ExecutionInterceptor {
 
   private final List<String> calls = new ArrayList<>();
+  private final List<String> denied = new ArrayList<>();
   private final java.util.Set<String> crashAfter = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
@@ -39,6 +42,34 @@ public final class AwsCalls implements ExecutionInterceptor {
         + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     if (crashAfter.remove(call)) {
       throw new IllegalStateException("injected crash after " + call);
+    }
+  }
+
+  /** Calls that AWS (moto, enforcing IAM) refused for want of permission. */
+  @Override
+  public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    if (context.exception() instanceof AwsServiceException e && isAccessDenied(e)) {
+      synchronized (calls) {
+        denied.add(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
+            + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+      }
+    }
+  }
+
+  /**
+   * A 403, or AccessDenied / UnauthorizedOperation (EC2's word). moto answers an ELBv2 call it denies
+   * with a 403 whose body the ELBv2 client cannot read (no error code), and a missing operation with
+   * a 500, so the status decides.
+   */
+  static boolean isAccessDenied(AwsServiceException e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return e.statusCode() == 403 || code != null && Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation").contains(code);
+  }
+
+  /** The calls refused for want of permission, in order. */
+  public List<String> denied() {
+    synchronized (calls) {
+      return List.copyOf(denied);
     }
   }
 

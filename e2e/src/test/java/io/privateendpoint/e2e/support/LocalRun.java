@@ -86,9 +86,12 @@ public final class LocalRun {
           List.of("10.0.1.10", "10.0.2.10", "10.0.3.10"));
       say("simulated brokers: StatefulSet " + stsName + " with 3 pods on nodes in usw2-az1..3");
 
+      // The operator as moto's IAM user holding config/aws/iam-policy.json, as its role would be.
+      var keys = moto.operatorCredentials().resolveCredentials();
       Process operator = startOperator(cluster, jar, work, Map.of("AWS_ENDPOINT_URL", moto.endpoint(),
-          "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
-      say("operator: java -jar " + jar.getFileName() + " (AWS_ENDPOINT_URL=" + moto.endpoint() + ")");
+          "AWS_ACCESS_KEY_ID", keys.accessKeyId(), "AWS_SECRET_ACCESS_KEY", keys.secretAccessKey()));
+      say("operator: java -jar " + jar.getFileName() + " (AWS_ENDPOINT_URL=" + moto.endpoint()
+          + ", IAM user with config/aws/iam-policy.json)");
       try {
         endpoint.getSpec().getAws().setVpcId(vpc);
         client.resource(endpoint).create();

@@ -14,13 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The operator as Main wires it, run in the test JVM by JOSDK's LocallyRunOperatorExtension against the shared API server. */
+/**
+ * The operator as Main wires it, run in the test JVM by JOSDK's LocallyRunOperatorExtension against
+ * the shared API server; on AWS as moto's IAM user holding config/aws/iam-policy.json.
+ */
 public final class OperatorUnderTest {
 
   private OperatorUnderTest() {}
 
   public static LocallyRunOperatorExtension extension(String... flags) {
-    return extension(new AwsClients(List.of(MotoServer.get().calls())), flags);
+    return extension(new AwsClients(List.of(MotoServer.get().calls()), MotoServer.get().operatorCredentials()), flags);
   }
 
   /** As above, with the given AWS clients (e.g. credentials that fail, as with none in the chain). */

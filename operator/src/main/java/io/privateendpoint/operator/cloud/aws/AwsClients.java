@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 public final class AwsClients implements AutoCloseable {
 
   private final List<ExecutionInterceptor> interceptors;
+  /** null: the SDK's default credential chain. */
   private final AwsCredentialsProvider credentials;
   private final Map<String, Ec2Client> ec2 = new ConcurrentHashMap<>();
   private final Map<String, ElasticLoadBalancingV2Client> elb = new ConcurrentHashMap<>();
@@ -32,19 +33,24 @@ public final class AwsClients implements AutoCloseable {
     this(interceptors, null);
   }
 
-  /** @param credentials null for the SDK's default chain (production); the tests pass an IAM user's keys */
+  /**
+   * @param credentials used instead of the default chain (the tests run the operator as an IAM user
+   *     of moto holding config/aws/iam-policy.json); null for the default chain
+   */
   public AwsClients(List<ExecutionInterceptor> interceptors, AwsCredentialsProvider credentials) {
     this.interceptors = List.copyOf(interceptors);
     this.credentials = credentials;
   }
 
   public Ec2Client ec2(String region) {
-    return ec2.computeIfAbsent(region, r -> Ec2Client.builder().region(Region.of(r)).credentialsProvider(credentials)
+    return ec2.computeIfAbsent(region, r -> Ec2Client.builder().region(Region.of(r))
+        .credentialsProvider(credentials)
         .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(override()).build());
   }
 
   public ElasticLoadBalancingV2Client elb(String region) {
-    return elb.computeIfAbsent(region, r -> ElasticLoadBalancingV2Client.builder().region(Region.of(r)).credentialsProvider(credentials)
+    return elb.computeIfAbsent(region, r -> ElasticLoadBalancingV2Client.builder().region(Region.of(r))
+        .credentialsProvider(credentials)
         .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(override()).build());
   }
 
