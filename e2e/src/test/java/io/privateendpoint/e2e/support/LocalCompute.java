@@ -1,10 +1,16 @@
 package io.privateendpoint.e2e.support;
 
 import io.privateendpoint.e2e.support.compute.ComputeFake;
+import io.privateendpoint.e2e.support.compute.IamRole;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One Compute fake per test JVM, like moto: every operator the tests run points its Compute clients
- * at it (a plain-http endpoint, so they send no credentials).
+ * at its {@link ComputeFake#endpoint()} (a plain-http endpoint, so they send no credentials), where
+ * they act as the operator's service account holding exactly the shipped custom role
+ * (config/gcp/iam-role.yaml): a call the role does not allow fails as it would on Google. Test
+ * harnesses that seed the project or edit it by hand use {@link ComputeFake#ownerEndpoint()}.
  */
 public final class LocalCompute {
 
@@ -14,9 +20,27 @@ public final class LocalCompute {
 
   public static synchronized ComputeFake get() {
     if (fake == null) {
-      fake = ComputeFake.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(fake::close, "stop-compute-fake"));
+      IamRole role = IamRole.shipped();
+      ComputeFake started = ComputeFake.start(ComputeFake.Settings.defaults().granting(role.includedPermissions()));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        report(role, started.checkedPermissions());
+        started.close();
+      }, "stop-compute-fake"));
+      fake = started;
     }
     return fake;
+  }
+
+  /** In the test log: which of the role's permissions the operator's calls needed, and any they needed beyond it. */
+  private static void report(IamRole role, Set<String> checked) {
+    if (checked.isEmpty()) {
+      return;
+    }
+    Set<String> unused = new TreeSet<>(role.includedPermissions());
+    unused.removeAll(checked);
+    Set<String> beyond = new TreeSet<>(checked);
+    beyond.removeAll(role.includedPermissions());
+    System.out.println("Compute fake: the operator's calls checked " + checked.size() + " permissions; of the role's "
+        + role.includedPermissions().size() + " never needed: " + unused + "; needed beyond the role: " + beyond);
   }
 }

@@ -138,6 +138,18 @@ final class NetworkEndpoints {
     }
   }
 
+  /**
+   * The path of the instance an endpoint names, for a permission's message: as {@link #instance} resolves
+   * it when it can, else the reference as given (the call then fails on its own, after the check).
+   */
+  String instanceNamed(ResourcePath groupPath, String reference) {
+    try {
+      return instance("instance", groupPath, reference).path();
+    } catch (ComputeError unresolved) {
+      return ResourcePath.parse(reference, groupPath.project()).map(ResourcePath::path).orElse(reference);
+    }
+  }
+
   /** A URL or zones/Z/instances/N names the instance; a bare name is looked up in the NEG region's zones. */
   private ResourcePath instance(String field, ResourcePath groupPath, String reference) {
     Optional<ResourcePath> parsed = ResourcePath.parse(reference, groupPath.project());
