@@ -374,7 +374,8 @@ class ComputeFakeIT {
   @Test
   void portMappingEndpointsAreCheckedAgainstTheirInstances() throws Exception {
     buildChain();
-    NetworkEndpoint good = endpoint(1, "10.64.1.11", 30004);
+    // Port 9093: gke-node-1's 9092 is already mapped from client port 30001, and each instance port maps from one client port.
+    NetworkEndpoint good = endpoint(1, "10.64.1.11", 30004).toBuilder().setPort(9093).build();
     assertInvalid(() -> attach(good.toBuilder().clearClientDestinationPort().build()),
         "Required field 'resource.networkEndpoints[0].clientDestinationPort' not specified");
     assertInvalid(() -> attach(good.toBuilder().clearPort().build()), "Required field 'resource.networkEndpoints[0].port'");
@@ -395,10 +396,10 @@ class ComputeFakeIT {
         "The instance must be in a zone of region us-west1");
 
     attach(good.toBuilder().setInstance("gke-node-1").setIpAddress("10.60.0.11").build(),
-        endpoint(2, null, 30005));
-    assertThat(endpoints()).containsEntry(30004, API + "projects/" + P + "/zones/us-west1-a/instances/gke-node-1 10.60.0.11:9092")
+        endpoint(2, null, 30005).toBuilder().setPort(9093).build());
+    assertThat(endpoints()).containsEntry(30004, API + "projects/" + P + "/zones/us-west1-a/instances/gke-node-1 10.60.0.11:9093")
         .as("no IP given: Compute records the primary IP").containsEntry(30005,
-            API + "projects/" + P + "/zones/us-west1-b/instances/gke-node-2 10.60.0.12:9092");
+            API + "projects/" + P + "/zones/us-west1-b/instances/gke-node-2 10.60.0.12:9093");
     assertThat(negs.get(P, REGION, "kafka-neg").getSize()).isEqualTo(5);
 
     assertInvalid(() -> negs.detachNetworkEndpointsAsync(P, REGION, "kafka-neg", RegionNetworkEndpointGroupsDetachEndpointsRequest

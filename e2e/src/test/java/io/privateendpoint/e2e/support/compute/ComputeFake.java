@@ -57,16 +57,24 @@ public final class ComputeFake implements AutoCloseable {
    */
   public record Call(String rpc, String httpMethod, String path, int status) {}
 
-  /** How a fake starts. {@code granted}: the service account's permissions, null for every one. */
-  public record Settings(Set<String> granted) {
+  /**
+   * How a fake starts. {@code granted}: the service account's permissions, null for every one.
+   * {@code uniqueVmPorts}: a port-mapping NEG refuses a second endpoint with the same instance and VM
+   * port (the strict reading of Google's documentation; see NetworkEndpoints).
+   */
+  public record Settings(Set<String> granted, boolean uniqueVmPorts) {
 
-    /** Every permission granted. */
+    /** Every permission granted; the strict port-mapping rule on. */
     public static Settings defaults() {
-      return new Settings(null);
+      return new Settings(null, true);
     }
 
     public Settings granting(Collection<String> permissions) {
-      return new Settings(Set.copyOf(permissions));
+      return new Settings(Set.copyOf(permissions), uniqueVmPorts);
+    }
+
+    public Settings uniqueVmPorts(boolean on) {
+      return new Settings(granted, on);
     }
   }
 
@@ -95,7 +103,7 @@ public final class ComputeFake implements AutoCloseable {
     this.executor = executor;
     ServerFields serverFields = new ServerFields();
     Operations operations = new Operations(store, serverFields);
-    NetworkEndpoints endpoints = new NetworkEndpoints(store);
+    NetworkEndpoints endpoints = new NetworkEndpoints(store, settings.uniqueVmPorts());
     ComputeConstraints constraints = new ComputeConstraints(store, new References(store), endpoints);
     ResourceMethods resources = new ResourceMethods(store, serverFields, operations, constraints,
         new ServiceAttachmentConnections(store), endpoints);
