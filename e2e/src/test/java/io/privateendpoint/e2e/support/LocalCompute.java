@@ -2,6 +2,9 @@ package io.privateendpoint.e2e.support;
 
 import io.privateendpoint.e2e.support.compute.ComputeFake;
 import io.privateendpoint.e2e.support.compute.IamRole;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -38,16 +41,26 @@ public final class LocalCompute {
     return fake;
   }
 
-  /** In the test log: which of the role's permissions the operator's calls needed, and any they needed beyond it. */
+  /**
+   * Which of the role's permissions the operator's calls needed, and any they needed beyond it, written
+   * when the JVM ends to target/compute-fake-iam.txt (the build's, when the working directory has one):
+   * a forked test JVM's output after its last test is not kept.
+   */
   private static void report(IamRole role, Set<String> checked) {
-    if (checked.isEmpty()) {
+    Path target = Path.of("target");
+    if (checked.isEmpty() || !Files.isDirectory(target)) {
       return;
     }
     Set<String> unused = new TreeSet<>(role.includedPermissions());
     unused.removeAll(checked);
     Set<String> beyond = new TreeSet<>(checked);
     beyond.removeAll(role.includedPermissions());
-    System.out.println("Compute fake: the operator's calls checked " + checked.size() + " permissions; of the role's "
-        + role.includedPermissions().size() + " never needed: " + unused + "; needed beyond the role: " + beyond);
+    String text = "The operator's calls checked " + checked.size() + " permissions: " + checked + "\nOf the role's "
+        + role.includedPermissions().size() + " never needed: " + unused + "\nNeeded beyond the role (refused): " + beyond + "\n";
+    try {
+      Files.writeString(target.resolve("compute-fake-iam.txt"), text);
+    } catch (IOException e) {
+      System.err.println("cannot write the Compute fake's IAM report: " + e);
+    }
   }
 }
