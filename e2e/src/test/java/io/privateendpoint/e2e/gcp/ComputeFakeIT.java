@@ -91,8 +91,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The Compute fake seen only through the real google-cloud-compute clients (and raw HTTP where the
  * client cannot send what is being checked): the whole PSC chain of the operator, the constraints
- * Compute enforces, its errors, operations, consumers, and the test hooks. Each test has its own
- * fake. Note gax maps HTTP 409 to AbortedException, not AlreadyExistsException, and puts Compute's
+ * Compute enforces, its errors, operations, consumers, IAM (the shipped role against the operator's
+ * calls, Compute's 403) and the test hooks. Each test has its own fake; the IAM tests start theirs
+ * with a role, seeding through the owner's endpoint. Note gax maps HTTP 409 to AbortedException, not AlreadyExistsException, and puts Compute's
  * error body in the cause (an HttpResponseException), the exception's own message being the HTTP
  * reason ("Bad Request").
  */

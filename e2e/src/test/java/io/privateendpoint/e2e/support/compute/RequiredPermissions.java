@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Every permission one request needs, each with the resource it is needed on (which Compute names in
@@ -40,6 +41,8 @@ final class RequiredPermissions {
   /** One check: {@code permission} on {@code resource} (a path such as projects/p/regions/r/networkEndpointGroups/n). */
   record Need(String permission, String resource) {}
 
+  private static final Pattern ENDPOINT_INSTANCE = Pattern.compile("resource\\.networkEndpoints\\[\\d+]\\.instance");
+
   private final PermissionNames names;
   private final ResourceStore store;
   private final NetworkEndpoints endpoints;
@@ -61,8 +64,7 @@ final class RequiredPermissions {
     String project = Messages.string(request, "project");
     if (body != null) {
       for (References.Reference r : References.in(body, project)) {
-        if (References.CHECKED.contains(r.target().collection()) && !r.field().matches("resource\\.networkEndpoints\\[\\d+]\\.instance")
-            && !consumerTarget(route, r) && !(route.service().equals("Firewalls") && r.field().equals("resource.network"))) {
+        if (needsUse(route, r)) {
           names.use(r.target()).ifPresent(use -> needs.add(new Need(use, r.target().path())));
         }
       }
@@ -126,9 +128,20 @@ final class RequiredPermissions {
     return Optional.of(ResourcePath.parse(network, project).map(ResourcePath::path).orElse(network));
   }
 
-  private static boolean consumerTarget(Route route, References.Reference r) {
-    return route.service().equals("ForwardingRules") && r.field().equals("resource.target")
-        && r.target().collection().equals("serviceAttachments");
+  /** Whether a reference of the body needs its .use: a kind the fake stores, unless documented() handles it otherwise. */
+  private static boolean needsUse(Route route, References.Reference r) {
+    if (!References.CHECKED.contains(r.target().collection())) {
+      return false; // machine types, zones, images: kinds the fake does not hold
+    }
+    if (ENDPOINT_INSTANCE.matcher(r.field()).matches()) {
+      return false; // documented(): resolved there, a bare instance name included
+    }
+    if (route.service().equals("Firewalls") && r.field().equals("resource.network")) {
+      return false; // compute.networks.updatePolicy instead, in documented()
+    }
+    // A PSC consumer's endpoint: the producer's accept list admits it, not IAM.
+    return !(route.service().equals("ForwardingRules") && r.field().equals("resource.target")
+        && r.target().collection().equals("serviceAttachments"));
   }
 
   @SuppressWarnings("unchecked")
