@@ -13,6 +13,7 @@ import com.google.api.gax.rpc.ClientSettings;
 import com.google.api.gax.rpc.FailedPreconditionException;
 import com.google.api.gax.rpc.InvalidArgumentException;
 import com.google.api.gax.rpc.NotFoundException;
+import com.google.api.gax.rpc.PermissionDeniedException;
 import com.google.api.gax.rpc.UnavailableException;
 import com.google.api.gax.rpc.UnimplementedException;
 import com.google.cloud.compute.v1.AliasIpRange;
@@ -60,8 +61,12 @@ import com.google.cloud.compute.v1.SubnetworksClient;
 import com.google.cloud.compute.v1.SubnetworksSettings;
 import com.google.cloud.compute.v1.ZoneOperationsClient;
 import com.google.cloud.compute.v1.ZoneOperationsSettings;
+import com.google.gson.JsonParser;
 import io.privateendpoint.e2e.support.compute.ComputeFake;
+import io.privateendpoint.e2e.support.compute.IamRole;
+import io.privateendpoint.operator.cloud.gcp.GcpClients;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,9 +74,13 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,8 +91,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The Compute fake seen only through the real google-cloud-compute clients (and raw HTTP where the
  * client cannot send what is being checked): the whole PSC chain of the operator, the constraints
- * Compute enforces, its errors, operations, consumers, and the test hooks. Each test has its own
- * fake. Note gax maps HTTP 409 to AbortedException, not AlreadyExistsException, and puts Compute's
+ * Compute enforces, its errors, operations, consumers, IAM (the shipped role against the operator's
+ * calls, Compute's 403) and the test hooks. Each test has its own fake; the IAM tests start theirs
+ * with a role, seeding through the owner's endpoint. Note gax maps HTTP 409 to AbortedException, not AlreadyExistsException, and puts Compute's
  * error body in the cause (an HttpResponseException), the exception's own message being the HTTP
  * reason ("Bad Request").
  */
@@ -117,6 +127,7 @@ class ComputeFakeIT {
   GlobalOperationsClient globalOperations;
   ZoneOperationsClient zoneOperations;
   final List<AutoCloseable> clients = new ArrayList<>();
+  final List<ComputeFake> otherFakes = new ArrayList<>();
 
   @BeforeAll
   static void clientCanRun() {
@@ -151,6 +162,7 @@ class ComputeFakeIT {
       c.close();
     }
     fake.close();
+    otherFakes.forEach(ComputeFake::close);
   }
 
   @Test
@@ -374,7 +386,8 @@ class ComputeFakeIT {
   @Test
   void portMappingEndpointsAreCheckedAgainstTheirInstances() throws Exception {
     buildChain();
-    NetworkEndpoint good = endpoint(1, "10.64.1.11", 30004);
+    // Port 9093: gke-node-1's 9092 is already mapped from client port 30001, and each instance port maps from one client port.
+    NetworkEndpoint good = endpoint(1, "10.64.1.11", 30004).toBuilder().setPort(9093).build();
     assertInvalid(() -> attach(good.toBuilder().clearClientDestinationPort().build()),
         "Required field 'resource.networkEndpoints[0].clientDestinationPort' not specified");
     assertInvalid(() -> attach(good.toBuilder().clearPort().build()), "Required field 'resource.networkEndpoints[0].port'");
@@ -395,10 +408,10 @@ class ComputeFakeIT {
         "The instance must be in a zone of region us-west1");
 
     attach(good.toBuilder().setInstance("gke-node-1").setIpAddress("10.60.0.11").build(),
-        endpoint(2, null, 30005));
-    assertThat(endpoints()).containsEntry(30004, API + "projects/" + P + "/zones/us-west1-a/instances/gke-node-1 10.60.0.11:9092")
+        endpoint(2, null, 30005).toBuilder().setPort(9093).build());
+    assertThat(endpoints()).containsEntry(30004, API + "projects/" + P + "/zones/us-west1-a/instances/gke-node-1 10.60.0.11:9093")
         .as("no IP given: Compute records the primary IP").containsEntry(30005,
-            API + "projects/" + P + "/zones/us-west1-b/instances/gke-node-2 10.60.0.12:9092");
+            API + "projects/" + P + "/zones/us-west1-b/instances/gke-node-2 10.60.0.12:9093");
     assertThat(negs.get(P, REGION, "kafka-neg").getSize()).isEqualTo(5);
 
     assertInvalid(() -> negs.detachNetworkEndpointsAsync(P, REGION, "kafka-neg", RegionNetworkEndpointGroupsDetachEndpointsRequest
@@ -603,6 +616,269 @@ class ComputeFakeIT {
     assertInvalid(() -> names(ListSubnetworksRequest.newBuilder().setFilter("name = broker*").build()), "wildcards");
   }
 
+  // --- IAM: the service account holds a role, the project owner seeds ------------------------
+
+  @Test
+  void theShippedRoleAllowsEveryCallOfTheOperatorAndNeedsNoMore() throws Exception {
+    IamRole role = IamRole.shipped();
+    ComputeFake iam = fakeWith(ComputeFake.Settings.defaults().granting(role.includedPermissions()));
+    Clients owner = clientsOf(iam.ownerEndpoint());
+    Clients sa = clientsOf(iam.endpoint());
+    seed(owner);
+    int mark = iam.mark();
+
+    // The operator's calls (operator/…/cloud/gcp), in its order: each resource read first (404: absent),
+    // inserted, read back, repaired in place; then torn down in dependency order.
+    sa.networks.get(P, "kafka-vpc"); // the access check, once per pass
+    assertThat(failure(() -> sa.subnetworks.get(P, REGION, "psc-nat"))).isInstanceOf(NotFoundException.class);
+    iam.answerRunningOnce("Subnetworks.Insert"); // so the client polls the regional operation
+    sa.subnetworks.insertAsync(P, REGION, natSubnetwork("psc-nat", "10.128.0.0/24")).get();
+    sa.subnetworks.get(P, REGION, "psc-nat");
+
+    assertThat(failure(() -> sa.negs.get(P, REGION, "kafka-neg"))).isInstanceOf(NotFoundException.class);
+    sa.negs.insertAsync(P, REGION, portMapNeg()).get();
+    sa.negs.get(P, REGION, "kafka-neg");
+    assertThat(all(sa.negs.listNetworkEndpoints(P, REGION, "kafka-neg").iterateAll())).isEmpty();
+    sa.negs.attachNetworkEndpointsAsync(P, REGION, "kafka-neg", RegionNetworkEndpointGroupsAttachEndpointsRequest.newBuilder()
+        .addNetworkEndpoints(endpoint(1, "10.64.1.10", 30001)).addNetworkEndpoints(endpoint(2, "10.64.2.10", 30002))
+        .addNetworkEndpoints(endpoint(3, "10.64.3.10", 30003)).build()).get();
+
+    assertThat(failure(() -> sa.backendServices.get(P, REGION, "kafka-bs"))).isInstanceOf(NotFoundException.class);
+    sa.backendServices.insertAsync(P, REGION, backendService("kafka-bs", API + NEG).toBuilder().setNetwork(NETWORK).build()).get();
+    BackendService service = sa.backendServices.get(P, REGION, "kafka-bs");
+    sa.backendServices.patchAsync(P, REGION, "kafka-bs", BackendService.newBuilder().setFingerprint(service.getFingerprint())
+        .addBackends(Backend.newBuilder().setGroup(API + NEG).setBalancingMode("CONNECTION")).build()).get();
+
+    assertThat(failure(() -> sa.forwardingRules.get(P, REGION, "kafka-fr"))).isInstanceOf(NotFoundException.class);
+    sa.forwardingRules.insertAsync(P, REGION, producerRule("kafka-fr").toBuilder().putLabels("owner", "kpe").build()).get();
+    ForwardingRule rule = sa.forwardingRules.get(P, REGION, "kafka-fr");
+    sa.forwardingRules.setLabelsAsync(P, REGION, "kafka-fr", RegionSetLabelsRequest.newBuilder().putLabels("owner", "kpe")
+        .setLabelFingerprint(rule.getLabelFingerprint()).build()).get();
+
+    assertThat(failure(() -> sa.attachments.get(P, REGION, "kafka-sa"))).isInstanceOf(NotFoundException.class);
+    sa.attachments.insertAsync(P, REGION, attachment("kafka-sa", API + RULE, API + NAT)).get();
+    ServiceAttachment attachment = sa.attachments.get(P, REGION, "kafka-sa");
+    sa.attachments.patchAsync(P, REGION, "kafka-sa", ServiceAttachment.newBuilder().setFingerprint(attachment.getFingerprint())
+        .setConnectionPreference("ACCEPT_MANUAL").addAllConsumerAcceptLists(attachment.getConsumerAcceptListsList())
+        .addNatSubnets(API + NAT).build()).get();
+
+    assertThat(failure(() -> sa.firewalls.get(P, "kafka-allow-psc"))).isInstanceOf(NotFoundException.class);
+    iam.answerRunningOnce("Firewalls.Insert"); // so the client polls the global operation
+    sa.firewalls.insertAsync(P, firewall("kafka-allow-psc")).get();
+    sa.firewalls.get(P, "kafka-allow-psc");
+    sa.firewalls.updateAsync(P, "kafka-allow-psc", firewall("kafka-allow-psc")).get();
+
+    sa.negs.detachNetworkEndpointsAsync(P, REGION, "kafka-neg", RegionNetworkEndpointGroupsDetachEndpointsRequest.newBuilder()
+        .addNetworkEndpoints(endpoint(3, "10.64.3.10", 30003)).build()).get();
+    sa.attachments.deleteAsync(P, REGION, "kafka-sa").get();
+    sa.forwardingRules.deleteAsync(P, REGION, "kafka-fr").get();
+    sa.backendServices.deleteAsync(P, REGION, "kafka-bs").get();
+    sa.negs.deleteAsync(P, REGION, "kafka-neg").get(); // still holding two endpoints
+    sa.subnetworks.deleteAsync(P, REGION, "psc-nat").get();
+    sa.firewalls.deleteAsync(P, "kafka-allow-psc").get();
+
+    List<ComputeFake.Call> calls = iam.callsSince(mark);
+    assertThat(calls).as("nothing refused").noneMatch(c -> c.status() == 403);
+    assertThat(calls).extracting(ComputeFake.Call::rpc).as("the clients polled").contains("RegionOperations.Get", "GlobalOperations.Get");
+    assertThat(iam.totalResources()).as("network, brokers' subnet and VMs left").isEqualTo(5);
+    assertThat(iam.checkedPermissions()).as("the role grants exactly what these calls need")
+        .isEqualTo(new TreeSet<>(role.includedPermissions()));
+  }
+
+  @Test
+  void aPermissionTheRoleLacksIsComputes403AndNothingIsMade() throws Exception {
+    ComputeFake iam = fakeWith(ComputeFake.Settings.defaults().granting(roleWithout("compute.regionNetworkEndpointGroups.create")));
+    Clients owner = clientsOf(iam.ownerEndpoint());
+    Clients sa = clientsOf(iam.endpoint());
+    seed(owner);
+    int mark = iam.mark();
+
+    ApiException denied = failure(() -> sa.negs.insertAsync(P, REGION, portMapNeg()).get());
+    assertThat(denied).isInstanceOf(PermissionDeniedException.class);
+    String message = "Required 'compute.regionNetworkEndpointGroups.create' permission for '" + NEG + "'";
+    assertThat(JsonParser.parseString(computeError(denied))).isEqualTo(JsonParser.parseString("{\"error\":{\"code\":403,\"message\":\""
+        + message + "\",\"errors\":[{\"message\":\"" + message + "\",\"domain\":\"global\",\"reason\":\"forbidden\"}]}}"));
+    assertThat(iam.resources("networkEndpointGroups")).isEmpty();
+    assertThat(iam.callsSince(mark)).extracting(ComputeFake.Call::rpc, ComputeFake.Call::status)
+        .containsExactly(tuple("RegionNetworkEndpointGroups.Insert", 403));
+    assertThat(iam.checkedPermissions()).contains("compute.regionNetworkEndpointGroups.create");
+
+    owner.negs.insertAsync(P, REGION, portMapNeg()).get();
+    assertThat(iam.resources("networkEndpointGroups")).as("the owner holds every permission").hasSize(1);
+    assertThat(sa.negs.get(P, REGION, "kafka-neg").getName()).as("the rest of the role still works").isEqualTo("kafka-neg");
+  }
+
+  @Test
+  void referencingAResourceNeedsItsUsePermission() throws Exception {
+    ComputeFake iam = fakeWith(ComputeFake.Settings.defaults()
+        .granting(roleWithout("compute.regionNetworkEndpointGroups.use", "compute.networks.updatePolicy")));
+    Clients owner = clientsOf(iam.ownerEndpoint());
+    Clients sa = clientsOf(iam.endpoint());
+    seed(owner);
+    owner.negs.insertAsync(P, REGION, portMapNeg()).get();
+
+    ApiException backend = failure(() -> sa.backendServices.insertAsync(P, REGION, backendService("kafka-bs", API + NEG)).get());
+    assertThat(backend).isInstanceOf(PermissionDeniedException.class);
+    assertThat(computeError(backend)).contains("Required 'compute.regionNetworkEndpointGroups.use' permission for '" + NEG + "'")
+        .contains("\"reason\":\"forbidden\"");
+    assertThat(iam.resources("backendServices")).isEmpty();
+    sa.backendServices.insertAsync(P, REGION, backendService("no-backend", null)).get();
+    assertThat(iam.resources("backendServices")).as("without the reference the role suffices").hasSize(1);
+
+    ApiException firewall = failure(() -> sa.firewalls.insertAsync(P, firewall("kafka-allow-psc")).get());
+    assertThat(firewall).isInstanceOf(PermissionDeniedException.class);
+    assertThat(computeError(firewall)).contains("Required 'compute.networks.updatePolicy' permission for '" + NETWORK + "'");
+    assertThat(iam.resources("firewalls")).isEmpty();
+  }
+
+  @Test
+  void aPortMappingNegMapsEachInstancePortFromOneClientPort() throws Exception {
+    buildChain();
+    String node1 = API + "projects/" + P + "/zones/us-west1-a/instances/gke-node-1";
+    NetworkEndpoint node1Port9093 = endpoint(1, "10.64.1.11", 30004).toBuilder().setPort(9093).build();
+
+    assertInvalid(() -> attach(node1Port9093, node1Port9093.toBuilder().setIpAddress("10.64.1.12").setClientDestinationPort(30005).build()),
+        "Instance " + node1 + " port 9093 is already mapped from client destination port 30004");
+    assertThat(endpoints()).as("nothing of a refused attach is attached").hasSize(3);
+    assertInvalid(() -> attach(endpoint(1, "10.64.1.11", 30004)),
+        "Instance " + node1 + " port 9092 is already mapped from client destination port 30001");
+    assertThat(endpoints()).hasSize(3);
+
+    attach(node1Port9093);
+    assertThat(endpoints()).as("another port of the same instance").containsEntry(30004, node1 + " 10.64.1.11:9093").hasSize(4);
+
+    ComputeFake lenient = fakeWith(ComputeFake.Settings.defaults().uniqueVmPorts(false));
+    Clients other = clientsOf(lenient.endpoint());
+    seed(other);
+    other.negs.insertAsync(P, REGION, portMapNeg()).get();
+    other.negs.attachNetworkEndpointsAsync(P, REGION, "kafka-neg", RegionNetworkEndpointGroupsAttachEndpointsRequest.newBuilder()
+        .addNetworkEndpoints(endpoint(1, "10.64.1.10", 30001)).addNetworkEndpoints(endpoint(1, "10.64.1.10", 30002)).build()).get();
+    assertThat(all(other.negs.listNetworkEndpoints(P, REGION, "kafka-neg").iterateAll())).as("uniqueVmPorts(false) allows it").hasSize(2);
+  }
+
+  @Test
+  void theShippedRoleParsesAndEveryPermissionFollowsTheNamingRule() {
+    IamRole role = IamRole.shipped();
+    assertThat(role.title()).isNotBlank();
+    assertThat(role.stage()).isEqualTo("GA");
+    assertThat(role.includedPermissions()).isNotEmpty().doesNotHaveDuplicates();
+    assertThat(namingProblems(role.includedPermissions())).isEmpty();
+
+    // The check itself: the zonal NEG family the role once held, a collection and a verb Google does not name that way.
+    assertThat(namingProblems(List.of("compute.networkEndpointGroups.create"))).singleElement().asString()
+        .contains("the operator calls no method of NetworkEndpointGroups");
+    assertThat(namingProblems(List.of("compute.regionNetworkEndpointGroup.create"))).singleElement().asString()
+        .contains("no compute.proto service");
+    assertThat(namingProblems(List.of("compute.firewalls.insert"))).singleElement().asString()
+        .contains("not a permission of Firewalls");
+  }
+
+  /**
+   * Why each permission does not follow Google's rule compute.&lt;collection&gt;.&lt;verb&gt; (see the role's
+   * comment): the collection must be a compute.proto service, the permission one the rule gives it, and a
+   * method's permission (not .use, not networks.updatePolicy) must be of a service the operator calls.
+   */
+  private static List<String> namingProblems(List<String> permissions) {
+    Pattern shape = Pattern.compile("compute\\.([a-z][A-Za-z]*)\\.([a-z][A-Za-z]*)");
+    Set<String> operatorServices = operatorServices();
+    List<String> problems = new ArrayList<>();
+    for (String permission : permissions) {
+      Matcher m = shape.matcher(permission);
+      if (!m.matches()) {
+        problems.add(permission + ": not compute.<collection>.<verb>");
+        continue;
+      }
+      String service = Character.toUpperCase(m.group(1).charAt(0)) + m.group(1).substring(1);
+      Set<String> byRule = ComputeFake.permissionsOf(service);
+      if (byRule.isEmpty()) {
+        problems.add(permission + ": no compute.proto service " + service);
+      } else if (!byRule.contains(permission)) {
+        problems.add(permission + ": not a permission of " + service + " " + byRule);
+      } else if (!Set.of("use", "updatePolicy").contains(m.group(2)) && !operatorServices.contains(service)) {
+        problems.add(permission + ": the operator calls no method of " + service + " (it calls " + operatorServices + ")");
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * The Compute services whose methods the operator calls: the client types GcpClients holds, the
+   * operations services those clients poll, and Networks — the access check's NetworksClient.get, on its
+   * way into GcpClients.
+   */
+  private static Set<String> operatorServices() {
+    Set<String> services = new TreeSet<>(Set.of("RegionOperations", "GlobalOperations", "Networks"));
+    for (Field field : GcpClients.class.getDeclaredFields()) {
+      Class<?> type = field.getType();
+      if (type.getPackageName().equals("com.google.cloud.compute.v1") && type.getSimpleName().endsWith("Client")) {
+        services.add(type.getSimpleName().substring(0, type.getSimpleName().length() - "Client".length()));
+      }
+    }
+    return services;
+  }
+
+  private Set<String> roleWithout(String... permissions) {
+    Set<String> granted = new TreeSet<>(IamRole.shipped().includedPermissions());
+    for (String p : permissions) {
+      assertThat(granted.remove(p)).as("the role grants " + p).isTrue();
+    }
+    return granted;
+  }
+
+  private ComputeFake fakeWith(ComputeFake.Settings settings) {
+    ComputeFake started = ComputeFake.start(settings);
+    otherFakes.add(started);
+    return started;
+  }
+
+  private Clients clientsOf(String endpoint) throws IOException {
+    return client(new Clients(endpoint));
+  }
+
+  /** What the project owner has before the operator comes: network, brokers' subnet with a pod range, 3 node VMs. */
+  private static void seed(Clients owner) throws Exception {
+    owner.networks.insertAsync(P, Network.newBuilder().setName("kafka-vpc").setAutoCreateSubnetworks(false).build()).get();
+    owner.subnetworks.insertAsync(P, REGION, brokersSubnetwork()).get();
+    for (int n = 1; n <= 3; n++) {
+      owner.instances.insertAsync(P, ZONES.get(n - 1), node(n, ZONES.get(n - 1))).get();
+    }
+  }
+
+  /** The real clients of one principal of a fake: its endpoint() (the service account) or ownerEndpoint(). */
+  private static final class Clients implements AutoCloseable {
+    final NetworksClient networks;
+    final SubnetworksClient subnetworks;
+    final InstancesClient instances;
+    final RegionNetworkEndpointGroupsClient negs;
+    final RegionBackendServicesClient backendServices;
+    final ForwardingRulesClient forwardingRules;
+    final ServiceAttachmentsClient attachments;
+    final FirewallsClient firewalls;
+
+    Clients(String endpoint) throws IOException {
+      networks = NetworksClient.create(settings(NetworksSettings.newBuilder(), endpoint));
+      subnetworks = SubnetworksClient.create(settings(SubnetworksSettings.newBuilder(), endpoint));
+      instances = InstancesClient.create(settings(InstancesSettings.newBuilder(), endpoint));
+      negs = RegionNetworkEndpointGroupsClient.create(settings(RegionNetworkEndpointGroupsSettings.newBuilder(), endpoint));
+      backendServices = RegionBackendServicesClient.create(settings(RegionBackendServicesSettings.newBuilder(), endpoint));
+      forwardingRules = ForwardingRulesClient.create(settings(ForwardingRulesSettings.newBuilder(), endpoint));
+      attachments = ServiceAttachmentsClient.create(settings(ServiceAttachmentsSettings.newBuilder(), endpoint));
+      firewalls = FirewallsClient.create(settings(FirewallsSettings.newBuilder(), endpoint));
+    }
+
+    @Override
+    public void close() {
+      networks.close();
+      subnetworks.close();
+      instances.close();
+      negs.close();
+      backendServices.close();
+      forwardingRules.close();
+      attachments.close();
+      firewalls.close();
+    }
+  }
+
   // --- the chain -------------------------------------------------------------------------------
 
   /** Network, brokers' subnet with a pod range, 3 VMs in 3 zones, PSC NAT subnet, NEG + 3 endpoints, backend service, rule, attachment, firewall. */
@@ -627,18 +903,30 @@ class ComputeFakeIT {
   }
 
   private void brokersSubnet() throws Exception {
-    subnetworks.insertAsync(P, REGION, Subnetwork.newBuilder().setName("brokers").setNetwork(NETWORK).setIpCidrRange("10.60.0.0/20")
-        .addSecondaryIpRanges(SubnetworkSecondaryRange.newBuilder().setRangeName("pods").setIpCidrRange("10.64.0.0/14")).build()).get();
+    subnetworks.insertAsync(P, REGION, brokersSubnetwork()).get();
+  }
+
+  private static Subnetwork brokersSubnetwork() {
+    return Subnetwork.newBuilder().setName("brokers").setNetwork(NETWORK).setIpCidrRange("10.60.0.0/20")
+        .addSecondaryIpRanges(SubnetworkSecondaryRange.newBuilder().setRangeName("pods").setIpCidrRange("10.64.0.0/14")).build();
   }
 
   private Operation natSubnet(String name, String range) throws Exception {
-    return subnetworks.insertAsync(P, REGION, Subnetwork.newBuilder().setName(name).setNetwork(API + NETWORK).setIpCidrRange(range)
-        .setPurpose("PRIVATE_SERVICE_CONNECT").build()).get();
+    return subnetworks.insertAsync(P, REGION, natSubnetwork(name, range)).get();
+  }
+
+  private static Subnetwork natSubnetwork(String name, String range) {
+    return Subnetwork.newBuilder().setName(name).setNetwork(API + NETWORK).setIpCidrRange(range)
+        .setPurpose("PRIVATE_SERVICE_CONNECT").build();
   }
 
   private void neg() throws Exception {
-    negs.insertAsync(P, REGION, NetworkEndpointGroup.newBuilder().setName("kafka-neg").setNetworkEndpointType("GCE_VM_IP_PORTMAP")
-        .setNetwork(NETWORK).setSubnetwork(BROKERS).build()).get();
+    negs.insertAsync(P, REGION, portMapNeg()).get();
+  }
+
+  private static NetworkEndpointGroup portMapNeg() {
+    return NetworkEndpointGroup.newBuilder().setName("kafka-neg").setNetworkEndpointType("GCE_VM_IP_PORTMAP")
+        .setNetwork(NETWORK).setSubnetwork(BROKERS).build();
   }
 
   /** A GKE node: primary IP 10.60.0.1n, pod alias range 10.64.n.0/24 from the subnet's "pods" range. */
@@ -666,9 +954,13 @@ class ComputeFakeIT {
         RegionNetworkEndpointGroupsAttachEndpointsRequest.newBuilder().addAllNetworkEndpoints(List.of(endpoints)).build()).get();
   }
 
+  /** An internal TCP backend service with {@code group} as its one backend (none when null). */
   private static BackendService backendService(String name, String group) {
-    return BackendService.newBuilder().setName(name).setLoadBalancingScheme("INTERNAL").setProtocol("TCP")
-        .addBackends(Backend.newBuilder().setGroup(group).setBalancingMode("CONNECTION")).build();
+    BackendService.Builder b = BackendService.newBuilder().setName(name).setLoadBalancingScheme("INTERNAL").setProtocol("TCP");
+    if (group != null) {
+      b.addBackends(Backend.newBuilder().setGroup(group).setBalancingMode("CONNECTION"));
+    }
+    return b.build();
   }
 
   private static ForwardingRule producerRule(String name) {
@@ -782,6 +1074,15 @@ class ComputeFakeIT {
   }
 
   private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(B builder) throws IOException {
-    return builder.setEndpoint(fake.endpoint()).setCredentialsProvider(NoCredentialsProvider.create()).build();
+    return settings(builder, fake.endpoint());
+  }
+
+  private static <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(B builder, String endpoint)
+      throws IOException {
+    return builder.setEndpoint(endpoint).setCredentialsProvider(NoCredentialsProvider.create()).build();
+  }
+
+  private static <T> List<T> all(Iterable<T> items) {
+    return StreamSupport.stream(items.spliterator(), false).toList();
   }
 }

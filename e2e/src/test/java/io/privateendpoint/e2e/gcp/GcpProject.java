@@ -225,7 +225,8 @@ public final class GcpProject {
   }
 
   private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(B builder) throws IOException {
-    return builder.setEndpoint(fake.endpoint()).setCredentialsProvider(NoCredentialsProvider.create()).build();
+    // The project owner's endpoint: seeding networks and VMs, consumers and out-of-band edits are not the operator's calls.
+    return builder.setEndpoint(fake.ownerEndpoint()).setCredentialsProvider(NoCredentialsProvider.create()).build();
   }
 
   static <T> List<T> all(Iterable<T> items) {

@@ -1,10 +1,25 @@
 package io.privateendpoint.e2e.support;
 
 import io.privateendpoint.e2e.support.compute.ComputeFake;
+import io.privateendpoint.e2e.support.compute.IamRole;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One Compute fake per test JVM, like moto: every operator the tests run points its Compute clients
- * at it (a plain-http endpoint, so they send no credentials).
+ * at its {@link ComputeFake#endpoint()} (a plain-http endpoint, so they send no credentials), where
+ * they act as the operator's service account holding exactly the shipped custom role
+ * (config/gcp/iam-role.yaml): a call the role does not allow fails as it would on Google. Test
+ * harnesses that seed the project or edit it by hand use {@link ComputeFake#ownerEndpoint()}.
+ *
+ * <p>The strict port-mapping reading (one client port per instance and VM port, see the fake's
+ * NetworkEndpoints) is off here unless -Dkpe.compute.uniqueVmPorts=true: the operator maps a bootstrap
+ * port to the same instance and container port as that broker's own port, and brokers sharing a node
+ * share its instance and container port, so with it on the GCP ITs cannot reach Ready. Whether Google
+ * refuses that is not documented; ComputeFakeIT checks the strict rule itself.
  */
 public final class LocalCompute {
 
@@ -14,9 +29,38 @@ public final class LocalCompute {
 
   public static synchronized ComputeFake get() {
     if (fake == null) {
-      fake = ComputeFake.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(fake::close, "stop-compute-fake"));
+      IamRole role = IamRole.shipped();
+      ComputeFake started = ComputeFake.start(ComputeFake.Settings.defaults().granting(role.includedPermissions())
+          .uniqueVmPorts(Boolean.getBoolean("kpe.compute.uniqueVmPorts")));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        report(role, started.checkedPermissions());
+        started.close();
+      }, "stop-compute-fake"));
+      fake = started;
     }
     return fake;
+  }
+
+  /**
+   * Which of the role's permissions the operator's calls needed, and any they needed beyond it, written
+   * when the JVM ends to target/compute-fake-iam.txt (the build's, when the working directory has one):
+   * a forked test JVM's output after its last test is not kept.
+   */
+  private static void report(IamRole role, Set<String> checked) {
+    Path target = Path.of("target");
+    if (checked.isEmpty() || !Files.isDirectory(target)) {
+      return;
+    }
+    Set<String> unused = new TreeSet<>(role.includedPermissions());
+    unused.removeAll(checked);
+    Set<String> beyond = new TreeSet<>(checked);
+    beyond.removeAll(role.includedPermissions());
+    String text = "The operator's calls checked " + checked.size() + " permissions: " + checked + "\nOf the role's "
+        + role.includedPermissions().size() + " never needed: " + unused + "\nNeeded beyond the role (refused): " + beyond + "\n";
+    try {
+      Files.writeString(target.resolve("compute-fake-iam.txt"), text);
+    } catch (IOException e) {
+      System.err.println("cannot write the Compute fake's IAM report: " + e);
+    }
   }
 }

@@ -46,7 +46,8 @@ final class LocalGcpRun {
     say("simulated brokers: StatefulSet " + stsName + " with 3 pods on GKE-like nodes");
 
     Process operator = LocalRun.startOperator(cluster, jar, work, Map.of("KPE_GCP_COMPUTE_ENDPOINT", fake.endpoint()));
-    say("operator: java -jar " + jar.getFileName() + " (KPE_GCP_COMPUTE_ENDPOINT=" + fake.endpoint() + ")");
+    say("operator: java -jar " + jar.getFileName() + " (KPE_GCP_COMPUTE_ENDPOINT=" + fake.endpoint()
+        + ", where it holds only the permissions of config/gcp/iam-role.yaml)");
     try {
       client.resource(endpoint).create();
       String name = endpoint.getMetadata().getName();

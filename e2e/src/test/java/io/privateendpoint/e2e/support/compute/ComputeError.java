@@ -6,8 +6,8 @@ import com.google.gson.JsonObject;
 /**
  * A failed call, answered the way Compute answers: an HTTP status and
  * {@code {"error":{"code":..,"message":..,"errors":[{"domain":"global","reason":..,"message":..}]}}}.
- * gax-httpjson maps the status alone to the exception type (400 InvalidArgument, 404 NotFound,
- * 409 Aborted — not AlreadyExists —, 412 FailedPrecondition, 501 Unimplemented, 503 Unavailable);
+ * gax-httpjson maps the status alone to the exception type (400 InvalidArgument, 403 PermissionDenied,
+ * 404 NotFound, 409 Aborted — not AlreadyExists —, 412 FailedPrecondition, 501 Unimplemented, 503 Unavailable);
  * the body is what a person reads, in the cause's HttpResponseException.
  */
 final class ComputeError extends RuntimeException {
@@ -57,6 +57,17 @@ final class ComputeError extends RuntimeException {
   static ComputeError inUse(String kind, String path, String user) {
     return new ComputeError(400, "resourceInUseByAnotherResource",
         "The " + kind + " resource '" + path + "' is already being used by '" + user + "'");
+  }
+
+  /**
+   * A permission the caller lacks, as Compute words it (HTTP 403, reason "forbidden"), e.g.
+   * "Required 'compute.networks.create' permission for 'projects/p/global/networks/n'" — see the bodies
+   * quoted in https://github.com/hashicorp/terraform/issues/18873 and
+   * https://github.com/hashicorp/terraform-provider-google/issues/8262 (newer answers prefix
+   * "Google Compute Engine: "). gax maps 403 to PermissionDeniedException.
+   */
+  static ComputeError forbidden(String permission, String resource) {
+    return new ComputeError(403, "forbidden", "Required '" + permission + "' permission for '" + resource + "'");
   }
 
   static ComputeError conditionNotMet(String message) {

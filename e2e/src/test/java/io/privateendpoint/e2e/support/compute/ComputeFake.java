@@ -1,6 +1,7 @@
 package io.privateendpoint.e2e.support.compute;
 
 import com.google.cloud.compute.v1.Compute;
+import com.google.cloud.compute.v1.Operation;
 import com.google.protobuf.Message;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +36,17 @@ import java.util.stream.Collectors;
  * any collection, answered with DONE operations), plus the NEG endpoint RPCs, the constraints
  * Compute enforces on the PSC resources and simulated PSC consumers; other RPCs answer 501.
  *
+ * <p>Two principals, as IAM sees callers: {@link #endpoint()} is the operator's service account, which
+ * holds the permissions of {@link Settings#granted()} (the shipped custom role, for LocalCompute) and
+ * is answered Compute's 403 for any other; {@link #ownerEndpoint()} is the project owner — the person
+ * with a console who seeds networks and VMs, edits out of band, or plays a PSC consumer — who holds
+ * every permission. Which permission each RPC needs is derived from compute.proto by Google's naming
+ * rule (PermissionNames, RequiredPermissions); the service account's checks are recorded
+ * ({@link #checkedPermissions()}).
+ *
  * <p>Test hooks: a call log ({@link #mark()}, {@link #callsSince}), {@link #failOnceAfter} for a
- * crash between a call and its answer, and reads of the store without HTTP ({@link #resources}).
+ * crash between a call and its answer, {@link #answerRunningOnce} to make the client poll an
+ * operation, and reads of the store without HTTP ({@link #resources}).
  */
 public final class ComputeFake implements AutoCloseable {
 
@@ -46,61 +57,126 @@ public final class ComputeFake implements AutoCloseable {
    */
   public record Call(String rpc, String httpMethod, String path, int status) {}
 
+  /**
+   * How a fake starts. {@code granted}: the service account's permissions, null for every one.
+   * {@code uniqueVmPorts}: a port-mapping NEG refuses a second endpoint with the same instance and VM
+   * port (the strict reading of Google's documentation; see NetworkEndpoints).
+   */
+  public record Settings(Set<String> granted, boolean uniqueVmPorts) {
+
+    /** Every permission granted; the strict port-mapping rule on. */
+    public static Settings defaults() {
+      return new Settings(null, true);
+    }
+
+    public Settings granting(Collection<String> permissions) {
+      return new Settings(Set.copyOf(permissions), uniqueVmPorts);
+    }
+
+    public Settings uniqueVmPorts(boolean on) {
+      return new Settings(granted, on);
+    }
+  }
+
   private static final RestRoutes ROUTES = RestRoutes.of(Compute.getDescriptor());
   private static final String NO_ROUTE = "(no route)";
+
+  private static final PermissionNames PERMISSIONS = PermissionNames.of(ROUTES);
 
   private final Object lock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final HttpServer server;
+  private final HttpServer ownerServer;
   private final ExecutorService executor;
   private final ResourceStore store = new ResourceStore();
   private final RpcDispatcher dispatcher;
+  private final Authorizer serviceAccount;
+  private final Authorizer owner;
   private final Set<String> mutatingRpcs;
   private final List<Call> calls = new ArrayList<>();
   private final Map<String, Integer> failures = new HashMap<>();
+  private final Map<String, Integer> running = new HashMap<>();
 
-  private ComputeFake(HttpServer server, ExecutorService executor) {
+  private ComputeFake(HttpServer server, HttpServer ownerServer, ExecutorService executor, Settings settings) {
     this.server = server;
+    this.ownerServer = ownerServer;
     this.executor = executor;
     ServerFields serverFields = new ServerFields();
     Operations operations = new Operations(store, serverFields);
-    NetworkEndpoints endpoints = new NetworkEndpoints(store);
+    NetworkEndpoints endpoints = new NetworkEndpoints(store, settings.uniqueVmPorts());
     ComputeConstraints constraints = new ComputeConstraints(store, new References(store), endpoints);
     ResourceMethods resources = new ResourceMethods(store, serverFields, operations, constraints,
         new ServiceAttachmentConnections(store), endpoints);
     this.dispatcher = new RpcDispatcher(store, resources, endpoints, operations);
+    RequiredPermissions required = new RequiredPermissions(PERMISSIONS, store, endpoints);
+    this.serviceAccount = new Authorizer(settings.granted(), required);
+    this.owner = new Authorizer(null, required);
     this.mutatingRpcs = ROUTES.all().stream().filter(Route::mutating).map(Route::rpc).collect(Collectors.toSet());
   }
 
-  /** A fake on 127.0.0.1 at a free port, empty. */
+  /** A fake on 127.0.0.1 at free ports, empty, every permission granted. */
   public static ComputeFake start() {
+    return start(Settings.defaults());
+  }
+
+  /** A fake on 127.0.0.1 at free ports, empty. */
+  public static ComputeFake start(Settings settings) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+      InetAddress loopback = InetAddress.getByName("127.0.0.1");
+      HttpServer server = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
+      HttpServer ownerServer = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
       ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "compute-fake");
         t.setDaemon(true);
         return t;
       });
-      ComputeFake fake = new ComputeFake(server, executor);
-      server.createContext("/", fake::handle);
-      server.setExecutor(executor);
-      server.start();
+      ComputeFake fake = new ComputeFake(server, ownerServer, executor, settings);
+      server.createContext("/", exchange -> fake.handle(exchange, fake.serviceAccount));
+      ownerServer.createContext("/", exchange -> fake.handle(exchange, fake.owner));
+      for (HttpServer s : List.of(server, ownerServer)) {
+        s.setExecutor(executor);
+        s.start();
+      }
       return fake;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the Compute fake", e);
     }
   }
 
-  /** http://127.0.0.1:PORT, for XxxSettings.newBuilder().setEndpoint(...). */
+  /** The service account's endpoint, http://127.0.0.1:PORT, for XxxSettings.newBuilder().setEndpoint(...). */
   public String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** Stops the server; closing twice is harmless. */
+  /** The project owner's endpoint: every permission, nothing recorded. Same resources, same call log. */
+  public String ownerEndpoint() {
+    return "http://127.0.0.1:" + ownerServer.getAddress().getPort();
+  }
+
+  /**
+   * Every permission checked for the service account so far (granted or not), sorted: what its calls
+   * needed, to compare with what a role grants.
+   */
+  public Set<String> checkedPermissions() {
+    return serviceAccount.checked();
+  }
+
+  /**
+   * Every permission the fake may ask on the collection of compute.proto's service {@code service}
+   * ("RegionNetworkEndpointGroups"): each method's by Google's naming rule and its documented exceptions,
+   * the collection's .use, and compute.networks.updatePolicy for Networks. Empty for a service compute.proto lacks.
+   */
+  public static Set<String> permissionsOf(String service) {
+    var descriptor = Compute.getDescriptor().findServiceByName(service);
+    return descriptor == null ? Set.of() : PermissionNames.all(descriptor);
+  }
+
+  /** Stops the servers; closing twice is harmless. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       server.stop(0);
+      ownerServer.stop(0);
       executor.shutdownNow();
     }
   }
@@ -142,6 +218,20 @@ public final class ComputeFake implements AutoCloseable {
   }
 
   /**
+   * The next call of {@code rpc} ("Service.Method", one answering an Operation) is carried out, but its
+   * answer says RUNNING, as Compute's first answer usually does: the client then polls the operations
+   * service (RegionOperations.Get, GlobalOperations.Get…), which answers the stored, DONE operation.
+   */
+  public void answerRunningOnce(String rpc) {
+    if (ROUTES.all().stream().noneMatch(r -> r.rpc().equals(rpc) && r.mutating())) {
+      throw new IllegalArgumentException("compute.proto has no RPC " + rpc + " answering an Operation");
+    }
+    synchronized (lock) {
+      running.merge(rpc, 1, Integer::sum);
+    }
+  }
+
+  /**
    * The stored resources of one collection, as the URL names it ("networkEndpointGroups",
    * "backendServices", "forwardingRules", "serviceAttachments", "subnetworks", ...), in every project,
    * region and zone, as their generated classes (e.g. ServiceAttachment), ordered by path.
@@ -159,7 +249,7 @@ public final class ComputeFake implements AutoCloseable {
     }
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  private void handle(HttpExchange exchange, Authorizer principal) throws IOException {
     try (exchange) {
       String verb = exchange.getRequestMethod();
       String override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
@@ -180,7 +270,13 @@ public final class ComputeFake implements AutoCloseable {
           RestRoutes.Match match = ROUTES.match(verb, segments).orElseThrow(() -> ComputeError.noRoute(exchange.getRequestMethod(), uri.getRawPath()));
           rpc = match.route().rpc();
           Message request = RequestDecoder.decode(match.route(), match.variables(), uri.getRawQuery(), body);
-          Message response = dispatcher.dispatch(match.route(), request, String.join("/", segments.subList(2, segments.size())));
+          String path = String.join("/", segments.subList(2, segments.size()));
+          principal.check(match.route(), request, path);
+          Message response = dispatcher.dispatch(match.route(), request, path);
+          if (response instanceof Operation op && running.getOrDefault(rpc, 0) > 0) {
+            running.merge(rpc, -1, Integer::sum);
+            response = op.toBuilder().setStatus(Operation.Status.RUNNING).setProgress(0).clearEndTime().build();
+          }
           status = 200;
           answer = Messages.json(response);
         } catch (ComputeError e) {

@@ -18,16 +18,29 @@ import java.util.Optional;
  * exist in a zone of the NEG's region with an interface on the NEG's network; an IP, if given, must be
  * that interface's primary IP or inside one of its alias ranges (VPC-native pod IPs are alias IPs),
  * and when none is given Compute records the primary IP. Other NEG types are not implemented.
+ *
+ * <p>Uniqueness. Google says the client destination port "acts as a unique identifier of the packet's
+ * intended destination VM and port" (https://cloud.google.com/vpc/docs/about-private-service-connect-port-mapping)
+ * and shows one client port per (VM, service port) — 1001→vm-1:1000, 1002→vm-1:2000, 1003→vm-2:1000,
+ * 1004→vm-2:2000 — and https://cloud.google.com/vpc/docs/create-port-mapping-service adds each endpoint
+ * as instance + port + client-destination-port, but neither says whether two client ports may map to one
+ * VM port. The strict reading is enforced unless turned off ({@code uniqueVmPorts}): a client port maps
+ * to one endpoint, and a (instance, VM port) is reached from one client port only — within one attach
+ * and against what is attached. The IP is not part of the key (the strict reading: an alias IP does not
+ * make another VM port).
  */
 final class NetworkEndpoints {
 
   static final String PORTMAP = "GCE_VM_IP_PORTMAP";
 
   private final ResourceStore store;
+  private final boolean uniqueVmPorts;
   private final Map<String, List<NetworkEndpoint>> byGroup = new LinkedHashMap<>();
 
-  NetworkEndpoints(ResourceStore store) {
+  /** @param uniqueVmPorts refuse a second endpoint with the same instance and VM port (see the class comment) */
+  NetworkEndpoints(ResourceStore store, boolean uniqueVmPorts) {
     this.store = store;
+    this.uniqueVmPorts = uniqueVmPorts;
   }
 
   List<NetworkEndpoint> list(ResourcePath group) {
@@ -48,6 +61,12 @@ final class NetworkEndpoints {
           throw ComputeError.invalidField(at + ".clientDestinationPort", endpoint.getClientDestinationPort(),
               "Client destination port is already mapped to " + other.getInstance() + " port " + other.getPort()
                   + " in network endpoint group " + groupPath.path() + ".");
+        }
+        if (uniqueVmPorts && other.getInstance().equals(endpoint.getInstance()) && other.getPort() == endpoint.getPort()) {
+          throw ComputeError.invalidField(at, Messages.json(endpoints.get(i)), "Instance " + endpoint.getInstance() + " port "
+              + endpoint.getPort() + " is already mapped from client destination port " + other.getClientDestinationPort()
+              + " in network endpoint group " + groupPath.path() + "; a port mapping NEG maps each instance and port from one"
+              + " client destination port only.");
         }
       }
       attached.add(endpoint);
@@ -135,6 +154,18 @@ final class NetworkEndpoints {
     }
     if (port < 1 || port > 65535) {
       throw ComputeError.invalidField(field, port, "Must be between 1 and 65535.");
+    }
+  }
+
+  /**
+   * The path of the instance an endpoint names, for a permission's message: as {@link #instance} resolves
+   * it when it can, else the reference as given (the call then fails on its own, after the check).
+   */
+  String instanceNamed(ResourcePath groupPath, String reference) {
+    try {
+      return instance("instance", groupPath, reference).path();
+    } catch (ComputeError unresolved) {
+      return ResourcePath.parse(reference, groupPath.project()).map(ResourcePath::path).orElse(reference);
     }
   }
 
