@@ -747,13 +747,6 @@ class ComputeFakeIT {
     attach(node1Port9093);
     assertThat(endpoints()).as("another port of the same instance").containsEntry(30004, node1 + " 10.64.1.11:9093").hasSize(4);
 
-    ComputeFake lenient = fakeWith(ComputeFake.Settings.defaults().uniqueVmPorts(false));
-    Clients other = clientsOf(lenient.endpoint());
-    seed(other);
-    other.negs.insertAsync(P, REGION, portMapNeg()).get();
-    other.negs.attachNetworkEndpointsAsync(P, REGION, "kafka-neg", RegionNetworkEndpointGroupsAttachEndpointsRequest.newBuilder()
-        .addNetworkEndpoints(endpoint(1, "10.64.1.10", 30001)).addNetworkEndpoints(endpoint(1, "10.64.1.10", 30002)).build()).get();
-    assertThat(all(other.negs.listNetworkEndpoints(P, REGION, "kafka-neg").iterateAll())).as("uniqueVmPorts(false) allows it").hasSize(2);
   }
 
   @Test

@@ -14,12 +14,8 @@ import java.util.TreeSet;
  * they act as the operator's service account holding exactly the shipped custom role
  * (config/gcp/iam-role.yaml): a call the role does not allow fails as it would on Google. Test
  * harnesses that seed the project or edit it by hand use {@link ComputeFake#ownerEndpoint()}.
- *
- * <p>The strict port-mapping reading (one client port per instance and VM port, see the fake's
- * NetworkEndpoints) is off here unless -Dkpe.compute.uniqueVmPorts=true: the operator maps a bootstrap
- * port to the same instance and container port as that broker's own port, and brokers sharing a node
- * share its instance and container port, so with it on the GCP ITs cannot reach Ready. Whether Google
- * refuses that is not documented; ComputeFakeIT checks the strict rule itself.
+ * The strict port-mapping reading holds too (one client port per instance and VM port, see the
+ * fake's NetworkEndpoints): the operator maps each broker once and refuses brokers sharing a node.
  */
 public final class LocalCompute {
 
@@ -30,8 +26,7 @@ public final class LocalCompute {
   public static synchronized ComputeFake get() {
     if (fake == null) {
       IamRole role = IamRole.shipped();
-      ComputeFake started = ComputeFake.start(ComputeFake.Settings.defaults().granting(role.includedPermissions())
-          .uniqueVmPorts(Boolean.getBoolean("kpe.compute.uniqueVmPorts")));
+      ComputeFake started = ComputeFake.start(ComputeFake.Settings.defaults().granting(role.includedPermissions()));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         report(role, started.checkedPermissions());
         started.close();

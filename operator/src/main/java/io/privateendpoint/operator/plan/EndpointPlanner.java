@@ -94,10 +94,12 @@ public final class EndpointPlanner {
   }
 
   /**
-   * GCP: a port-mapping NEG (GCE_VM_IP_PORTMAP) maps each client port to one endpoint, and holds at
-   * most one endpoint per VM instance and port — the strict reading of "Port mapping NEGs" in
-   * https://cloud.google.com/vpc/docs/about-vpc-hosted-services#port-mapping, which the Compute fake
-   * enforces. Every broker listens on the same container port, so two brokers on one node cannot
+   * GCP: a port-mapping NEG (GCE_VM_IP_PORTMAP) maps each client port to one endpoint — the client
+   * destination port "acts as a unique identifier of the packet's intended destination VM and port"
+   * (https://cloud.google.com/vpc/docs/about-private-service-connect-port-mapping), whose examples map
+   * each VM and port from one client port. Whether two client ports may share a VM port is not
+   * written down, so the strict reading holds here and in the Compute fake: at most one endpoint per
+   * instance and port. Every broker listens on the same container port, so two brokers on one node cannot
    * both be mapped: that is refused before anything is attached, naming them, rather than leaving
    * one broker unreachable behind a half-built NEG.
    */

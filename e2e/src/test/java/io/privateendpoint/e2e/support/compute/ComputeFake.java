@@ -59,22 +59,16 @@ public final class ComputeFake implements AutoCloseable {
 
   /**
    * How a fake starts. {@code granted}: the service account's permissions, null for every one.
-   * {@code uniqueVmPorts}: a port-mapping NEG refuses a second endpoint with the same instance and VM
-   * port (the strict reading of Google's documentation; see NetworkEndpoints).
    */
-  public record Settings(Set<String> granted, boolean uniqueVmPorts) {
+  public record Settings(Set<String> granted) {
 
-    /** Every permission granted; the strict port-mapping rule on. */
+    /** Every permission granted. */
     public static Settings defaults() {
-      return new Settings(null, true);
+      return new Settings(null);
     }
 
     public Settings granting(Collection<String> permissions) {
-      return new Settings(Set.copyOf(permissions), uniqueVmPorts);
-    }
-
-    public Settings uniqueVmPorts(boolean on) {
-      return new Settings(granted, on);
+      return new Settings(Set.copyOf(permissions));
     }
   }
 
@@ -103,7 +97,7 @@ public final class ComputeFake implements AutoCloseable {
     this.executor = executor;
     ServerFields serverFields = new ServerFields();
     Operations operations = new Operations(store, serverFields);
-    NetworkEndpoints endpoints = new NetworkEndpoints(store, settings.uniqueVmPorts());
+    NetworkEndpoints endpoints = new NetworkEndpoints(store);
     ComputeConstraints constraints = new ComputeConstraints(store, new References(store), endpoints);
     ResourceMethods resources = new ResourceMethods(store, serverFields, operations, constraints,
         new ServiceAttachmentConnections(store), endpoints);

@@ -24,7 +24,7 @@ import java.util.Optional;
  * and shows one client port per (VM, service port) — 1001→vm-1:1000, 1002→vm-1:2000, 1003→vm-2:1000,
  * 1004→vm-2:2000 — and https://cloud.google.com/vpc/docs/create-port-mapping-service adds each endpoint
  * as instance + port + client-destination-port, but neither says whether two client ports may map to one
- * VM port. The strict reading is enforced unless turned off ({@code uniqueVmPorts}): a client port maps
+ * VM port. The strict reading is enforced: a client port maps
  * to one endpoint, and a (instance, VM port) is reached from one client port only — within one attach
  * and against what is attached. The IP is not part of the key (the strict reading: an alias IP does not
  * make another VM port).
@@ -34,13 +34,10 @@ final class NetworkEndpoints {
   static final String PORTMAP = "GCE_VM_IP_PORTMAP";
 
   private final ResourceStore store;
-  private final boolean uniqueVmPorts;
   private final Map<String, List<NetworkEndpoint>> byGroup = new LinkedHashMap<>();
 
-  /** @param uniqueVmPorts refuse a second endpoint with the same instance and VM port (see the class comment) */
-  NetworkEndpoints(ResourceStore store, boolean uniqueVmPorts) {
+  NetworkEndpoints(ResourceStore store) {
     this.store = store;
-    this.uniqueVmPorts = uniqueVmPorts;
   }
 
   List<NetworkEndpoint> list(ResourcePath group) {
@@ -62,7 +59,7 @@ final class NetworkEndpoints {
               "Client destination port is already mapped to " + other.getInstance() + " port " + other.getPort()
                   + " in network endpoint group " + groupPath.path() + ".");
         }
-        if (uniqueVmPorts && other.getInstance().equals(endpoint.getInstance()) && other.getPort() == endpoint.getPort()) {
+        if (other.getInstance().equals(endpoint.getInstance()) && other.getPort() == endpoint.getPort()) {
           throw ComputeError.invalidField(at, Messages.json(endpoints.get(i)), "Instance " + endpoint.getInstance() + " port "
               + endpoint.getPort() + " is already mapped from client destination port " + other.getClientDestinationPort()
               + " in network endpoint group " + groupPath.path() + "; a port mapping NEG maps each instance and port from one"
