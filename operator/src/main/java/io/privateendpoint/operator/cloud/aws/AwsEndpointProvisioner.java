@@ -73,8 +73,9 @@ public final class AwsEndpointProvisioner implements ApplyStep {
       return null;
     }
     var aws = resource.getSpec().getAws();
+    String region = aws.getRegion();
     try {
-      Vpc vpc = clients.ec2(aws.getRegion()).describeVpcs(b -> b.vpcIds(aws.getVpcId())).vpcs().stream().findFirst().orElse(null);
+      Vpc vpc = clients.ec2(region).describeVpcs(b -> b.vpcIds(aws.getVpcId())).vpcs().stream().findFirst().orElse(null);
       if (vpc == null) {
         return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "VpcNotFound", "spec.aws.vpcId: " + aws.getVpcId()
             + " is not a VPC in " + aws.getRegion() + " of the operator's account");
