@@ -230,7 +230,7 @@ class AwsPrivateLinkIT {
     int change = calls.mark();
     KafkaPrivateEndpoint edit = operator.get(KafkaPrivateEndpoint.class, "crashy");
     edit.getSpec().getAws().setAllowedPrincipals(List.of("arn:aws:iam::210987654321:root"));
-    edit.getSpec().getAws().setConsumerCidrs(List.of("10.251.0.0/16"));
+    edit.getSpec().getAws().setConsumerCidrs(List.of("10.251.0.0/16", "2600:1f14:abcd::/56"));
     edit.getSpec().getAws().setAcceptanceRequired(false);
     operator.replace(edit);
     String serviceId = aws.ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().stream()
@@ -238,7 +238,9 @@ class AwsPrivateLinkIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> principals(serviceId).equals(List.of("arn:aws:iam::210987654321:root")));
     await().atMost(Duration.ofSeconds(30)).until(() -> !aws.ec2.describeVpcEndpointServiceConfigurations(b -> b.serviceIds(serviceId))
         .serviceConfigurations().get(0).acceptanceRequired());
-    await().atMost(Duration.ofSeconds(30)).until(() -> ingressCidrs(vpc, names.loadBalancer()).equals(List.of("10.251.0.0/16")));
+    // An IPv6 CIDR goes to Ipv6Ranges (AWS refuses it in IpRanges), one rule per port range as for IPv4.
+    await().atMost(Duration.ofSeconds(30)).until(() -> ingressRanges(vpc, names.loadBalancer())
+        .equals(List.of("9092-9108 10.251.0.0/16", "9092-9108 2600:1f14:abcd::/56")));
     assertThat(calls.mutatingSince(change)).noneMatch(c -> c.contains(".Create") || c.contains(".Delete"));
 
     // Out of band: a broker's target is deregistered by hand; the rotating drift check restores it.
@@ -498,14 +500,6 @@ class AwsPrivateLinkIT {
   private static List<String> principals(String serviceId) {
     return aws.ec2.describeVpcEndpointServicePermissions(b -> b.serviceId(serviceId)).allowedPrincipals().stream()
         .map(p -> p.principal()).sorted().toList();
-  }
-
-  private static List<String> ingressCidrs(String vpc, String group) {
-    return aws.ec2.describeSecurityGroups(b -> b.filters(
-            software.amazon.awssdk.services.ec2.model.Filter.builder().name("vpc-id").values(vpc).build(),
-            software.amazon.awssdk.services.ec2.model.Filter.builder().name("group-name").values(group).build()))
-        .securityGroups().get(0).ipPermissions().stream().flatMap(p -> p.ipRanges().stream()).map(r -> r.cidrIp())
-        .distinct().sorted().toList();
   }
 
   private static Map<Integer, Listener> listeners(LoadBalancer lb) {
