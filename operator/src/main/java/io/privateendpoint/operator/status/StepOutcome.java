@@ -44,6 +44,14 @@ public record StepOutcome(List<ConditionReport> conditions, String endpointServi
         .map(EndpointCondition::getReason).findFirst().orElse(null);
   }
 
+  /**
+   * The conditions known when something stopped a step (a resource not ours, a cloud's refusal):
+   * the steps after it are not applied, and the pipeline marks their conditions as waiting for it.
+   */
+  public static StepOutcome halt(ConditionReport... known) {
+    return of(known).halting();
+  }
+
   public static StepOutcome of(ConditionReport... conditions) {
     return new StepOutcome(List.of(conditions), null, null, null, null);
   }

@@ -49,15 +49,15 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     try {
       lb = nlb.sync(plan, passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement());
     } catch (AwsProblem p) {
-      return blocked(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
+      return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (SdkException e) {
-      return blocked(refused(e, ConditionType.LOAD_BALANCER_READY, "building load balancer " + AwsNames.of(resource).loadBalancer()));
+      return StepOutcome.halt(refused(e, ConditionType.LOAD_BALANCER_READY, "building load balancer " + AwsNames.of(resource).loadBalancer()));
     }
     EndpointServiceSynthesizer.Result service;
     try {
       service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName).sync(lb.loadBalancer().loadBalancerArn());
     } catch (SdkException e) {
-      return blocked(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "publishing the endpoint service"));
+      return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "publishing the endpoint service"));
     }
     return outcome(lb, service);
   }
@@ -109,10 +109,6 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     return ConditionReport.isFalse(type, reason, AwsRefusals.message(e, reason, what));
   }
 
-  /** The conditions known when a resource stopped the chain; the pipeline marks the rest as waiting for it. */
-  private static StepOutcome blocked(ConditionReport... known) {
-    return new StepOutcome(List.of(known), null, null, null, null).halting();
-  }
 
   private static StepOutcome outcome(NlbSynthesizer.Result lb, EndpointServiceSynthesizer.Result service) {
     LoadBalancer balancer = lb.loadBalancer();

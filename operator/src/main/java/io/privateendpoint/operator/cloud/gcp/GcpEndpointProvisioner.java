@@ -55,18 +55,18 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     try {
       natSubnet = new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).sync();
     } catch (GcpProblem p) {
-      return blocked(ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage()));
+      return StepOutcome.halt(ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
-      return blocked(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "PSC NAT subnet " + gcp.getPscNatSubnet().getName()));
+      return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "PSC NAT subnet " + gcp.getPscNatSubnet().getName()));
     }
     try {
       neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan);
       lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names)
           .sync(neg.neg().getSelfLink());
     } catch (GcpProblem p) {
-      return blocked(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
+      return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
-      return blocked(refused(e, ConditionType.LOAD_BALANCER_READY, "load balancer " + names.base()));
+      return StepOutcome.halt(refused(e, ConditionType.LOAD_BALANCER_READY, "load balancer " + names.base()));
     }
     ServiceAttachmentSynthesizer.Result attachment;
     Firewall firewall;
@@ -75,10 +75,10 @@ public final class GcpEndpointProvisioner implements ApplyStep {
           .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink());
       firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(plan.containerPort());
     } catch (GcpProblem p) {
-      return blocked(loadBalancerReady(lb, neg), ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason,
+      return StepOutcome.halt(loadBalancerReady(lb, neg), ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason,
           p.getMessage()));
     } catch (ApiException e) {
-      return blocked(loadBalancerReady(lb, neg), refused(e, ConditionType.ENDPOINT_SERVICE_READY,
+      return StepOutcome.halt(loadBalancerReady(lb, neg), refused(e, ConditionType.ENDPOINT_SERVICE_READY,
           "service attachment " + names.serviceAttachment()));
     }
     return outcome(plan, neg, lb, attachment, natSubnet, firewall);
@@ -147,13 +147,6 @@ public final class GcpEndpointProvisioner implements ApplyStep {
         + ComputeOps.detail(e));
   }
 
-  /**
-   * The conditions known when a resource stopped the chain. Halting lets the pipeline mark the
-   * conditions after it as waiting for this one, as for a refusal on the Kafka side.
-   */
-  private static StepOutcome blocked(ConditionReport... known) {
-    return new StepOutcome(List.of(known), null, null, null, null).halting();
-  }
 
   private static ConditionReport loadBalancerReady(LoadBalancerSynthesizer.Result lb, PortMapNegSynthesizer.Result neg) {
     return ConditionReport.isTrue(ConditionType.LOAD_BALANCER_READY, "Ready", "internal passthrough load balancer: forwarding rule "
