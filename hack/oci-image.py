@@ -6,8 +6,10 @@ Called by hack/build-image.sh, which prepares the inputs. Three layers, least to
               and /etc/group with root and nonroot (65532), /tmp (1777), /home/nonroot, /app;
   2. runtime: the jlinked Java runtime at /opt/java;
   3. app:     the operator jar at /app/kafka-private-endpoint-operator.jar.
-Everything is owned by root and read-only for the image's user except /tmp and /home/nonroot. Every file's
-time is --created, so the same inputs give the same digests.
+Everything is owned by root and read-only for the image's user except /tmp and /home/nonroot. Every file
+in the layers has the same time, 1970-01-01T00:00:01Z (as Jib does), so the same inputs give the same
+layer digests whatever the commit: a registry and a node keep the base and runtime layers until Debian's
+packages change. --created (the commit's time) dates the image config only.
 
 The tarball is both a docker-archive (manifest.json: `docker load`, `podman load`, `skopeo copy
 docker-archive:`, `crane push`) and an OCI image layout (oci-layout, index.json, blobs/sha256: `skopeo copy
@@ -33,6 +35,7 @@ import tarfile
 import tempfile
 
 NONROOT = 65532
+FILE_TIME = 1  # seconds since the epoch, for every file in the layers
 SYSTEM_LIBRARY_DIRS = ["lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib", "usr/lib", "lib64", "usr/lib64"]
 
 
@@ -295,7 +298,7 @@ def main():
     parser.add_argument("--jar-path", default="app/kafka-private-endpoint-operator.jar")
     parser.add_argument("--name", required=True)
     parser.add_argument("--tag", required=True)
-    parser.add_argument("--created", type=int, required=True, help="seconds since the epoch, for every time in the image")
+    parser.add_argument("--created", type=int, required=True, help="seconds since the epoch: the image's creation time")
     parser.add_argument("--entrypoint", required=True, help="JSON array")
     parser.add_argument("--env", action="append", default=[])
     parser.add_argument("--label", action="append", default=[])
@@ -310,7 +313,7 @@ def main():
     created = iso8601(args.created)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.output))) as workdir:
-        blobs = [layer_blob(layer, workdir, args.cache, args.created) for layer in layers]
+        blobs = [layer_blob(layer, workdir, args.cache, FILE_TIME) for layer in layers]
         config = canonical({
             "architecture": "amd64",
             "os": "linux",
