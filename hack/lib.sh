@@ -38,6 +38,11 @@ kpe_kube_binaries() {
   "$KPE_ROOT/e2e/kube-binaries/build.sh"
 }
 
+# The helm CLI for the chart's tests (e2e/…/helm), built once from the Go module proxy.
+kpe_helm() {
+  "$KPE_ROOT/e2e/kube-binaries/build-helm.sh"
+}
+
 # moto's AWS emulator for the AWS tests and the local run (moto 5.2.1, as pinned for the tests),
 # importable by python3: the tests start its server through e2e's moto_iam_server.py.
 kpe_moto() {
