@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the helm CLI with the machine's Go from the Go module proxy, for the chart's tests:
+# Builds the helm CLI with the machine's Go from the Go module proxy, for the chart's tests
+# (KPE_HELM_VERSION=4.3.1 builds Helm 4, which renders the chart identically):
 # <dir>/helm/<version>/helm (<dir> = $KUBE_API_TEST_DIR or ~/.kubeapitest, beside kube-apiserver).
 #
 # Why: these machines reach no release download, only package registries. helm.sh/helm/v3's
@@ -30,9 +31,11 @@ client_go="$(sed -n 's#^[[:space:]]*k8s.io/client-go v0\.\([0-9]*\)\..*#\1#p' "$
 [[ -n "$client_go" ]] || { echo "build-helm.sh: no k8s.io/client-go in $gomod" >&2; exit 1; }
 LDFLAGS="-s -w -X ${MODULE}/internal/version.version=v${HELM_VERSION} -X ${MODULE}/internal/version.metadata="
 LDFLAGS+=" -X ${MODULE}/internal/version.gitTreeState=clean"
-for pkg in pkg/lint/rules pkg/chartutil; do
-  LDFLAGS+=" -X ${MODULE}/${pkg}.k8sVersionMajor=1 -X ${MODULE}/${pkg}.k8sVersionMinor=${client_go}"
-done
+if [[ "$HELM_MAJOR" == 3 ]]; then # helm 4 reads the client-go version from its build info
+  for pkg in pkg/lint/rules pkg/chartutil; do
+    LDFLAGS+=" -X ${MODULE}/${pkg}.k8sVersionMajor=1 -X ${MODULE}/${pkg}.k8sVersionMinor=${client_go}"
+  done
+fi
 tmp="$(mktemp -d "$DEST/.build.XXXXXX")"
 GOBIN="$tmp" GOFLAGS=-mod=mod go install -trimpath -ldflags "$LDFLAGS" "${MODULE}/cmd/helm@v${HELM_VERSION}"
 mv "$tmp/helm" "$DEST/helm"
