@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
+import io.privateendpoint.e2e.support.ProjectCrds;
 import io.privateendpoint.e2e.support.TestCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -106,6 +107,7 @@ class HelmLifecycleIT {
         assertThat(crd(client).getMetadata().getDeletionTimestamp()).isNull();
       } finally {
         HelmRenderIT.ChartCopies.delete(older);
+        ProjectCrds.install(client); // crds/ as the other tests expect it, whatever happened above
       }
     }
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
+import io.privateendpoint.e2e.support.ProjectCrds;
+import io.privateendpoint.e2e.support.StrimziCrds;
 import io.privateendpoint.e2e.support.TestCluster;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,9 @@ class HelmRbacIT {
   static void install(TestCluster cluster) {
     helm = HelmCli.against(cluster);
     try (KubernetesClient client = cluster.newClient()) {
+      // kubectl auth can-i resolves a resource by discovery: the kinds must be served.
+      ProjectCrds.install(client);
+      StrimziCrds.install(client);
       for (String ns : List.of(NAMESPACE, "brokers", "elsewhere")) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
             .serverSideApply();
