@@ -48,8 +48,13 @@ class HelmLifecycleIT {
       Path older = olderChart();
       try {
         // 1. An older chart: version 0.0.9, values.yaml without the keys added since, a CRD without the short name.
-        helm.helm("install", RELEASE, older.toString(), "--namespace", NAMESPACE, "--set", "clusterName=lifecycle")
-            .orFail("helm install");
+        String notes = helm.helm("install", RELEASE, older.toString(), "--namespace", NAMESPACE, "--set", "clusterName=lifecycle")
+            .orFail("helm install").stdout();
+        assertThat(notes).contains("It watches " + NAMESPACE + "; cluster name \"lifecycle\"")
+            .contains("system:serviceaccount:" + NAMESPACE + ":" + FULLNAME)
+            .contains("<project>.svc.id.goog[" + NAMESPACE + "/" + FULLNAME + "]")
+            .contains("kubectl get kpe -A")
+            .contains("{.status.endpoint}{\"\\n\"}{.status.bootstrapPorts}");
         Deployment installed = deployment(client);
         assertThat(installed.getMetadata().getLabels()).containsEntry("helm.sh/chart", "kafka-private-endpoint-operator-0.0.9");
         assertThat(installed.getSpec().getReplicas()).isEqualTo(2);
