@@ -38,6 +38,14 @@ kpe_kube_binaries() {
   "$KPE_ROOT/e2e/kube-binaries/build.sh"
 }
 
+# The helm CLIs for the chart's tests (e2e/…/helm), built once from the Go module proxy: Helm 3,
+# which the tests install with, and Helm 4, which must render the chart the same. Versions as
+# pinned in pom.xml (kpe.helm.version, kpe.helm4.version).
+kpe_helm() {
+  KPE_HELM_VERSION=3.22.0 "$KPE_ROOT/e2e/kube-binaries/build-helm.sh"
+  KPE_HELM_VERSION=4.3.1 "$KPE_ROOT/e2e/kube-binaries/build-helm.sh"
+}
+
 # moto's AWS emulator for the AWS tests and the local run (moto 5.2.1, as pinned for the tests),
 # importable by python3: the tests start its server through e2e's moto_iam_server.py.
 kpe_moto() {
