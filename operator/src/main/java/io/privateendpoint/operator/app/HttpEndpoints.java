@@ -23,13 +23,13 @@ import org.slf4j.LoggerFactory;
  * on the metrics port for Prometheus. Equal ports share one server; port 0 serves nothing. Each
  * server answers on its own two daemon threads, so a slow scrape never delays a probe on another port.
  */
-final class HttpEndpoints implements AutoCloseable {
+public final class HttpEndpoints implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
 
   /** What a GET answers. */
-  record Reply(int status, String contentType, String body) {
-    static Reply text(int status, String body) {
+  public record Reply(int status, String contentType, String body) {
+    public static Reply text(int status, String body) {
       return new Reply(status, "text/plain; charset=utf-8", body + "\n");
     }
   }
@@ -56,7 +56,8 @@ final class HttpEndpoints implements AutoCloseable {
     return start(routes);
   }
 
-  static HttpEndpoints start(Map<Integer, Map<String, Supplier<Reply>>> routes) throws IOException {
+  /** @param routes port → path → answer; the tests serve an in-JVM operator's /metrics with it */
+  public static HttpEndpoints start(Map<Integer, Map<String, Supplier<Reply>>> routes) throws IOException {
     List<HttpServer> servers = new ArrayList<>();
     List<ExecutorService> executors = new ArrayList<>();
     HttpEndpoints endpoints = new HttpEndpoints(servers, executors);

@@ -19,8 +19,9 @@ public final class CloudCallMetrics {
   /**
    * How one call ended, or {@code retried} for an attempt the SDK repeats. {@code throttled}: the cloud
    * said slow down (it is retried, so this counts only the calls that stayed throttled); {@code refused}:
-   * any other 4xx, a lasting answer such as a missing permission or a bad value; {@code error}: 5xx,
-   * network and client-side failures.
+   * any other 4xx, a lasting answer such as a missing permission or a bad value — and a lookup of what
+   * does not exist yet (AWS's LoadBalancerNotFound, Compute's 404), which the operator asks on purpose;
+   * {@code error}: 5xx, network and client-side failures.
    */
   public enum Outcome { success, throttled, retried, refused, error }
 
