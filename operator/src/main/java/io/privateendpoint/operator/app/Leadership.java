@@ -46,6 +46,7 @@ final class Leadership {
     if (!settings.enabled()) {
       return "no leader election";
     }
-    return leading ? "leader " + settings.identity() : "standby " + settings.identity() + ", leader " + leader;
+    return leading ? "leader " + settings.identity()
+        : "standby " + settings.identity() + ", leader " + (leader != null ? leader : "not known yet");
   }
 }
