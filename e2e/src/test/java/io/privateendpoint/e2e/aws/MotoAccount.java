@@ -14,20 +14,20 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 
 /** The test's view of the moto account: a VPC with a subnet per AZ ID, and counts of what exists. */
-final class MotoAccount {
+public final class MotoAccount {
 
-  static final String REGION = "us-west-2";
-  final Ec2Client ec2;
-  final ElasticLoadBalancingV2Client elb;
+  public static final String REGION = "us-west-2";
+  public final Ec2Client ec2;
+  public final ElasticLoadBalancingV2Client elb;
 
-  MotoAccount() {
+  public MotoAccount() {
     MotoServer.get();
     ec2 = Ec2Client.builder().region(Region.of(REGION)).build();
     elb = ElasticLoadBalancingV2Client.builder().region(Region.of(REGION)).build();
   }
 
   /** A VPC with one subnet in each of usw2-az1..3. */
-  String vpcWithSubnets(String cidrPrefix) {
+  public String vpcWithSubnets(String cidrPrefix) {
     String vpc = ec2.createVpc(b -> b.cidrBlock(cidrPrefix + ".0.0/16")).vpc().vpcId();
     for (int az = 1; az <= 3; az++) {
       int n = az;
@@ -41,7 +41,7 @@ final class MotoAccount {
    * IP in the subnet that holds it, in that group — what the VPC CNI gives pods: secondary IPs of the
    * nodes' interfaces. Returns the group's id.
    */
-  String podInterfaces(String vpc, String... ips) {
+  public String podInterfaces(String vpc, String... ips) {
     String group = nodeGroup(vpc);
     List<Subnet> subnets = ec2.describeSubnets(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build())).subnets();
     for (String ip : ips) {
@@ -53,7 +53,7 @@ final class MotoAccount {
   }
 
   /** The VPC's node security group, with one rule of its own (SSH from the VPC) that must never be touched. */
-  String nodeGroup(String vpc) {
+  public String nodeGroup(String vpc) {
     var existing = ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build(),
         Filter.builder().name("group-name").values("eks-nodes").build())).securityGroups();
     if (!existing.isEmpty()) {
@@ -66,7 +66,7 @@ final class MotoAccount {
   }
 
   /** A node VM in the subnet of AZ usw2-az{@code az}, in the VPC's node group; returns its instance id. */
-  String nodeInstance(String vpc, int az) {
+  public String nodeInstance(String vpc, int az) {
     String subnet = ec2.describeSubnets(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build(),
         Filter.builder().name("availability-zone-id").values("usw2-az" + az).build())).subnets().get(0).subnetId();
     String group = nodeGroup(vpc);
@@ -75,7 +75,7 @@ final class MotoAccount {
   }
 
   /** The ingress rules of a security group, as comparable strings (rule id, protocol, ports, source, tags). */
-  List<String> ingressRules(String group) {
+  public List<String> ingressRules(String group) {
     return ec2.describeSecurityGroupRules(b -> b.filters(Filter.builder().name("group-id").values(group).build()))
         .securityGroupRules().stream().filter(r -> !r.isEgress())
         .map(r -> r.securityGroupRuleId() + " " + r.ipProtocol() + " " + r.fromPort() + "-" + r.toPort() + " from "
@@ -84,25 +84,25 @@ final class MotoAccount {
         .sorted().toList();
   }
 
-  List<LoadBalancer> loadBalancers(String name) {
+  public List<LoadBalancer> loadBalancers(String name) {
     return elb.describeLoadBalancers().loadBalancers().stream().filter(l -> l.loadBalancerName().equals(name)).toList();
   }
 
-  List<TargetGroup> targetGroups(String prefix) {
+  public List<TargetGroup> targetGroups(String prefix) {
     return elb.describeTargetGroups().targetGroups().stream().filter(g -> g.targetGroupName().startsWith(prefix)).toList();
   }
 
-  Map<String, String> tags(String arn) {
+  public Map<String, String> tags(String arn) {
     return elb.describeTags(b -> b.resourceArns(arn)).tagDescriptions().get(0).tags().stream()
         .collect(Collectors.toMap(Tag::key, Tag::value));
   }
 
-  long securityGroups(String vpc, String name) {
+  public long securityGroups(String vpc, String name) {
     return ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build(),
         Filter.builder().name("group-name").values(name).build())).securityGroups().size();
   }
 
-  long endpointServices(String owner) {
+  public long endpointServices(String owner) {
     return ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().stream()
         .filter(s -> s.tags().stream().anyMatch(t -> t.key().equals("kafka.privateendpoint.io/owner") && t.value().equals(owner)))
         .count();

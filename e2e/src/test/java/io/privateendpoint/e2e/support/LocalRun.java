@@ -126,8 +126,20 @@ public final class LocalRun {
         jar.toString(), "--cluster-name", "local", "--resync-period", "30s")
         .redirectErrorStream(true).redirectOutput(work.resolve("operator.log").toFile());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    // Free ports rather than 8081/8080, which something on a developer's machine may hold.
+    int health = freePort();
+    int metrics = freePort();
+    builder.environment().put("KPE_HEALTH_PORT", String.valueOf(health));
+    builder.environment().put("KPE_METRICS_PORT", String.valueOf(metrics));
     builder.environment().putAll(env);
+    say("operator probes: http://127.0.0.1:" + health + "/healthz and /readyz; metrics: http://127.0.0.1:" + metrics + "/metrics");
     return builder.start();
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** The sample's namespace, the CRD, and a StatefulSet of three brokers, pod i on {@code nodes[i]} with {@code ips[i]}. */

@@ -5,8 +5,12 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.operator.app.OperatorAssembly;
 import io.privateendpoint.operator.app.OperatorSettings;
+import io.privateendpoint.operator.cloud.aws.AwsCallMetrics;
 import io.privateendpoint.operator.cloud.aws.AwsClients;
+import io.privateendpoint.operator.cloud.gcp.GcpCallMetrics;
 import io.privateendpoint.operator.cloud.gcp.GcpClients;
+import io.privateendpoint.operator.metrics.OperatorMetrics;
+import io.privateendpoint.operator.metrics.ReconcileMetrics;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,21 +31,40 @@ public final class OperatorUnderTest {
   }
 
   /** As above, with the given AWS clients (e.g. credentials that fail, as with none in the chain). */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public static LocallyRunOperatorExtension extension(AwsClients aws, String... flags) {
+    return extension(aws, new GcpClients(LocalCompute.get().endpoint()), null, flags);
+  }
+
+  /**
+   * As Main wires it for metrics: JOSDK's and the operator's own into {@code metrics}, every AWS and
+   * Compute call counted by the SDK hooks — and still recorded by the suite's AwsCalls, to compare.
+   */
+  public static LocallyRunOperatorExtension extension(OperatorMetrics metrics, String... flags) {
+    AwsClients aws = new AwsClients(List.of(MotoServer.get().calls(), new AwsCallMetrics(metrics.cloudCalls())),
+        MotoServer.get().operatorCredentials());
+    GcpClients gcp = new GcpClients(LocalCompute.get().endpoint(), new GcpCallMetrics(metrics.cloudCalls()));
+    return extension(aws, gcp, metrics, flags);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static LocallyRunOperatorExtension extension(AwsClients aws, GcpClients gcp, OperatorMetrics metrics, String... flags) {
     OperatorSettings settings = OperatorSettings.parse(flags, Map.of());
     KubernetesClient client = KubernetesApiServerExtension.cluster().newClient();
     Consumer<ControllerConfigurationOverrider<KafkaPrivateEndpoint>> configure = o -> OperatorAssembly.configure(o, settings);
     return LocallyRunOperatorExtension.builder()
         .withKubernetesClient(client)
-        .withReconciler(OperatorAssembly.reconciler(client, settings, Clock.systemUTC(),
-            aws, new GcpClients(LocalCompute.get().endpoint())),
-            (Consumer) configure)
+        .withReconciler(OperatorAssembly.reconciler(client, settings, Clock.systemUTC(), aws, gcp,
+            metrics != null ? metrics.reconcile() : ReconcileMetrics.unread()), (Consumer) configure)
         .withAdditionalCRD(ProjectCrds.files().stream().map(Path::toString).toArray(String[]::new))
         // Only an API server runs: namespaces never finish terminating without a controller-manager.
         .waitForNamespaceDeletion(false)
         // The extension closes the operator's client when it stops; this one serves every test method.
-        .withConfigurationService(o -> o.withCloseClientOnStop(false))
+        .withConfigurationService(o -> {
+          o.withCloseClientOnStop(false);
+          if (metrics != null) {
+            o.withMetrics(metrics.josdk());
+          }
+        })
         .oneNamespacePerClass(true)
         .build();
   }

@@ -2,10 +2,13 @@ package io.privateendpoint.operator.app;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.privateendpoint.operator.metrics.OperatorMetrics;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code java -jar kafka-private-endpoint-operator.jar [--flag value]...}; see {@link OperatorSettings}. */
@@ -29,10 +32,31 @@ public final class Main {
       return;
     }
     LogSetup.configure(settings.logFormat(), settings.logLevel());
-    LoggerFactory.getLogger(Main.class).info("starting: cluster name {}, namespaces {}, resync every {}",
-        settings.clusterName(), settings.watchesAllNamespaces() ? "all" : settings.namespaces(), settings.resyncPeriod());
-    Operator operator = OperatorAssembly.operator(new KubernetesClientBuilder().build(), settings, Clock.systemUTC());
-    operator.installShutdownHook(Duration.ofSeconds(10));
-    operator.start();
+    Logger log = LoggerFactory.getLogger(Main.class);
+    OperatorSettings.LeaderElection election = settings.leaderElection();
+    log.info("starting: cluster name {}, namespaces {}, resync every {}, leader election {}",
+        settings.clusterName(), settings.watchesAllNamespaces() ? "all" : settings.namespaces(), settings.resyncPeriod(),
+        election.enabled() ? "on (Lease " + election.namespace() + "/" + election.leaseName() + ", identity "
+            + election.identity() + ")" : "off");
+    OperatorMetrics metrics = new OperatorMetrics();
+    Leadership leadership = new Leadership(election);
+    Operator operator = OperatorAssembly.operator(new KubernetesClientBuilder().build(), settings, Clock.systemUTC(), metrics,
+        leadership);
+    OperatorHealth health = new OperatorHealth(operator, leadership);
+    try {
+      // Before the start, which waits for the informers to sync: the kubelet's probes get an answer throughout.
+      HttpEndpoints.start(settings, health, metrics);
+      if (!election.enabled()) {
+        // With leader election JOSDK installs no hook on purpose: losing the lease exits the process,
+        // which must not happen inside a shutdown hook. The lease then lapses after its duration.
+        operator.installShutdownHook(Duration.ofSeconds(10));
+      }
+      operator.start();
+      health.started();
+    } catch (IOException | RuntimeException e) {
+      // The HTTP servers' threads would keep a failed operator's JVM alive: exit so the pod restarts.
+      log.error("cannot start the operator", e);
+      System.exit(1);
+    }
   }
 }

@@ -3,13 +3,17 @@ package io.privateendpoint.operator.app;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.privateendpoint.operator.cloud.aws.AwsCallMetrics;
 import io.privateendpoint.operator.cloud.aws.AwsClients;
 import io.privateendpoint.operator.cloud.aws.AwsEndpointProvisioner;
+import io.privateendpoint.operator.cloud.gcp.GcpCallMetrics;
 import io.privateendpoint.operator.cloud.gcp.GcpClients;
 import io.privateendpoint.operator.cloud.gcp.GcpEndpointProvisioner;
 import io.privateendpoint.operator.kafka.KafkaSide;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.metrics.OperatorMetrics;
+import io.privateendpoint.operator.metrics.ReconcileMetrics;
 import io.privateendpoint.operator.reconcile.EndpointPeers;
 import io.privateendpoint.operator.reconcile.KafkaPrivateEndpointReconciler;
 import io.privateendpoint.operator.reconcile.ReconcilePipeline;
@@ -30,6 +34,12 @@ public final class OperatorAssembly {
    */
   public static KafkaPrivateEndpointReconciler reconciler(KubernetesClient client, OperatorSettings settings, Clock clock,
       AwsClients aws, GcpClients gcp) {
+    return reconciler(client, settings, clock, aws, gcp, ReconcileMetrics.unread());
+  }
+
+  /** As above, reporting kpe_endpoints and kpe_reconcile_duration_seconds into {@code metrics}. */
+  public static KafkaPrivateEndpointReconciler reconciler(KubernetesClient client, OperatorSettings settings, Clock clock,
+      AwsClients aws, GcpClients gcp, ReconcileMetrics metrics) {
     EventRecorder events = new EventRecorder(client, clock);
     KafkaSide kafka = new KafkaSide(client, events);
     EndpointPeers peers = namespace -> client.resources(KafkaPrivateEndpoint.class).inNamespace(namespace).list().getItems();
@@ -38,7 +48,7 @@ public final class OperatorAssembly {
         new GcpEndpointProvisioner(gcp, settings.clusterName()));
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
         events);
-    return new KafkaPrivateEndpointReconciler(pipeline);
+    return new KafkaPrivateEndpointReconciler(pipeline, metrics);
   }
 
   /** Watched namespaces and resync period, applied to the controller's configuration. */
@@ -51,10 +61,20 @@ public final class OperatorAssembly {
     controller.withReconciliationMaxInterval(settings.resyncPeriod());
   }
 
-  public static Operator operator(KubernetesClient client, OperatorSettings settings, Clock clock) {
-    Operator operator = new Operator(o -> o.withKubernetesClient(client));
-    operator.register(reconciler(client, settings, clock, new AwsClients(List.of()),
-        new GcpClients(settings.gcpComputeEndpoint())), controller -> configure(controller, settings));
+  /**
+   * The operator as it runs in a pod: JOSDK's metrics and the operator's own in {@code metrics}, every
+   * cloud call counted through the SDKs' hooks, and leader election when the settings turn it on.
+   */
+  static Operator operator(KubernetesClient client, OperatorSettings settings, Clock clock, OperatorMetrics metrics,
+      Leadership leadership) {
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client).withMetrics(metrics.josdk());
+      leadership.configuration().ifPresent(o::withLeaderElectionConfiguration);
+    });
+    AwsClients aws = new AwsClients(List.of(new AwsCallMetrics(metrics.cloudCalls())));
+    GcpClients gcp = new GcpClients(settings.gcpComputeEndpoint(), new GcpCallMetrics(metrics.cloudCalls()));
+    operator.register(reconciler(client, settings, clock, aws, gcp, metrics.reconcile()),
+        controller -> configure(controller, settings));
     return operator;
   }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -23,18 +24,34 @@ import java.util.stream.Collectors;
  * @param logFormat    text or json
  * @param logLevel     root log level
  * @param gcpComputeEndpoint the Compute Engine API endpoint; empty for Google's own
+ * @param leaderElection whether replicas elect one leader through a Lease, and which
+ * @param healthPort   port of /healthz and /readyz; 0 serves neither
+ * @param metricsPort  port of /metrics; 0 serves nothing
  */
 public record OperatorSettings(String clusterName, Set<String> namespaces, Duration resyncPeriod,
-    LogFormat logFormat, String logLevel, String gcpComputeEndpoint) {
+    LogFormat logFormat, String logLevel, String gcpComputeEndpoint, LeaderElection leaderElection,
+    int healthPort, int metricsPort) {
 
   public enum LogFormat { text, json }
+
+  /**
+   * Leader election through a coordination.k8s.io Lease: with it on, only the replica holding the
+   * Lease reconciles; the others wait, ready, to take over.
+   *
+   * @param enabled   off by default: one replica needs no Lease (nor the RBAC for it)
+   * @param namespace where the Lease lives, the operator's own namespace (the downward API's POD_NAMESPACE);
+   *                  null when election is off and none was given
+   * @param leaseName the Lease's name
+   * @param identity  this replica's name in the Lease's holderIdentity: POD_NAME, else HOSTNAME, else a random id
+   */
+  public record LeaderElection(boolean enabled, String namespace, String leaseName, String identity) {}
 
   /** One setting: its flag, environment variable, default and what it means. */
   enum Setting {
     CLUSTER_NAME("cluster-name", "KPE_CLUSTER_NAME", "default",
         "name of this Kubernetes cluster, stamped on every cloud resource as its owner (1-63 of [a-z0-9-])"),
     NAMESPACES("namespaces", "KPE_WATCH_NAMESPACES", "",
-        "comma-separated namespaces to watch; empty watches all namespaces"),
+        "comma-separated namespaces to watch; empty watches all namespaces", "all"),
     RESYNC_PERIOD("resync-period", "KPE_RESYNC_PERIOD", "10m",
         "reconcile every resource at least this often to repair drift (e.g. 30s, 10m, 1h, or ISO-8601 PT10M)"),
     LOG_FORMAT("log-format", "KPE_LOG_FORMAT", "text", "text or json (one JSON object per line)"),
@@ -42,24 +59,48 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
     GCP_COMPUTE_ENDPOINT("gcp-compute-endpoint", "KPE_GCP_COMPUTE_ENDPOINT", "",
         "Compute Engine API endpoint, e.g. a Private Service Connect endpoint for Google APIs"
             + " (https://compute-kpe.p.googleapis.com) or a local fake (http://127.0.0.1:8089, sent no credentials);"
-            + " empty for Google's https://compute.googleapis.com");
+            + " empty for Google's https://compute.googleapis.com", "Google's"),
+    LEADER_ELECTION("leader-election", "KPE_LEADER_ELECTION", "false",
+        "true or false: elect one leader among replicas through a Lease; only the leader reconciles"),
+    LEADER_ELECTION_NAMESPACE("leader-election-namespace", "KPE_LEADER_ELECTION_NAMESPACE", "",
+        "namespace of the Lease (the operator's own); required with leader election", "$POD_NAMESPACE"),
+    LEADER_ELECTION_LEASE("leader-election-lease", "KPE_LEADER_ELECTION_LEASE", "kafka-private-endpoint-operator",
+        "name of the Lease"),
+    HEALTH_PORT("health-port", "KPE_HEALTH_PORT", "8081",
+        "port serving GET /healthz (liveness) and /readyz (readiness); 0 disables"),
+    METRICS_PORT("metrics-port", "KPE_METRICS_PORT", "8080", "port serving GET /metrics (Prometheus text); 0 disables");
 
     final String flag;
     final String env;
     final String defaultValue;
     final String help;
+    /** The default as --help shows it, when the value itself ("") would say nothing. */
+    final String shownDefault;
 
     Setting(String flag, String env, String defaultValue, String help) {
+      this(flag, env, defaultValue, help, defaultValue);
+    }
+
+    Setting(String flag, String env, String defaultValue, String help, String shownDefault) {
       this.flag = flag;
       this.env = env;
       this.defaultValue = defaultValue;
       this.help = help;
+      this.shownDefault = shownDefault;
     }
   }
+
+  /** Set by the downward API in the chart's Deployment: the operator's namespace and pod name. */
+  static final String POD_NAMESPACE = "POD_NAMESPACE";
+  static final String POD_NAME = "POD_NAME";
 
   private static final Pattern CLUSTER_NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
   private static final Pattern SHORT_DURATION = Pattern.compile("^([0-9]+)(ms|s|m|h)$");
   private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error");
+  /** RFC 1123 label (a namespace) and subdomain (a Lease's name), as the API server checks them. */
+  private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$");
 
   /** Thrown for a bad flag or value; the message says which. */
   public static final class InvalidSettingException extends IllegalArgumentException {
@@ -68,11 +109,14 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
     }
   }
 
-  /** Reads flags ({@code --name=value} or {@code --name value}) over environment variables over defaults. */
+  /**
+   * Reads flags ({@code --name=value} or {@code --name value}) over environment variables over defaults;
+   * {@code env} also gives POD_NAMESPACE, POD_NAME and HOSTNAME for leader election.
+   */
   public static OperatorSettings parse(String[] args, Map<String, String> env) {
     Map<Setting, String> values = new LinkedHashMap<>();
     for (Setting s : Setting.values()) {
-      values.put(s, env.getOrDefault(s.env, s.defaultValue));
+      values.put(s, env.getOrDefault(s.env, s.defaultValue).trim());
     }
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -87,6 +131,9 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
         name = name.substring(0, eq);
       }
       Setting setting = setting(name);
+      if (value == null && setting == Setting.LEADER_ELECTION && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
+        value = "true"; // a bare --leader-election turns it on
+      }
       if (value == null) {
         if (i + 1 >= args.length) {
           throw new InvalidSettingException("--" + name + " needs a value");
@@ -101,7 +148,10 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
         duration(Setting.RESYNC_PERIOD, values.get(Setting.RESYNC_PERIOD)),
         logFormat(values.get(Setting.LOG_FORMAT)),
         logLevel(values.get(Setting.LOG_LEVEL)),
-        endpoint(Setting.GCP_COMPUTE_ENDPOINT, values.get(Setting.GCP_COMPUTE_ENDPOINT)));
+        endpoint(Setting.GCP_COMPUTE_ENDPOINT, values.get(Setting.GCP_COMPUTE_ENDPOINT)),
+        leaderElection(values, env),
+        port(Setting.HEALTH_PORT, values.get(Setting.HEALTH_PORT)),
+        port(Setting.METRICS_PORT, values.get(Setting.METRICS_PORT)));
   }
 
   public boolean watchesAllNamespaces() {
@@ -111,10 +161,10 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
   public static String usage() {
     StringBuilder text = new StringBuilder("Usage: java -jar kafka-private-endpoint-operator.jar [--flag value]...\n\n");
     for (Setting s : Setting.values()) {
-      text.append(String.format(Locale.ROOT, "  --%-15s %-22s %s (default: %s)%n", s.flag, s.env, s.help,
-          s.defaultValue.isEmpty() ? "all" : s.defaultValue));
+      text.append(String.format(Locale.ROOT, "  --%-26s %-30s %s (default: %s)%n", s.flag, s.env, s.help, s.shownDefault));
     }
     text.append("\nThe cluster is found from KUBECONFIG (or ~/.kube/config) or the in-cluster service account.\n");
+    text.append("With leader election, this replica's identity in the Lease is $POD_NAME, else $HOSTNAME, else a random id.\n");
     return text.toString();
   }
 
@@ -176,6 +226,61 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
     }
     throw new InvalidSettingException("--" + setting.flag + " '" + value + "' must be an http(s) URL such as"
         + " https://compute.googleapis.com, without a path");
+  }
+
+  private static LeaderElection leaderElection(Map<Setting, String> values, Map<String, String> env) {
+    boolean enabled = bool(Setting.LEADER_ELECTION, values.get(Setting.LEADER_ELECTION));
+    String namespace = values.get(Setting.LEADER_ELECTION_NAMESPACE);
+    if (namespace.isEmpty()) {
+      namespace = env.getOrDefault(POD_NAMESPACE, "").trim();
+    }
+    if (namespace.isEmpty()) {
+      if (enabled) {
+        throw new InvalidSettingException("--leader-election needs the Lease's namespace: set --leader-election-namespace"
+            + " (KPE_LEADER_ELECTION_NAMESPACE) or POD_NAMESPACE (the downward API's metadata.namespace)");
+      }
+      namespace = null;
+    } else if (!DNS_LABEL.matcher(namespace).matches()) {
+      throw new InvalidSettingException("--leader-election-namespace '" + namespace + "' is not a namespace name"
+          + " (1-63 lowercase letters, digits or dashes)");
+    }
+    String lease = values.get(Setting.LEADER_ELECTION_LEASE);
+    if (!DNS_SUBDOMAIN.matcher(lease).matches()) {
+      throw new InvalidSettingException("--leader-election-lease '" + lease + "' is not a Lease name"
+          + " (lowercase letters, digits, dashes and dots, at most 253)");
+    }
+    return new LeaderElection(enabled, namespace, lease, identity(env));
+  }
+
+  /** The pod's name (downward API), else the host name a pod gets anyway, else a random id: unique per replica. */
+  private static String identity(Map<String, String> env) {
+    for (String name : new String[] {POD_NAME, "HOSTNAME"}) {
+      String value = env.getOrDefault(name, "").trim();
+      if (!value.isEmpty()) {
+        return value;
+      }
+    }
+    return UUID.randomUUID().toString();
+  }
+
+  private static boolean bool(Setting setting, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidSettingException("--" + setting.flag + " '" + value + "' must be true or false");
+    };
+  }
+
+  private static int port(Setting setting, String value) {
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidSettingException("--" + setting.flag + " '" + value + "' must be a port 1-65535, or 0 to disable");
   }
 
   private static LogFormat logFormat(String value) {

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.privateendpoint.operator.kafka.KafkaWatches;
+import io.privateendpoint.operator.metrics.ReconcileMetrics;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import java.net.HttpURLConnection;
@@ -34,28 +35,37 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   static final Duration DELETION_BLOCKED_RECHECK = Duration.ofSeconds(30);
 
   private final ReconcilePipeline pipeline;
+  private final ReconcileMetrics metrics;
 
   public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline) {
+    this(pipeline, ReconcileMetrics.unread());
+  }
+
+  public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline, ReconcileMetrics metrics) {
     this.pipeline = pipeline;
+    this.metrics = metrics;
   }
 
   @Override
   public UpdateControl<KafkaPrivateEndpoint> reconcile(KafkaPrivateEndpoint resource, Context<KafkaPrivateEndpoint> context) {
-    KafkaPrivateEndpointStatus status = pipeline.run(resource);
+    KafkaPrivateEndpointStatus status = metrics.timeApply(() -> pipeline.run(resource));
+    recordReady(resource, status);
     return withStatus(resource, status);
   }
 
   /** Behind the finalizer: removes what the endpoint created; the finalizer goes only when nothing is left. */
   @Override
   public DeleteControl cleanup(KafkaPrivateEndpoint resource, Context<KafkaPrivateEndpoint> context) {
-    ReconcilePipeline.Cleanup cleanup = pipeline.cleanup(resource);
+    ReconcilePipeline.Cleanup cleanup = metrics.timeCleanup(() -> pipeline.cleanup(resource));
     if (cleanup.done()) {
+      metrics.deleted(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
       return DeleteControl.defaultDelete();
     }
     if (cleanup.blocked() != null) {
       // JOSDK's DeleteControl carries no status: say it on the resource directly, so `kubectl get`
       // shows why the delete waits and what to do.
       KafkaPrivateEndpointStatus status = pipeline.statusFactory().deletionBlocked(resource, cleanup.blocked());
+      recordReady(resource, status);
       if (!Objects.equals(resource.getStatus(), status)) {
         resource.setStatus(status);
         try {
@@ -87,7 +97,15 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
     }
     LOG.warn("reconcile of {}/{} failed", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), error);
     resource.setStatus(pipeline.statusFactory().failed(resource, error));
+    recordReady(resource, resource.getStatus());
     return ErrorStatusUpdateControl.patchStatus(resource);
+  }
+
+  /** kpe_endpoints counts each endpoint by the Ready condition of the status this pass ends with. */
+  private void recordReady(KafkaPrivateEndpoint resource, KafkaPrivateEndpointStatus status) {
+    String ready = status == null ? null : status.getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+        .map(c -> c.getStatus()).findFirst().orElse(null);
+    metrics.ready(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), ready);
   }
 
   private static UpdateControl<KafkaPrivateEndpoint> withStatus(KafkaPrivateEndpoint resource, KafkaPrivateEndpointStatus status) {

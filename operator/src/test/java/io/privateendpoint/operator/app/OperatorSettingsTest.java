@@ -19,6 +19,82 @@ class OperatorSettingsTest {
     assertThat(s.logFormat()).isEqualTo(OperatorSettings.LogFormat.text);
     assertThat(s.logLevel()).isEqualTo("info");
     assertThat(s.gcpComputeEndpoint()).isEmpty();
+    assertThat(s.leaderElection().enabled()).isFalse();
+    assertThat(s.leaderElection().namespace()).isNull();
+    assertThat(s.leaderElection().leaseName()).isEqualTo("kafka-private-endpoint-operator");
+    assertThat(s.healthPort()).isEqualTo(8081);
+    assertThat(s.metricsPort()).isEqualTo(8080);
+  }
+
+  @Test
+  void leaderElectionFromEnvironmentAndFlags() {
+    Map<String, String> pod = Map.of("POD_NAMESPACE", "kpe-system", "POD_NAME", "kpe-operator-7c9f-abcde",
+        "HOSTNAME", "kpe-operator-7c9f-abcde");
+    OperatorSettings.LeaderElection fromPod = OperatorSettings.parse(new String[0],
+        with(pod, "KPE_LEADER_ELECTION", "true")).leaderElection();
+    assertThat(fromPod).isEqualTo(new OperatorSettings.LeaderElection(true, "kpe-system", "kafka-private-endpoint-operator",
+        "kpe-operator-7c9f-abcde"));
+
+    // The flag wins over the variable, and over the downward API's namespace.
+    OperatorSettings.LeaderElection flags = OperatorSettings.parse(new String[] {"--leader-election=true",
+        "--leader-election-namespace", "ops", "--leader-election-lease", "kpe.lease"},
+        with(pod, "KPE_LEADER_ELECTION", "false", "KPE_LEADER_ELECTION_NAMESPACE", "other")).leaderElection();
+    assertThat(flags).isEqualTo(new OperatorSettings.LeaderElection(true, "ops", "kpe.lease", "kpe-operator-7c9f-abcde"));
+    assertThat(OperatorSettings.parse(new String[] {"--leader-election", "false"}, with(pod, "KPE_LEADER_ELECTION", "TRUE"))
+        .leaderElection().enabled()).isFalse();
+    // A bare flag turns it on.
+    assertThat(OperatorSettings.parse(new String[] {"--leader-election", "--health-port", "0"}, pod).leaderElection().enabled())
+        .isTrue();
+    assertThat(OperatorSettings.parse(new String[] {"--leader-election"}, pod).leaderElection().enabled()).isTrue();
+  }
+
+  @Test
+  void leaderElectionIdentityIsThePodNameElseTheHostNameElseRandom() {
+    assertThat(OperatorSettings.parse(new String[0], Map.of("POD_NAME", "a", "HOSTNAME", "b")).leaderElection().identity())
+        .isEqualTo("a");
+    assertThat(OperatorSettings.parse(new String[0], Map.of("HOSTNAME", "b")).leaderElection().identity()).isEqualTo("b");
+    String random = OperatorSettings.parse(new String[0], Map.of()).leaderElection().identity();
+    assertThat(random).isNotBlank().isNotEqualTo(OperatorSettings.parse(new String[0], Map.of()).leaderElection().identity());
+  }
+
+  @Test
+  void leaderElectionNeedsANamespace() {
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--leader-election", "true"}, Map.of()))
+        .hasMessageContaining("--leader-election needs the Lease's namespace")
+        .hasMessageContaining("--leader-election-namespace").hasMessageContaining("POD_NAMESPACE");
+    // Off, no namespace is needed.
+    assertThat(OperatorSettings.parse(new String[] {"--leader-election", "false"}, Map.of()).leaderElection().enabled()).isFalse();
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--leader-election", "yes"}, Map.of("POD_NAMESPACE", "a")))
+        .hasMessageContaining("--leader-election 'yes' must be true or false");
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--leader-election-namespace", "Kpe_System"}, Map.of()))
+        .hasMessageContaining("--leader-election-namespace 'Kpe_System' is not a namespace name");
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--leader-election-lease", "-lease"}, Map.of()))
+        .hasMessageContaining("--leader-election-lease '-lease' is not a Lease name");
+  }
+
+  @Test
+  void portsAreValidatedAndZeroDisables() {
+    OperatorSettings env = OperatorSettings.parse(new String[0], Map.of("KPE_HEALTH_PORT", "9443", "KPE_METRICS_PORT", "0"));
+    assertThat(env.healthPort()).isEqualTo(9443);
+    assertThat(env.metricsPort()).isZero();
+    OperatorSettings flags = OperatorSettings.parse(new String[] {"--health-port", "0", "--metrics-port=9090"},
+        Map.of("KPE_HEALTH_PORT", "9443", "KPE_METRICS_PORT", "0"));
+    assertThat(flags.healthPort()).isZero();
+    assertThat(flags.metricsPort()).isEqualTo(9090);
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--health-port", "65536"}, Map.of()))
+        .hasMessageContaining("--health-port '65536' must be a port 1-65535, or 0 to disable");
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--metrics-port", "http"}, Map.of()))
+        .hasMessageContaining("--metrics-port 'http'");
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[0], Map.of("KPE_METRICS_PORT", "-1")))
+        .hasMessageContaining("--metrics-port '-1'");
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String... pairs) {
+    Map<String, String> env = new java.util.HashMap<>(base);
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
   }
 
   @Test
@@ -75,5 +151,9 @@ class OperatorSettingsTest {
     for (OperatorSettings.Setting s : OperatorSettings.Setting.values()) {
       assertThat(usage).contains("--" + s.flag).contains(s.env);
     }
+    // Real defaults, not the empty value that stands for them.
+    assertThat(usage).contains("(default: 8081)").contains("(default: 8080)").contains("(default: false)")
+        .contains("(default: $POD_NAMESPACE)").contains("(default: kafka-private-endpoint-operator)")
+        .contains("(default: Google's)").doesNotContain("(default: )");
   }
 }

@@ -3,6 +3,8 @@ package io.privateendpoint.operator.cloud.gcp;
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.rpc.ClientSettings;
+import com.google.api.gax.httpjson.InstantiatingHttpJsonChannelProvider;
+import com.google.api.gax.rpc.StubSettings;
 import com.google.cloud.compute.v1.FirewallsClient;
 import com.google.cloud.compute.v1.FirewallsSettings;
 import com.google.cloud.compute.v1.ForwardingRulesClient;
@@ -19,6 +21,8 @@ import com.google.cloud.compute.v1.SubnetworksClient;
 import com.google.cloud.compute.v1.SubnetworksSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * The Compute Engine clients the GCP provisioner uses, made on first use. The endpoint is an
@@ -31,6 +35,8 @@ public final class GcpClients implements AutoCloseable {
 
   private final String endpoint;
   private final CredentialsProvider credentials;
+  /** null: no call is counted. */
+  private final GcpCallMetrics metrics;
 
   private SubnetworksClient subnetworks;
   private RegionNetworkEndpointGroupsClient negs;
@@ -42,60 +48,81 @@ public final class GcpClients implements AutoCloseable {
 
   /** @param endpoint e.g. https://compute.googleapis.com or http://127.0.0.1:8080; null or empty for Google's */
   public GcpClients(String endpoint) {
+    this(endpoint, null);
+  }
+
+  /** @param metrics sees every call and its retries, through gax's tracer and channel hooks; null for none */
+  public GcpClients(String endpoint, GcpCallMetrics metrics) {
     this.endpoint = endpoint == null || endpoint.isBlank() ? null : endpoint.trim();
     this.credentials = this.endpoint != null && this.endpoint.startsWith("http://") ? NoCredentialsProvider.create() : null;
+    this.metrics = metrics;
   }
 
   synchronized SubnetworksClient subnetworks() {
     if (subnetworks == null) {
-      subnetworks = create(() -> SubnetworksClient.create(settings(SubnetworksSettings.newBuilder())));
+      subnetworks = create(() -> SubnetworksClient.create(settings(SubnetworksSettings.newBuilder(),
+          SubnetworksSettings.Builder::getStubSettingsBuilder)));
     }
     return subnetworks;
   }
 
   synchronized RegionNetworkEndpointGroupsClient negs() {
     if (negs == null) {
-      negs = create(() -> RegionNetworkEndpointGroupsClient.create(settings(RegionNetworkEndpointGroupsSettings.newBuilder())));
+      negs = create(() -> RegionNetworkEndpointGroupsClient.create(settings(RegionNetworkEndpointGroupsSettings.newBuilder(),
+          RegionNetworkEndpointGroupsSettings.Builder::getStubSettingsBuilder)));
     }
     return negs;
   }
 
   synchronized RegionBackendServicesClient backendServices() {
     if (backendServices == null) {
-      backendServices = create(() -> RegionBackendServicesClient.create(settings(RegionBackendServicesSettings.newBuilder())));
+      backendServices = create(() -> RegionBackendServicesClient.create(settings(RegionBackendServicesSettings.newBuilder(),
+          RegionBackendServicesSettings.Builder::getStubSettingsBuilder)));
     }
     return backendServices;
   }
 
   synchronized ForwardingRulesClient forwardingRules() {
     if (forwardingRules == null) {
-      forwardingRules = create(() -> ForwardingRulesClient.create(settings(ForwardingRulesSettings.newBuilder())));
+      forwardingRules = create(() -> ForwardingRulesClient.create(settings(ForwardingRulesSettings.newBuilder(),
+          ForwardingRulesSettings.Builder::getStubSettingsBuilder)));
     }
     return forwardingRules;
   }
 
   synchronized ServiceAttachmentsClient serviceAttachments() {
     if (serviceAttachments == null) {
-      serviceAttachments = create(() -> ServiceAttachmentsClient.create(settings(ServiceAttachmentsSettings.newBuilder())));
+      serviceAttachments = create(() -> ServiceAttachmentsClient.create(settings(ServiceAttachmentsSettings.newBuilder(),
+          ServiceAttachmentsSettings.Builder::getStubSettingsBuilder)));
     }
     return serviceAttachments;
   }
 
   synchronized FirewallsClient firewalls() {
     if (firewalls == null) {
-      firewalls = create(() -> FirewallsClient.create(settings(FirewallsSettings.newBuilder())));
+      firewalls = create(() -> FirewallsClient.create(settings(FirewallsSettings.newBuilder(),
+          FirewallsSettings.Builder::getStubSettingsBuilder)));
     }
     return firewalls;
   }
 
   synchronized NetworksClient networks() {
     if (networks == null) {
-      networks = create(() -> NetworksClient.create(settings(NetworksSettings.newBuilder())));
+      networks = create(() -> NetworksClient.create(settings(NetworksSettings.newBuilder(),
+          NetworksSettings.Builder::getStubSettingsBuilder)));
     }
     return networks;
   }
 
-  private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(B builder) throws IOException {
+  /** @param stub the builder's stub settings, where gax takes the tracer (ClientSettings.Builder does not expose them) */
+  private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(B builder,
+      Function<B, StubSettings.Builder<?, ?>> stub) throws IOException {
+    if (metrics != null) {
+      stub.apply(builder).setTracerFactory(metrics);
+      // Compute's default REST channel, plus the interceptor that sees the calls gax does not trace.
+      builder.setTransportChannelProvider(InstantiatingHttpJsonChannelProvider.newBuilder()
+          .setInterceptorProvider(() -> List.of(metrics)).build());
+    }
     if (endpoint != null) {
       builder.setEndpoint(endpoint);
     }

@@ -1,0 +1,141 @@
+package io.privateendpoint.e2e.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator jar (operator/target/kafka-private-endpoint-operator.jar, built in the operator's
+ * package phase) run as its own JVM, as in a pod: KUBECONFIG for the tests' API server, settings
+ * from environment variables as the Helm chart sets them, its health and metrics ports free ports
+ * of this machine. Its log goes to e2e/target/operator-&lt;name&gt;.log.
+ */
+public final class OperatorProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String name;
+  private final Process process;
+  private final int healthPort;
+  private final int metricsPort;
+  private final Path log;
+
+  private OperatorProcess(String name, Process process, int healthPort, int metricsPort, Path log) {
+    this.name = name;
+    this.process = process;
+    this.healthPort = healthPort;
+    this.metricsPort = metricsPort;
+    this.log = log;
+  }
+
+  public static Path jar() {
+    Path jar = KubernetesApiServerExtension.projectRoot().resolve("operator/target/kafka-private-endpoint-operator.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: the operator module's package phase builds it (mvn verify does)");
+    }
+    return jar;
+  }
+
+  /**
+   * @param name this replica's pod name (POD_NAME, its identity in the Lease) and log file name
+   * @param env  settings and cloud environment (KPE_*, AWS_*), added to KUBECONFIG, POD_NAME and the ports
+   */
+  public static OperatorProcess start(String name, Map<String, String> env, String... flags) {
+    try {
+      Path work = Path.of("target").toAbsolutePath();
+      Files.createDirectories(work);
+      Path kubeconfig = work.resolve("kubeconfig-" + name);
+      Files.writeString(kubeconfig, KubernetesApiServerExtension.cluster().kubeConfigYaml());
+      int health = freePort();
+      int metrics = freePort();
+      Path log = work.resolve("operator-" + name + ".log");
+      List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
+          "-jar", jar().toString()));
+      command.addAll(List.of(flags));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      // Nothing of the test JVM's AWS settings leaks in: the operator gets exactly what env says.
+      builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("KPE_"));
+      builder.environment().put("KUBECONFIG", kubeconfig.toString());
+      builder.environment().put("POD_NAME", name);
+      builder.environment().put("KPE_HEALTH_PORT", String.valueOf(health));
+      builder.environment().put("KPE_METRICS_PORT", String.valueOf(metrics));
+      builder.environment().putAll(env);
+      return new OperatorProcess(name, builder.start(), health, metrics, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the operator jar", e);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** GET on the health port: "status body", or "down: …" when nothing answers. */
+  public String health(String path) {
+    return get(healthPort, path);
+  }
+
+  /** One scrape of /metrics; fails when it does not answer 200. */
+  public PrometheusText metrics() {
+    String reply = get(metricsPort, "/metrics");
+    if (!reply.startsWith("200 ")) {
+      throw new IllegalStateException(name + " /metrics answered " + reply.lines().findFirst().orElse(""));
+    }
+    return PrometheusText.parse(reply.substring(4));
+  }
+
+  private static String get(int port, String path) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() + " " + r.body();
+    } catch (IOException e) {
+      return "down: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "down: interrupted";
+    }
+  }
+
+  /** SIGKILL: the JVM gets no chance to release anything, as when a node dies. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
