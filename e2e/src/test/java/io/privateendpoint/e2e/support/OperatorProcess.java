@@ -52,11 +52,16 @@ public final class OperatorProcess implements AutoCloseable {
    * @param env  settings and cloud environment (KPE_*, AWS_*), added to KUBECONFIG, POD_NAME and the ports
    */
   public static OperatorProcess start(String name, Map<String, String> env, String... flags) {
+    return start(name, KubernetesApiServerExtension.cluster().kubeConfigYaml(), env, flags);
+  }
+
+  /** As above, reaching the API server with {@code kubeconfigYaml} (e.g. a ServiceAccount's token). */
+  public static OperatorProcess start(String name, String kubeconfigYaml, Map<String, String> env, String... flags) {
     try {
       Path work = Path.of("target").toAbsolutePath();
       Files.createDirectories(work);
       Path kubeconfig = work.resolve("kubeconfig-" + name);
-      Files.writeString(kubeconfig, KubernetesApiServerExtension.cluster().kubeConfigYaml());
+      Files.writeString(kubeconfig, kubeconfigYaml);
       int health = freePort();
       int metrics = freePort();
       Path log = work.resolve("operator-" + name + ".log");
