@@ -58,11 +58,20 @@ final class HelmCli {
   }
 
   static HelmCli against(TestCluster cluster) {
+    return against(cluster, HELM3);
+  }
+
+  /** Helm 4 against the cluster: the chart must install, upgrade and uninstall with it too. */
+  static HelmCli againstHelm4(TestCluster cluster) {
+    return against(cluster, HELM4);
+  }
+
+  private static HelmCli against(TestCluster cluster, String version) {
     try {
       Path file = Files.createTempFile("kpe-helm-kubeconfig", ".yaml");
       file.toFile().deleteOnExit();
       Files.writeString(file, cluster.kubeConfigYaml());
-      return new HelmCli(file, HELM3);
+      return new HelmCli(file, version);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

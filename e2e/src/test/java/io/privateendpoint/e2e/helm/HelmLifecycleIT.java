@@ -117,6 +117,37 @@ class HelmLifecycleIT {
     }
   }
 
+  /**
+   * Helm 4 installs, upgrades and uninstalls the chart as Helm 3 does. The CRD stays with the Helm 3
+   * release of the test above (crds.install=false here), so this is about the rest of the chart.
+   */
+  @Test
+  void helm4InstallsUpgradesAndUninstalls(TestCluster cluster) {
+    HelmCli helm4 = HelmCli.againstHelm4(cluster);
+    String namespace = "kpe-helm4";
+    String fullname = "kpe4-kafka-private-endpoint-operator";
+    try (KubernetesClient client = cluster.newClient()) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .serverSideApply();
+      assertThat(helm4.helm("version", "--short").orFail("helm version").stdout()).startsWith("v4.");
+      helm4.helm("install", "kpe4", HelmCli.CHART.toString(), "--namespace", namespace, "--set", "crds.install=false",
+          "--set", "clusterName=helm4").orFail("helm 4 install");
+      Deployment installed = client.apps().deployments().inNamespace(namespace).withName(fullname).get();
+      assertThat(env(installed)).containsEntry("KPE_CLUSTER_NAME", "helm4").containsEntry("KPE_LEADER_ELECTION", "true");
+      assertThat(client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(fullname).get()).isNotNull();
+
+      helm4.helm("upgrade", "kpe4", HelmCli.CHART.toString(), "--namespace", namespace, "--reuse-values",
+          "--set", "replicaCount=1").orFail("helm 4 upgrade");
+      assertThat(client.apps().deployments().inNamespace(namespace).withName(fullname).get().getSpec().getReplicas()).isEqualTo(1);
+      assertThat(client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(fullname).get()).isNull();
+
+      helm4.helm("uninstall", "kpe4", "--namespace", namespace).orFail("helm 4 uninstall");
+      assertThat(client.apps().deployments().inNamespace(namespace).withName(fullname).get()).isNull();
+      assertThat(client.rbac().roles().inNamespace(namespace).list().getItems()).isEmpty();
+      assertThat(client.rbac().clusterRoles().withName(fullname + "-nodes").get()).isNull();
+    }
+  }
+
   /** What the chart README tells users coming from `kubectl apply -f crds/` (as the other tests install it). */
   private static void adoptCrdIfAppliedByHand(KubernetesClient client) {
     CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(CRD).get();
