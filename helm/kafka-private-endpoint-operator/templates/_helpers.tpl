@@ -96,7 +96,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 # KafkaWatches informer; BrokerLocator lists the brokers' pods.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
 # KafkaWatches informer; StatefulSetBrokerDiscovery reads; StatefulSetListenerApplier's JSON patch.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
@@ -118,7 +118,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["kafka.strimzi.io"]
   resources: ["kafkanodepools"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
 # EventRecorder: events on the endpoint, in its namespace.
 - apiGroups: [""]
   resources: ["events"]

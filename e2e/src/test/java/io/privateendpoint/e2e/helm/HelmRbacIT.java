@@ -101,9 +101,10 @@ class HelmRbacIT {
       "create  | events                                     | brokers     | yes",
       "create  | events                                     | elsewhere   | no",
       "list    | pods                                       | brokers     | yes",
+      "get     | pods                                       | brokers     | no",
       "list    | pods                                       | elsewhere   | no",
       // Nodes, read-only, cluster-wide.
-      "get     | nodes                                      | -           | yes",
+      "get     | nodes                                      | -           | no",
       "list    | nodes                                      | -           | yes",
       "watch   | nodes                                      | -           | yes",
       "patch   | nodes                                      | -           | no",
