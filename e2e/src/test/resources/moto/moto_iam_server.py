@@ -7,6 +7,10 @@ allows. Conditions it does not evaluate for identity policies either (iam/access
 no request context, so every condition holds). This launcher makes moto skip Resource too when it
 cannot name the resource, then runs moto's own server unchanged: moto enforces the actions, and
 IamPolicyTest checks resources and conditions against the Service Authorization Reference.
+
+It also keeps what moto drops: an NLB's EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic. AWS
+reports it in DescribeLoadBalancers for every NLB with security groups ("on" unless SetSecurityGroups
+turned it off); moto neither stores nor reports it, so a change of the setting could not be seen.
 """
 import sys
 
@@ -23,6 +27,34 @@ def _is_action_permitted(self, action, resource="*", *args, **kwargs):
 
 
 access_control.IAMPolicyStatement.is_action_permitted = _is_action_permitted
+
+from moto.elbv2 import models as elbv2_models  # noqa: E402
+from moto.elbv2 import responses as elbv2_responses  # noqa: E402
+
+_ENFORCE = "enforce_security_group_inbound_rules_on_private_link_traffic"
+_original_init = elbv2_models.FakeLoadBalancer.__init__
+
+
+def _init(self, *args, **kwargs):
+    _original_init(self, *args, **kwargs)
+    # moto's serializer reads the response shape's members from the model's attributes.
+    setattr(self, _ENFORCE, "on" if getattr(self, "security_groups", None) else None)
+
+
+elbv2_models.FakeLoadBalancer.__init__ = _init
+_original_set_security_groups = elbv2_responses.ELBV2Response.set_security_groups
+
+
+def _set_security_groups(self):
+    result = _original_set_security_groups(self)
+    enforce = self._get_param("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")
+    balancer = self.elbv2_backend.load_balancers.get(self._get_param("LoadBalancerArn"))
+    if enforce and balancer is not None:
+        setattr(balancer, _ENFORCE, enforce)
+    return result
+
+
+elbv2_responses.ELBV2Response.set_security_groups = _set_security_groups
 
 from moto.server import main  # noqa: E402  (after the patch, as moto_server would import it)
 

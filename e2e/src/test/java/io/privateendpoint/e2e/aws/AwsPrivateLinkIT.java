@@ -134,6 +134,9 @@ class AwsPrivateLinkIT {
         .containsEntry("Ec2.CreateVpcEndpointServiceConfiguration", 1L)
         .containsEntry("Ec2.ModifyVpcEndpointServicePermissions", 1L);
 
+    // PrivateLink traffic is filtered by the NLB's group, set explicitly rather than left to AWS's default.
+    assertThat(calls.privateLinkEnforcement()).last().isEqualTo("on");
+
     // Steady state: resyncs (every 3 s here) read but write nothing.
     List<List<String>> threeBrokers = steadyPasses();
 
@@ -225,6 +228,7 @@ class AwsPrivateLinkIT {
     assertThat(aws.endpointServices(owner)).isEqualTo(1);
     LoadBalancer lb = aws.loadBalancers(names.loadBalancer()).get(0);
     assertThat(listeners(lb)).hasSize(4);
+    assertThat(lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic()).isEqualTo("on");
 
     // Principals, CIDRs and acceptance change in place: modifications, nothing recreated.
     int change = calls.mark();
@@ -232,6 +236,7 @@ class AwsPrivateLinkIT {
     edit.getSpec().getAws().setAllowedPrincipals(List.of("arn:aws:iam::210987654321:root"));
     edit.getSpec().getAws().setConsumerCidrs(List.of("10.251.0.0/16", "2600:1f14:abcd::/56"));
     edit.getSpec().getAws().setAcceptanceRequired(false);
+    edit.getSpec().getAws().setEnforceInboundRulesOnPrivateLinkTraffic(false);
     operator.replace(edit);
     String serviceId = aws.ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().stream()
         .filter(s -> s.tags().stream().anyMatch(t -> t.value().equals(owner))).findFirst().orElseThrow().serviceId();
@@ -241,6 +246,9 @@ class AwsPrivateLinkIT {
     // An IPv6 CIDR goes to Ipv6Ranges (AWS refuses it in IpRanges), one rule per port range as for IPv4.
     await().atMost(Duration.ofSeconds(30)).until(() -> ingressRanges(vpc, names.loadBalancer())
         .equals(List.of("9092-9108 10.251.0.0/16", "9092-9108 2600:1f14:abcd::/56")));
+    // PrivateLink filtering turned off in place (SetSecurityGroups), as DescribeLoadBalancers then reports.
+    await().atMost(Duration.ofSeconds(30)).until(() -> "off".equals(
+        aws.loadBalancers(names.loadBalancer()).get(0).enforceSecurityGroupInboundRulesOnPrivateLinkTraffic()));
     assertThat(calls.mutatingSince(change)).noneMatch(c -> c.contains(".Create") || c.contains(".Delete"));
 
     // Out of band: a broker's target is deregistered by hand; the rotating drift check restores it.

@@ -26,6 +26,19 @@ public final class AwsCalls implements ExecutionInterceptor {
     synchronized (calls) {
       calls.add(service + "." + operation);
     }
+    // moto neither stores nor reports this setting, so the request itself is what can be checked.
+    if (context.request() instanceof software.amazon.awssdk.services.elasticloadbalancingv2.model.SetSecurityGroupsRequest set) {
+      privateLinkEnforcement.add(set.enforceSecurityGroupInboundRulesOnPrivateLinkTrafficAsString());
+    }
+  }
+
+  private final List<String> privateLinkEnforcement = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** The EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic value of every SetSecurityGroups call so far. */
+  public List<String> privateLinkEnforcement() {
+    synchronized (privateLinkEnforcement) {
+      return List.copyOf(privateLinkEnforcement);
+    }
   }
 
   /**

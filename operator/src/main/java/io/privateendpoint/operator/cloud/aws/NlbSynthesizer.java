@@ -95,8 +95,8 @@ final class NlbSynthesizer {
    * Whether the NLB's security group filters PrivateLink traffic, set explicitly rather than left to
    * AWS's default ("on"): SetSecurityGroups is the only API that sets it
    * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSecurityGroups.html).
-   * It is set right after creation, and later only when DescribeLoadBalancers reports another value
-   * (an emulator that does not report it is not asked again every pass).
+   * It is set right after creation, and later when DescribeLoadBalancers reports another value (AWS
+   * reports it for every NLB with security groups; an emulator that does not is not asked every pass).
    */
   private void setPrivateLinkEnforcement(LoadBalancer lb, String securityGroup) {
     elb.setSecurityGroups(b -> b.loadBalancerArn(lb.loadBalancerArn()).securityGroups(securityGroup)
