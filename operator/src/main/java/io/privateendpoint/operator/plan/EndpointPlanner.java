@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -103,7 +104,7 @@ public final class EndpointPlanner {
    * both be mapped: that is refused before anything is attached, naming them, rather than leaving
    * one broker unreachable behind a half-built NEG.
    */
-  private static java.util.Optional<PlanProblem> sharedNodes(List<PlannedBroker> planned) {
+  private static Optional<PlanProblem> sharedNodes(List<PlannedBroker> planned) {
     Map<String, List<PlannedBroker>> byInstance = new TreeMap<>();
     planned.forEach(b -> byInstance.computeIfAbsent(b.zone() + "/" + b.instanceId(), k -> new ArrayList<>()).add(b));
     List<String> shared = byInstance.values().stream().filter(on -> on.size() > 1)
@@ -111,9 +112,9 @@ public final class EndpointPlanner {
             .collect(Collectors.joining(" and ")) + " run on node " + on.get(0).nodeName())
         .toList();
     if (shared.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(new PlanProblem(PlanProblem.BROKERS_SHARE_NODE, String.join("; ", shared)
+    return Optional.of(new PlanProblem(PlanProblem.BROKERS_SHARE_NODE, String.join("; ", shared)
         + ": a port-mapping NEG holds one endpoint per VM and port, so only one broker per node can be reached;"
         + " spread the brokers over nodes with pod anti-affinity (requiredDuringSchedulingIgnoredDuringExecution"
         + " on topologyKey kubernetes.io/hostname)"));

@@ -77,21 +77,24 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     try {
       Vpc vpc = clients.ec2(region).describeVpcs(b -> b.vpcIds(aws.getVpcId())).vpcs().stream().findFirst().orElse(null);
       if (vpc == null) {
-        return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "VpcNotFound", "spec.aws.vpcId: " + aws.getVpcId()
-            + " is not a VPC in " + aws.getRegion() + " of the operator's account");
+        return vpcNotFound(aws.getVpcId(), region, "");
       }
       return ConditionReport.isTrue(ConditionType.CLOUD_ACCESS, "Granted", "read " + vpc.vpcId() + " (" + vpc.cidrBlock()
           + ") in " + aws.getRegion() + " with the operator's credentials");
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
       if (code.startsWith("InvalidVpcID")) {
-        return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "VpcNotFound", "spec.aws.vpcId: " + aws.getVpcId()
-            + " is not a VPC in " + aws.getRegion() + " of the operator's account (" + code + ")");
+        return vpcNotFound(aws.getVpcId(), region, " (" + code + ")");
       }
-      return accessRefused(e, aws.getRegion());
+      return accessRefused(e, region);
     } catch (SdkException e) {
-      return accessRefused(e, aws.getRegion());
+      return accessRefused(e, region);
     }
+  }
+
+  private static ConditionReport vpcNotFound(String vpcId, String region, String detail) {
+    return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "VpcNotFound", "spec.aws.vpcId: " + vpcId
+        + " is not a VPC in " + region + " of the operator's account" + detail);
   }
 
   private static ConditionReport accessRefused(SdkException e, String region) {

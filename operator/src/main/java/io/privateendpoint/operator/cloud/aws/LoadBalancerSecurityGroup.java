@@ -4,7 +4,9 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.PortRange;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -90,7 +92,7 @@ final class LoadBalancerSecurityGroup {
 
   /** One permission per port range, its CIDRs split into IPv4 and IPv6 ranges (an IPv6 CIDR in IpRanges is refused). */
   private static List<IpPermission> permissions(List<String> rules) {
-    java.util.Map<String, List<String>> byRange = new java.util.TreeMap<>();
+    Map<String, List<String>> byRange = new TreeMap<>();
     for (String rule : rules) {
       String[] parts = rule.split(" ");
       byRange.computeIfAbsent(parts[0] + " " + parts[1], k -> new ArrayList<>()).add(parts[2]);

@@ -6,10 +6,12 @@ import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
 import io.privateendpoint.operator.validation.Cidr;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -60,6 +62,7 @@ final class TargetSecurityGroupRules {
    * @return what still keeps a target from being reached, one phrase each; empty when all is admitted
    */
   List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs) {
+    List<Cidr> subnets = subnetCidrs.stream().map(Cidr::parse).flatMap(Optional::stream).toList();
     List<String> problems = new ArrayList<>();
     List<Need> needs = needs(plan, problems);
     Set<String> groups = needs.stream().flatMap(n -> n.groupIds().stream()).collect(Collectors.toCollection(TreeSet::new));
@@ -71,7 +74,7 @@ final class TargetSecurityGroupRules {
     Map<String, Set<Integer>> add = new TreeMap<>();
     for (Need need : needs) {
       String first = need.groupIds().get(0);
-      boolean admitted = rules.stream().anyMatch(r -> admits(r, need, nlbGroup, subnetCidrs));
+      boolean admitted = rules.stream().anyMatch(r -> admits(r, need, nlbGroup, subnets));
       if (admitted || add.getOrDefault(first, Set.of()).contains(need.port())) {
         continue;
       }
@@ -113,8 +116,7 @@ final class TargetSecurityGroupRules {
     return ec2.describeSecurityGroupRulesPaginator(b -> b.filters(NlbSynthesizer.filter("tag:" + AwsTags.OWNER, owner)))
         .securityGroupRules().stream()
         .filter(r -> !Boolean.TRUE.equals(r.isEgress()))
-        .filter(r -> AwsTags.ours(r.tags().stream().collect(Collectors.toMap(t -> t.key(), t -> t.value(), (a, b) -> a)),
-            resource, clusterName))
+        .filter(r -> AwsTags.ours(AwsTags.ec2Map(r.tags()), resource, clusterName))
         .toList();
   }
 
@@ -159,12 +161,12 @@ final class TargetSecurityGroupRules {
   /** An instance target is reached on its primary network interface (device index 0). */
   private static NetworkInterface primaryOf(List<NetworkInterface> interfaces, String instanceId) {
     return interfaces.stream().filter(n -> n.attachment() != null && instanceId.equals(n.attachment().instanceId()))
-        .min(java.util.Comparator.comparing(n -> n.attachment().deviceIndex() == null ? 0 : n.attachment().deviceIndex()))
+        .min(Comparator.comparing(n -> n.attachment().deviceIndex() == null ? 0 : n.attachment().deviceIndex()))
         .orElse(null);
   }
 
   /** An inbound TCP (or all-traffic) rule of the need's group covering its port, from the NLB's group or its subnets. */
-  private static boolean admits(SecurityGroupRule rule, Need need, String nlbGroup, List<String> subnetCidrs) {
+  private static boolean admits(SecurityGroupRule rule, Need need, String nlbGroup, List<Cidr> subnets) {
     if (Boolean.TRUE.equals(rule.isEgress()) || !need.groupIds().contains(rule.groupId())) {
       return false;
     }
@@ -176,9 +178,8 @@ final class TargetSecurityGroupRules {
     if (rule.referencedGroupInfo() != null && nlbGroup.equals(rule.referencedGroupInfo().groupId())) {
       return true;
     }
-    var source = rule.cidrIpv4() == null ? java.util.Optional.<Cidr>empty() : Cidr.parse(rule.cidrIpv4());
-    return source.isPresent() && !subnetCidrs.isEmpty()
-        && subnetCidrs.stream().map(Cidr::parse).allMatch(c -> c.isPresent() && source.get().contains(c.get()));
+    Optional<Cidr> source = rule.cidrIpv4() == null ? Optional.empty() : Cidr.parse(rule.cidrIpv4());
+    return source.isPresent() && !subnets.isEmpty() && subnets.stream().allMatch(c -> source.get().contains(c));
   }
 
   private String description() {
