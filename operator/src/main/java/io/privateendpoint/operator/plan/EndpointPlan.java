@@ -4,7 +4,9 @@ import io.privateendpoint.operator.model.SecurityProtocol;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -21,16 +23,21 @@ import java.util.stream.Collectors;
  *                       that reaches a broker already mapped)
  * @param brokers        the brokers as exposed, ordered by node id
  * @param ports          node id → load-balancer port, including departed nodes whose port is kept
+ * @param targets        every load-balancer port → where it delivers (see {@link PortTarget}); a port
+ *                       whose targets do not exist yet (proxy pods not started) maps to an empty list
  * @param problems       what keeps the plan from being applied; empty when it can be
  */
 public record EndpointPlan(Provider provider, String listenerName, int containerPort, SecurityProtocol protocol,
     List<Integer> bootstrapPorts, List<PlannedBroker> brokers,
-    Map<Integer, Integer> ports, List<PlanProblem> problems) {
+    Map<Integer, Integer> ports, Map<Integer, List<PortTarget>> targets, List<PlanProblem> problems) {
 
   public EndpointPlan {
     bootstrapPorts = List.copyOf(bootstrapPorts);
     brokers = List.copyOf(brokers);
     ports = Collections.unmodifiableMap(new TreeMap<>(ports));
+    Map<Integer, List<PortTarget>> sorted = new TreeMap<>();
+    targets.forEach((port, list) -> sorted.put(port, List.copyOf(list)));
+    targets = Collections.unmodifiableMap(sorted);
     problems = List.copyOf(problems);
   }
 
@@ -38,18 +45,16 @@ public record EndpointPlan(Provider provider, String listenerName, int container
     return problems.isEmpty();
   }
 
-  /**
-   * Every load-balancer port and the brokers behind it: a broker's own port reaches that broker; on
-   * AWS a bootstrap port reaches every broker. On GCP the bootstrap ports are broker ports, so they
-   * add nothing here. The cloud synthesizers build their targets from this alone.
-   */
-  public Map<Integer, List<PlannedBroker>> portTargets() {
-    Map<Integer, List<PlannedBroker>> targets = new TreeMap<>();
-    if (provider == Provider.AWS) {
-      bootstrapPorts.forEach(port -> targets.put(port, brokers));
-    }
-    brokers.forEach(b -> targets.put(b.port(), List.of(b)));
-    return targets;
+  /** The targets behind one load-balancer port; empty when there are none (yet). */
+  public List<PortTarget> targetsOf(int port) {
+    return targets.getOrDefault(port, List.of());
+  }
+
+  /** Every distinct port the targets listen on: what firewalls and security groups must admit. */
+  public SortedSet<Integer> targetPorts() {
+    SortedSet<Integer> out = new TreeSet<>();
+    targets.values().forEach(list -> list.forEach(t -> out.add(t.port())));
+    return out;
   }
 
   /** The bootstrap ports as the consumer's console takes them: comma-separated. */

@@ -85,13 +85,41 @@ public final class EndpointPlanner {
       problems.add(new PlanProblem(PlanProblem.NO_BROKERS, sourceName(spec) + " has no broker yet; nothing is created"
           + " until there is one to point the load balancer at"));
     }
+    List<Integer> bootstrapPorts;
     if (provider == Provider.AWS) {
-      return new EndpointPlan(provider, listener.getName(), listener.getContainerPort(), listener.getSecurityProtocol(),
-          ports.getBootstrap().stream().sorted().toList(), planned, allocation.ports(), problems);
+      bootstrapPorts = ports.getBootstrap().stream().sorted().toList();
+    } else {
+      sharedNodes(planned).ifPresent(problems::add);
+      bootstrapPorts = zoneBootstrapPorts(planned, spec.getZones());
     }
-    sharedNodes(planned).ifPresent(problems::add);
     return new EndpointPlan(provider, listener.getName(), listener.getContainerPort(), listener.getSecurityProtocol(),
-        zoneBootstrapPorts(planned, spec.getZones()), planned, allocation.ports(), problems);
+        bootstrapPorts, planned, allocation.ports(), brokerTargets(spec, provider, bootstrapPorts, planned), problems);
+  }
+
+  /**
+   * PortMapping: a broker's own port reaches that broker's pod (ip targets, and always on GCP) or its
+   * node and NodePort (AWS instance targets; none until the NodePort is known); on AWS a bootstrap
+   * port reaches every broker. On GCP the bootstrap ports are broker ports, so they add nothing.
+   */
+  private static Map<Integer, List<PortTarget>> brokerTargets(KafkaPrivateEndpointSpec spec, Provider provider,
+      List<Integer> bootstrapPorts, List<PlannedBroker> planned) {
+    boolean instance = spec.getAws() != null && spec.getAws().getTargetType() == AwsTargetType.instance;
+    Map<Integer, List<PortTarget>> targets = new TreeMap<>();
+    List<PortTarget> all = new ArrayList<>();
+    for (PlannedBroker b : planned) {
+      String what = "broker " + b.nodeId() + " (pod " + b.podName() + ")";
+      PortTarget target = instance
+          ? (b.nodePort() == null ? null : new PortTarget(null, b.nodePort(), b.instanceId(), b.zone(), what))
+          : new PortTarget(b.podIp(), spec.getListener().getContainerPort(), b.instanceId(), b.zone(), what);
+      targets.put(b.port(), target == null ? List.of() : List.of(target));
+      if (target != null) {
+        all.add(target);
+      }
+    }
+    if (provider == Provider.AWS) {
+      bootstrapPorts.forEach(port -> targets.put(port, all));
+    }
+    return targets;
   }
 
   /**

@@ -4,6 +4,7 @@ import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
+import io.privateendpoint.operator.plan.PortTarget;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,14 +118,13 @@ final class NlbSynthesizer {
       }
     }
     Map<Integer, List<TargetDescription>> desired = new TreeMap<>();
-    plan.portTargets().forEach((port, brokers) -> desired.put(port, brokers.stream().map(b -> target(plan, b)).toList()));
+    plan.targets().forEach((port, targets) -> desired.put(port, targets.stream().map(NlbSynthesizer::target).toList()));
     return desired;
   }
 
-  /** ip: the pod's IP and container port; instance: the node's instance and the broker's NodePort. */
-  private TargetDescription target(EndpointPlan plan, PlannedBroker b) {
-    return instanceTargets() ? TargetDescription.builder().id(b.instanceId()).port(b.nodePort()).build()
-        : TargetDescription.builder().id(b.podIp()).port(plan.containerPort()).build();
+  /** ip targets by pod IP, instance targets by instance ID; the port is the plan's. */
+  private static TargetDescription target(PortTarget t) {
+    return TargetDescription.builder().id(t.ip() != null ? t.ip() : t.instanceId()).port(t.port()).build();
   }
 
   private boolean instanceTargets() {
@@ -272,15 +272,16 @@ final class NlbSynthesizer {
     groups.forEach((port, group) -> {
       boolean bootstrap = plan.bootstrapPorts().contains(port);
       // The status shows a broker's target as "id:port", the same form as key().
-      boolean changed = !key(desired.get(port).get(0)).equals(previous.get(port));
+      List<TargetDescription> wanted = desired.getOrDefault(port, List.of());
+      boolean changed = !wanted.stream().map(NlbSynthesizer::key).collect(Collectors.joining(",")).equals(previous.get(port));
       if (!bootstrap && !createdPorts.contains(port) && !changed && !rotation.contains(port)) {
         return;
       }
       List<TargetHealthDescription> current = createdPorts.contains(port) ? List.of()
           : elb.describeTargetHealth(b -> b.targetGroupArn(group.targetGroupArn())).targetHealthDescriptions();
       Set<String> have = current.stream().map(t -> key(t.target())).collect(Collectors.toSet());
-      Set<String> want = desired.get(port).stream().map(NlbSynthesizer::key).collect(Collectors.toSet());
-      List<TargetDescription> add = desired.get(port).stream().filter(t -> !have.contains(key(t))).toList();
+      Set<String> want = wanted.stream().map(NlbSynthesizer::key).collect(Collectors.toSet());
+      List<TargetDescription> add = wanted.stream().filter(t -> !have.contains(key(t))).toList();
       List<TargetDescription> remove = current.stream().map(TargetHealthDescription::target)
           .filter(t -> !want.contains(key(t))).toList();
       if (!add.isEmpty()) {
@@ -291,8 +292,10 @@ final class NlbSynthesizer {
       }
       current.forEach(t -> healthByTarget.putIfAbsent(key(t.target()), t.targetHealth().stateAsString()));
     });
+    // A broker's health is that of the targets behind its own port: the best of them (a proxy pod
+    // down leaves the port served by the others), "initial" until one is read, "none" without targets.
     Map<Integer, String> byBroker = new TreeMap<>();
-    plan.brokers().forEach(b -> byBroker.put(b.nodeId(), healthByTarget.getOrDefault(key(target(plan, b)), "initial")));
+    plan.brokers().forEach(b -> byBroker.put(b.nodeId(), health(plan.targetsOf(b.port()), healthByTarget)));
     return byBroker;
   }
 
@@ -307,6 +310,14 @@ final class NlbSynthesizer {
       });
     }
     return previous;
+  }
+
+  private static String health(List<PortTarget> targets, Map<String, String> healthByTarget) {
+    if (targets.isEmpty()) {
+      return "none";
+    }
+    List<String> states = targets.stream().map(t -> healthByTarget.getOrDefault(t.key(), "initial")).toList();
+    return states.contains("healthy") ? "healthy" : states.get(0);
   }
 
   private static String key(TargetDescription t) {

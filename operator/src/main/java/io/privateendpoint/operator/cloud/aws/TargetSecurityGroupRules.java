@@ -3,7 +3,7 @@ package io.privateendpoint.operator.cloud.aws;
 import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
-import io.privateendpoint.operator.plan.PlannedBroker;
+import io.privateendpoint.operator.plan.PortTarget;
 import io.privateendpoint.operator.validation.Cidr;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -122,24 +122,24 @@ final class TargetSecurityGroupRules {
 
   /** Every (group, port) the targets need, from the network interfaces carrying them; a target without one is a problem. */
   private List<Need> needs(EndpointPlan plan, List<String> problems) {
-    boolean instances = resource.getSpec().getAws().getTargetType() == AwsTargetType.instance;
-    List<PlannedBroker> brokers = plan.brokers();
-    if (brokers.isEmpty()) {
+    Map<String, PortTarget> targets = new LinkedHashMap<>();
+    plan.targets().values().forEach(list -> list.forEach(t -> targets.putIfAbsent(t.key(), t)));
+    if (targets.isEmpty()) {
       return List.of();
     }
+    boolean instances = targets.values().stream().anyMatch(t -> t.ip() == null);
     String vpc = resource.getSpec().getAws().getVpcId();
-    String[] keys = brokers.stream().map(b -> instances ? b.instanceId() : b.podIp()).filter(Objects::nonNull)
+    String[] keys = targets.values().stream().map(t -> instances ? t.instanceId() : t.ip()).filter(Objects::nonNull)
         .distinct().toArray(String[]::new);
     List<NetworkInterface> interfaces = ec2.describeNetworkInterfacesPaginator(b -> b.filters(NlbSynthesizer.filter("vpc-id", vpc),
         NlbSynthesizer.filter(instances ? "attachment.instance-id" : "addresses.private-ip-address", keys)))
         .networkInterfaces().stream().toList();
     List<Need> needs = new ArrayList<>();
-    for (PlannedBroker b : brokers) {
-      NetworkInterface eni = instances ? primaryOf(interfaces, b.instanceId()) : carrying(interfaces, b.podIp());
-      int port = instances && b.nodePort() != null ? b.nodePort() : plan.containerPort();
-      String target = instances ? b.instanceId() : b.podIp();
+    for (PortTarget t : targets.values()) {
+      String target = instances ? t.instanceId() : t.ip();
+      NetworkInterface eni = instances ? primaryOf(interfaces, t.instanceId()) : carrying(interfaces, t.ip());
       if (eni == null) {
-        problems.add("no network interface in " + vpc + " carries broker " + b.nodeId() + "'s target " + target
+        problems.add("no network interface in " + vpc + " carries the target " + target + " of " + t.description()
             + (instances ? "" : " (ip targets need VPC pod IPs, as the EKS VPC CNI gives)"));
         continue;
       }
@@ -147,7 +147,7 @@ final class TargetSecurityGroupRules {
       if (groupIds.isEmpty()) {
         continue; // an interface without security groups filters nothing
       }
-      needs.add(new Need(groupIds, port, "network interface " + eni.networkInterfaceId() + " (broker " + b.nodeId()
+      needs.add(new Need(groupIds, t.port(), "network interface " + eni.networkInterfaceId() + " (" + t.description()
           + ", " + target + ")"));
     }
     return needs;

@@ -3,6 +3,9 @@ package io.privateendpoint.operator.cloud.gcp;
 import com.google.cloud.compute.v1.Allowed;
 import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.FirewallsClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
 import io.privateendpoint.operator.model.GcpSpec;
 
 /**
@@ -25,11 +28,15 @@ final class FirewallSynthesizer {
     this.name = name;
   }
 
-  Firewall sync(int containerPort) {
+  /** @param ports the ports the NEG's targets listen on (never empty: an empty list would allow every port) */
+  Firewall sync(SortedSet<Integer> ports) {
+    if (ports.isEmpty()) {
+      throw new IllegalArgumentException("a firewall rule without ports would admit every port");
+    }
     Firewall desired = Firewall.newBuilder().setName(name)
         .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork())).setDirection("INGRESS")
         .addSourceRanges(gcp.getPscNatSubnet().getCidr())
-        .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts(String.valueOf(containerPort)))
+        .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addAllPorts(ranges(ports)))
         .setDescription(owner.description()).build();
     Firewall rule = find();
     if (rule == null) {
@@ -52,6 +59,26 @@ final class FirewallSynthesizer {
       rule = find();
     }
     return rule;
+  }
+
+  /** Consecutive ports as one "from-to" range, as Compute's firewall syntax takes them. */
+  static List<String> ranges(SortedSet<Integer> ports) {
+    List<String> out = new ArrayList<>();
+    Integer start = null;
+    Integer last = null;
+    for (int port : ports) {
+      if (last != null && port == last + 1) {
+        last = port;
+        continue;
+      }
+      if (start != null) {
+        out.add(start.equals(last) ? String.valueOf(start) : start + "-" + last);
+      }
+      start = port;
+      last = port;
+    }
+    out.add(start.equals(last) ? String.valueOf(start) : start + "-" + last);
+    return out;
   }
 
   Firewall find() {

@@ -12,6 +12,7 @@ import io.privateendpoint.operator.model.GcpSpec;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
+import io.privateendpoint.operator.plan.PortTarget;
 import io.privateendpoint.operator.plan.Provider;
 import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.status.ConditionReport;
@@ -20,6 +21,8 @@ import io.privateendpoint.operator.status.StepOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.SortedSet;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -73,7 +76,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     try {
       attachment = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment())
           .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink());
-      firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(plan.containerPort());
+      firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(firewallPorts(plan));
     } catch (GcpProblem p) {
       return StepOutcome.halt(loadBalancerReady(lb, neg), ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason,
           p.getMessage()));
@@ -160,14 +163,15 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     ConditionReport published = ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, "Published", "service attachment "
         + attachment.path() + " (ACCEPT_MANUAL for " + attachment.attachment().getConsumerAcceptListsList().stream()
         .map(a -> a.getProjectIdOrNum()).collect(Collectors.joining(", ")) + ") NATs through subnet " + natSubnet.getName()
-        + " " + natSubnet.getIpCidrRange() + "; firewall rule " + firewall.getName() + " admits tcp:" + plan.containerPort()
+        + " " + natSubnet.getIpCidrRange() + "; firewall rule " + firewall.getName() + " admits tcp:"
+        + String.join(",", FirewallSynthesizer.ranges(firewallPorts(plan)))
         + " from it only");
     // A port-mapping NEG takes no health check, so what can be verified is the mapping itself: every
     // broker port (the bootstrap ports among them) maps to the broker the plan says, as Compute reports it.
     Map<Integer, String> health = new LinkedHashMap<>();
     List<String> wrong = new ArrayList<>();
     for (PlannedBroker b : plan.brokers()) {
-      boolean mapped = mapsTo(neg, b.port(), b);
+      boolean mapped = mapsTo(neg, b.port(), plan);
       health.put(b.nodeId(), mapped ? "mapped" : "unmapped");
       if (!mapped) {
         wrong.add("broker " + b.nodeId() + " port " + b.port());
@@ -182,9 +186,19 @@ public final class GcpEndpointProvisioner implements ApplyStep {
         attachment.connections(), health);
   }
 
-  private static boolean mapsTo(PortMapNegSynthesizer.Result neg, int clientPort, PlannedBroker broker) {
+  /** The ports the NEG's targets listen on, and always the listener's own port (so the rule never lacks a port). */
+  private static SortedSet<Integer> firewallPorts(EndpointPlan plan) {
+    SortedSet<Integer> ports = new TreeSet<>(plan.targetPorts());
+    ports.add(plan.containerPort());
+    return ports;
+  }
+
+  /** The port is attached to the target the plan puts behind it (its IP and port). */
+  private static boolean mapsTo(PortMapNegSynthesizer.Result neg, int clientPort, EndpointPlan plan) {
     NetworkEndpoint e = neg.attached().get(clientPort);
-    return e != null && broker.podIp() != null && e.getIpAddress().equals(broker.podIp());
+    List<PortTarget> targets = plan.targetsOf(clientPort);
+    return e != null && !targets.isEmpty() && targets.get(0).ip() != null
+        && e.getIpAddress().equals(targets.get(0).ip()) && e.getPort() == targets.get(0).port();
   }
 
   /**

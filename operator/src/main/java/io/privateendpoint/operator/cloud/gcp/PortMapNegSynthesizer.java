@@ -8,7 +8,7 @@ import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsClient;
 import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsDetachEndpointsRequest;
 import io.privateendpoint.operator.model.GcpSpec;
 import io.privateendpoint.operator.plan.EndpointPlan;
-import io.privateendpoint.operator.plan.PlannedBroker;
+import io.privateendpoint.operator.plan.PortTarget;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,20 +85,28 @@ final class PortMapNegSynthesizer {
     return new Result(neg, now);
   }
 
-  /** Client port → the endpoint it should reach: the one broker behind each port of the plan. */
+  /**
+   * Client port → the endpoint it should reach: the one target the plan puts behind each port (a
+   * port-mapping NEG maps a client port to exactly one VM and port). A port without a target yet
+   * (proxy pods not started) is left unmapped.
+   */
   Map<Integer, NetworkEndpoint> wanted(EndpointPlan plan) {
     Map<Integer, NetworkEndpoint> wanted = new LinkedHashMap<>();
-    plan.portTargets().forEach((port, brokers) -> wanted.put(port, endpoint(brokers.get(0), port, plan.containerPort())));
+    plan.targets().forEach((port, targets) -> {
+      if (!targets.isEmpty()) {
+        wanted.put(port, endpoint(targets.get(0), port));
+      }
+    });
     return wanted;
   }
 
-  private NetworkEndpoint endpoint(PlannedBroker broker, int clientPort, int containerPort) {
+  private NetworkEndpoint endpoint(PortTarget target, int clientPort) {
     NetworkEndpoint.Builder e = NetworkEndpoint.newBuilder()
-        .setInstance("projects/" + gcp.getProject() + "/zones/" + broker.zone() + "/instances/" + broker.instanceId())
-        .setPort(containerPort).setClientDestinationPort(clientPort);
-    if (broker.podIp() != null) {
+        .setInstance("projects/" + gcp.getProject() + "/zones/" + target.zone() + "/instances/" + target.instanceId())
+        .setPort(target.port()).setClientDestinationPort(clientPort);
+    if (target.ip() != null) {
       // A VPC-native pod IP is an alias IP of its node; with host networking it is the node's own IP. Both belong to the VM.
-      e.setIpAddress(broker.podIp());
+      e.setIpAddress(target.ip());
     }
     return e.build();
   }
