@@ -11,6 +11,9 @@ import io.privateendpoint.operator.cloud.gcp.GcpClients;
 import io.privateendpoint.operator.cloud.gcp.GcpEndpointProvisioner;
 import io.privateendpoint.operator.kafka.KafkaSide;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.proxy.ProxySide;
+import io.privateendpoint.operator.proxy.UpstreamClients;
+import io.privateendpoint.operator.proxy.UpstreamPolling;
 import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.metrics.OperatorMetrics;
 import io.privateendpoint.operator.metrics.ReconcileMetrics;
@@ -41,14 +44,16 @@ public final class OperatorAssembly {
   public static KafkaPrivateEndpointReconciler reconciler(KubernetesClient client, OperatorSettings settings, Clock clock,
       AwsClients aws, GcpClients gcp, ReconcileMetrics metrics) {
     EventRecorder events = new EventRecorder(client, clock);
-    KafkaSide kafka = new KafkaSide(client, events);
+    ProxySide proxy = new ProxySide(client, events, new UpstreamClients(), settings.proxyImage());
+    KafkaSide kafka = new KafkaSide(client, events, new KafkaSide.Side(proxy::observe, proxy));
     EndpointPeers peers = namespace -> client.resources(KafkaPrivateEndpoint.class).inNamespace(namespace).list().getItems();
     // Kafka side first: the load balancer points at listeners that must exist; cleanup runs in reverse.
     List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName()),
         new GcpEndpointProvisioner(gcp, settings.clusterName()));
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
         events);
-    return new KafkaPrivateEndpointReconciler(pipeline, metrics);
+    return new KafkaPrivateEndpointReconciler(pipeline, metrics,
+        context -> List.of(UpstreamPolling.eventSource(context, proxy)));
   }
 
   /** Watched namespaces and resync period, applied to the controller's configuration. */

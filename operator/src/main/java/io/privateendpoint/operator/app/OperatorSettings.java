@@ -27,10 +27,14 @@ import java.util.stream.Collectors;
  * @param leaderElection whether replicas elect one leader through a Lease, and which
  * @param healthPort   port of /healthz and /readyz; 0 serves neither
  * @param metricsPort  port of /metrics; 0 serves nothing
+ * @param proxyImage   image of Proxy-mode proxy pods when spec.proxy.image is unset
  */
 public record OperatorSettings(String clusterName, Set<String> namespaces, Duration resyncPeriod,
     LogFormat logFormat, String logLevel, String gcpComputeEndpoint, LeaderElection leaderElection,
-    int healthPort, int metricsPort) {
+    int healthPort, int metricsPort, String proxyImage) {
+
+  /** The image this build is published as; it carries the proxy under /app/proxy. */
+  public static final String OWN_IMAGE = "kafka-private-endpoint-operator:" + Version.imageTag();
 
   public enum LogFormat { text, json }
 
@@ -68,7 +72,10 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
         "name of the Lease"),
     HEALTH_PORT("health-port", "KPE_HEALTH_PORT", "8081",
         "port serving GET /healthz (liveness) and /readyz (readiness); 0 disables"),
-    METRICS_PORT("metrics-port", "KPE_METRICS_PORT", "8080", "port serving GET /metrics (Prometheus text); 0 disables");
+    METRICS_PORT("metrics-port", "KPE_METRICS_PORT", "8080", "port serving GET /metrics (Prometheus text); 0 disables"),
+    PROXY_IMAGE("proxy-image", "KPE_PROXY_IMAGE", "",
+        "image of Proxy-mode proxy pods when spec.proxy.image is unset (the chart sets the operator's own image,"
+            + " which carries Kroxylicious under /app/proxy)", OWN_IMAGE);
 
     final String flag;
     final String env;
@@ -151,7 +158,8 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
         endpoint(Setting.GCP_COMPUTE_ENDPOINT, values.get(Setting.GCP_COMPUTE_ENDPOINT)),
         leaderElection(values, env),
         port(Setting.HEALTH_PORT, values.get(Setting.HEALTH_PORT)),
-        port(Setting.METRICS_PORT, values.get(Setting.METRICS_PORT)));
+        port(Setting.METRICS_PORT, values.get(Setting.METRICS_PORT)),
+        values.get(Setting.PROXY_IMAGE).isEmpty() ? OWN_IMAGE : values.get(Setting.PROXY_IMAGE));
   }
 
   public boolean watchesAllNamespaces() {

@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
  * Where brokers run: for node id → pod name, the pod's IP and Node, the Node's zone, AWS AZ ID and
  * cloud instance. Two list calls whatever the broker count: the pods by label, the nodes.
  */
-final class BrokerLocator {
+public final class BrokerLocator {
 
-  static final String ZONE_LABEL = "topology.kubernetes.io/zone";
-  static final String AWS_ZONE_ID_LABEL = "topology.k8s.aws/zone-id";
+  public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+  public static final String AWS_ZONE_ID_LABEL = "topology.k8s.aws/zone-id";
   /** Set by the StatefulSet controller on every pod; per-broker Services select on it. */
   static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
   static final String STRIMZI_POD_NAME_LABEL = "strimzi.io/pod-name";

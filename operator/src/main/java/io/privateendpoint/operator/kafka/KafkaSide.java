@@ -1,63 +1,78 @@
 package io.privateendpoint.operator.kafka;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaSource;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Observation;
-import io.privateendpoint.operator.plan.PlanProblem;
-import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.StepOutcome;
-import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
-/** The Kafka side of a reconcile, by source of brokers: observe them, then give them the listener. */
+/**
+ * The Kafka side of a reconcile: observe the brokers, then give them the listener (PortMapping) or
+ * run the proxy in front of them (Proxy). Which side serves an endpoint is decided in one place,
+ * {@link #side}.
+ */
 public final class KafkaSide implements BrokerDiscovery, ApplyStep {
 
-  private final StatefulSetBrokerDiscovery statefulSets;
-  private final StatefulSetListenerApplier statefulSetListener;
-  private final StrimziBrokerDiscovery strimzi;
-  private final StrimziListenerApplier strimziListener;
+  /** One way of reaching brokers: how they are observed, and what is applied and cleaned up for them. */
+  public record Side(BrokerDiscovery discovery, ApplyStep step) {}
 
-  public KafkaSide(KubernetesClient client, EventRecorder events) {
-    this.statefulSets = new StatefulSetBrokerDiscovery(client);
-    this.statefulSetListener = new StatefulSetListenerApplier(client, events);
-    this.strimzi = new StrimziBrokerDiscovery(client);
-    this.strimziListener = new StrimziListenerApplier(client, events);
+  private final Side statefulSet;
+  private final Side strimzi;
+  private final Side proxy;
+
+  /** @param proxy Proxy mode's side (the proxy package), whatever the source */
+  public KafkaSide(KubernetesClient client, EventRecorder events, Side proxy) {
+    StatefulSetListenerApplier statefulSetListener = new StatefulSetListenerApplier(client, events);
+    StrimziListenerApplier strimziListener = new StrimziListenerApplier(client, events);
+    this.statefulSet = new Side(new StatefulSetBrokerDiscovery(client)::observe, step(statefulSetListener::apply,
+        statefulSetListener::cleanup));
+    this.strimzi = new Side(new StrimziBrokerDiscovery(client)::observe, step(strimziListener::apply,
+        strimziListener::cleanup));
+    this.proxy = proxy;
+  }
+
+  private Side side(KafkaPrivateEndpoint resource) {
+    KafkaSource source = resource.getSpec().getKafka();
+    if (resource.getSpec().getMode() == EndpointMode.Proxy) {
+      return proxy;
+    }
+    // bootstrapServers needs mode Proxy (the schema says so).
+    return source.getStrimzi() != null ? strimzi : statefulSet;
   }
 
   @Override
   public Observation observe(KafkaPrivateEndpoint resource) {
-    KafkaSource source = resource.getSpec().getKafka();
-    if (resource.getSpec().getMode() == EndpointMode.Proxy) {
-      // A problem, not an empty broker list: nothing is planned, so nothing is created anywhere.
-      return Observation.problem(new PlanProblem(PlanProblem.NOT_IMPLEMENTED, "spec.mode Proxy is not implemented in"
-          + " this operator version: the brokers are left untouched and no cloud resource is created"));
-    }
-    if (source.getStatefulSet() != null) {
-      return statefulSets.observe(resource);
-    }
-    if (source.getStrimzi() != null) {
-      return strimzi.observe(resource);
-    }
-    return Observation.of(List.of()); // bootstrapServers: only in Proxy mode (the schema says so)
+    return side(resource).discovery().observe(resource);
   }
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    return resource.getSpec().getKafka().getStrimzi() != null
-        ? strimziListener.apply(resource, plan) : statefulSetListener.apply(resource, plan);
+    return side(resource).step().apply(resource, plan);
   }
 
   @Override
   public boolean cleanup(KafkaPrivateEndpoint resource) {
-    if (resource.getSpec().getMode() != EndpointMode.PortMapping) {
-      return true;
-    }
-    if (resource.getSpec().getKafka().getStrimzi() != null) {
-      return strimziListener.cleanup(resource);
-    }
-    return resource.getSpec().getKafka().getStatefulSet() == null || statefulSetListener.cleanup(resource);
+    return side(resource).step().cleanup(resource);
+  }
+
+  private static ApplyStep step(BiFunction<KafkaPrivateEndpoint, EndpointPlan, StepOutcome> apply,
+      Predicate<KafkaPrivateEndpoint> cleanup) {
+    return new ApplyStep() {
+      @Override
+      public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+        return apply.apply(resource, plan);
+      }
+
+      @Override
+      public boolean cleanup(KafkaPrivateEndpoint resource) {
+        return cleanup.test(resource);
+      }
+    };
   }
 }

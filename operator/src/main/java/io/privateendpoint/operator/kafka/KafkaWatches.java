@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -63,13 +64,19 @@ public final class KafkaWatches {
         .withName("configmaps")
         .withNamespacesInheritedFromController()
         .withLabelSelector(OwnedMarks.MANAGED_BY_LABEL + "=" + OwnedMarks.MANAGED_BY)
-        .withSecondaryToPrimaryMapper(cm -> {
-          String endpoint = cm.getMetadata().getLabels().get(OwnedMarks.ENDPOINT_LABEL);
-          return endpoint == null ? Set.of() : Set.of(new ResourceID(endpoint, cm.getMetadata().getNamespace()));
-        })
+        .withSecondaryToPrimaryMapper(cm -> endpointOf(cm.getMetadata()))
         .build(), context);
 
-    List<EventSource<?, KafkaPrivateEndpoint>> sources = new ArrayList<>(List.of(statefulSets, pods, nodes, configMaps));
+    // Proxy mode: the proxy Deployment's rollout (its status) moves ListenerConfigured.
+    var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class, KafkaPrivateEndpoint.class)
+        .withName("proxy-deployments")
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(OwnedMarks.MANAGED_BY_LABEL + "=" + OwnedMarks.MANAGED_BY)
+        .withSecondaryToPrimaryMapper(d -> endpointOf(d.getMetadata()))
+        .build(), context);
+
+    List<EventSource<?, KafkaPrivateEndpoint>> sources = new ArrayList<>(List.of(statefulSets, pods, nodes, configMaps,
+        deployments));
     // Only where Strimzi is installed: an informer on a missing CRD would keep the operator from starting.
     if (context.getClient().supports(Kafka.class)) {
       sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Kafka.class, KafkaPrivateEndpoint.class)
@@ -89,7 +96,14 @@ public final class KafkaWatches {
     return sources;
   }
 
-  /** A StatefulSet's pod by its owner, a Strimzi pod by its cluster label. */
+  /** What the operator made for an endpoint carries the endpoint's name in a label. */
+  private static Set<ResourceID> endpointOf(ObjectMeta meta) {
+    String endpoint = label(meta, OwnedMarks.ENDPOINT_LABEL);
+    return endpoint == null || !OwnedMarks.MANAGED_BY.equals(label(meta, OwnedMarks.MANAGED_BY_LABEL)) ? Set.of()
+        : Set.of(new ResourceID(endpoint, meta.getNamespace()));
+  }
+
+  /** A StatefulSet's pod by its owner, a Strimzi pod by its cluster label, a proxy pod by its endpoint label. */
   private static Set<ResourceID> podUsers(EventSourceContext<KafkaPrivateEndpoint> context, Pod pod) {
     String namespace = pod.getMetadata().getNamespace();
     Set<ResourceID> users = new HashSet<>();
@@ -99,6 +113,7 @@ public final class KafkaWatches {
     if (cluster != null) {
       users.addAll(users(context, strimziKey(namespace, cluster)));
     }
+    users.addAll(endpointOf(pod.getMetadata()));
     return users;
   }
 
@@ -110,7 +125,14 @@ public final class KafkaWatches {
     return !Objects.equals(ip(now), ip(before))
         || !Objects.equals(now.getSpec().getNodeName(), before.getSpec().getNodeName())
         || !Objects.equals(now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp())
-        || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels());
+        || !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
+        // A proxy pod turning ready or not re-points a GCP port (one pod per port).
+        || ready(now) != ready(before);
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String ip(Pod pod) {

@@ -1,7 +1,7 @@
 package io.privateendpoint.operator.kafka;
 
 /** The cloud instance behind a Node, from its spec.providerID. */
-final class ProviderIds {
+public final class ProviderIds {
 
   private ProviderIds() {}
 
@@ -9,7 +9,7 @@ final class ProviderIds {
    * aws:///us-west-2a/i-0abc → i-0abc (EKS); gce://project/us-west1-a/gke-node-1 → gke-node-1
    * (GKE); anything else: the last path segment, or null.
    */
-  static String instance(String providerId) {
+  public static String instance(String providerId) {
     if (providerId == null || providerId.isBlank()) {
       return null;
     }

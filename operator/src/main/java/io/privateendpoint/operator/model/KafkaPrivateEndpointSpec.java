@@ -32,6 +32,14 @@ import java.util.List;
 @ValidationRule(value = "!has(self.gcp) || !has(self.ports.bootstrap) || size(self.ports.bootstrap) == 0",
     fieldPath = ".ports.bootstrap",
     message = "on GCP, leave spec.ports.bootstrap empty: a port-mapping NEG holds one endpoint per VM and port, so the bootstrap ports are broker ports, one per zone (status.bootstrapPorts)")
+@ValidationRule(value = "!has(self.proxy) || self.mode == 'Proxy'", fieldPath = ".proxy",
+    message = "spec.proxy needs spec.mode Proxy")
+@ValidationRule(value = "self.mode != 'Proxy' || !has(self.aws) || !has(self.aws.targetType) || self.aws.targetType == 'ip'",
+    fieldPath = ".aws.targetType",
+    message = "mode Proxy targets the proxy pods by IP: spec.aws.targetType must be ip")
+@ValidationRule(value = "self.mode != 'Proxy' || self.listener.securityProtocol == 'PLAINTEXT' || self.listener.securityProtocol == 'SASL_PLAINTEXT'",
+    fieldPath = ".listener.securityProtocol",
+    message = "mode Proxy: the proxy does not terminate TLS towards the consumer; use PLAINTEXT or SASL_PLAINTEXT (SASL passes through to the brokers)")
 public class KafkaPrivateEndpointSpec {
 
   /** A zone or AZ ID: lowercase letters, digits and inner dashes. */
@@ -59,6 +67,9 @@ public class KafkaPrivateEndpointSpec {
   @ValidationRule(value = "self.all(z, self.filter(y, y == z).size() == 1)", message = "zones must be unique")
   @JsonPropertyDescription("The zones served: AWS availability-zone IDs (e.g. usw2-az1) or GCP zones (e.g. us-west1-a).")
   private List<@Size(min = 1, max = 32) @Pattern(ZONE) String> zones = new ArrayList<>();
+
+  @JsonPropertyDescription("Proxy mode only: the Kafka proxy the operator runs in front of the brokers.")
+  private ProxySpec proxy;
 
   @JsonPropertyDescription("AWS PrivateLink settings; exactly one of aws or gcp.")
   private AwsSpec aws;
@@ -88,4 +99,11 @@ public class KafkaPrivateEndpointSpec {
   public DeletionPolicy getDeletionPolicy() { return deletionPolicy; }
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
   public void setGcp(GcpSpec gcp) { this.gcp = gcp; }
+  public ProxySpec getProxy() { return proxy; }
+  public void setProxy(ProxySpec proxy) { this.proxy = proxy; }
+
+  /** spec.proxy, or its defaults when the spec leaves it out. */
+  public ProxySpec proxyOrDefault() {
+    return proxy != null ? proxy : new ProxySpec();
+  }
 }

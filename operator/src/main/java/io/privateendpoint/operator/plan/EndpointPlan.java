@@ -26,10 +26,11 @@ import java.util.stream.Collectors;
  * @param targets        every load-balancer port → where it delivers (see {@link PortTarget}); a port
  *                       whose targets do not exist yet (proxy pods not started) maps to an empty list
  * @param problems       what keeps the plan from being applied; empty when it can be
+ * @param proxy          Proxy mode: what the proxy Deployment runs; null in PortMapping mode
  */
 public record EndpointPlan(Provider provider, String listenerName, int containerPort, SecurityProtocol protocol,
     List<Integer> bootstrapPorts, List<PlannedBroker> brokers,
-    Map<Integer, Integer> ports, Map<Integer, List<PortTarget>> targets, List<PlanProblem> problems) {
+    Map<Integer, Integer> ports, Map<Integer, List<PortTarget>> targets, List<PlanProblem> problems, ProxyPlan proxy) {
 
   public EndpointPlan {
     bootstrapPorts = List.copyOf(bootstrapPorts);

@@ -1,6 +1,7 @@
 package io.privateendpoint.operator.plan;
 
 import io.privateendpoint.operator.model.AwsTargetType;
+import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointSpec;
 import io.privateendpoint.operator.model.ListenerSpec;
 import io.privateendpoint.operator.model.PortsSpec;
@@ -26,6 +27,9 @@ public final class EndpointPlanner {
   private EndpointPlanner() {}
 
   public static EndpointPlan plan(KafkaPrivateEndpointSpec spec, Observation observed, Map<Integer, Integer> previousPorts) {
+    if (spec.getMode() == EndpointMode.Proxy) {
+      return ProxyPlanner.plan(spec, observed, previousPorts);
+    }
     Provider provider = Provider.of(spec);
     ListenerSpec listener = spec.getListener();
     PortsSpec ports = spec.getPorts();
@@ -93,7 +97,7 @@ public final class EndpointPlanner {
       bootstrapPorts = zoneBootstrapPorts(planned, spec.getZones());
     }
     return new EndpointPlan(provider, listener.getName(), listener.getContainerPort(), listener.getSecurityProtocol(),
-        bootstrapPorts, planned, allocation.ports(), brokerTargets(spec, provider, bootstrapPorts, planned), problems);
+        bootstrapPorts, planned, allocation.ports(), brokerTargets(spec, provider, bootstrapPorts, planned), problems, null);
   }
 
   /**
@@ -162,7 +166,7 @@ public final class EndpointPlanner {
     return out;
   }
 
-  private static String sourceName(KafkaPrivateEndpointSpec spec) {
+  static String sourceName(KafkaPrivateEndpointSpec spec) {
     var kafka = spec.getKafka();
     if (kafka.getStatefulSet() != null) {
       return "StatefulSet " + kafka.getStatefulSet().getName() + " (spec.kafka.statefulSet)";
@@ -179,7 +183,7 @@ public final class EndpointPlanner {
     return host.replace(ListenerSpec.BROKER_ID, "b" + nodeId).replace(ListenerSpec.AZ_ID, zone == null ? "" : zone);
   }
 
-  private static String nameProblem(String host) {
+  static String nameProblem(String host) {
     if (host.length() > MAX_HOST) {
       return "is longer than " + MAX_HOST + " characters";
     }

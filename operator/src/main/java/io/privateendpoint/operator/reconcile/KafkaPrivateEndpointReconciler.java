@@ -16,7 +16,9 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import java.net.HttpURLConnection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +38,22 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
 
   private final ReconcilePipeline pipeline;
   private final ReconcileMetrics metrics;
+  private final Function<EventSourceContext<KafkaPrivateEndpoint>, List<EventSource<?, KafkaPrivateEndpoint>>> extraSources;
 
   public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline) {
     this(pipeline, ReconcileMetrics.unread());
   }
 
   public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline, ReconcileMetrics metrics) {
+    this(pipeline, metrics, context -> List.of());
+  }
+
+  /** @param extraSources event sources beyond the Kubernetes watches (Proxy mode's upstream polling) */
+  public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline, ReconcileMetrics metrics,
+      Function<EventSourceContext<KafkaPrivateEndpoint>, List<EventSource<?, KafkaPrivateEndpoint>>> extraSources) {
     this.pipeline = pipeline;
     this.metrics = metrics;
+    this.extraSources = extraSources;
   }
 
   @Override
@@ -82,7 +92,9 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
 
   @Override
   public List<EventSource<?, KafkaPrivateEndpoint>> prepareEventSources(EventSourceContext<KafkaPrivateEndpoint> context) {
-    return KafkaWatches.eventSources(context);
+    List<EventSource<?, KafkaPrivateEndpoint>> sources = new ArrayList<>(KafkaWatches.eventSources(context));
+    sources.addAll(extraSources.apply(context));
+    return sources;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.privateendpoint.operator.validation;
 
 import io.privateendpoint.operator.model.AwsSpec;
+import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.GcpSpec;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointSpec;
 import io.privateendpoint.operator.model.ListenerSpec;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import io.privateendpoint.operator.plan.ProxyPorts;
 
 /**
  * Checks what the CRD schema cannot: rules that relate fields to each other or to the provider.
@@ -31,7 +33,38 @@ public final class SpecValidator {
     if (spec.getGcp() != null) {
       validateGcp(spec, spec.getGcp(), problems);
     }
+    if (spec.getMode() == EndpointMode.Proxy) {
+      validateProxy(spec, problems);
+    }
     return List.copyOf(problems);
+  }
+
+  /**
+   * A proxy pod binds the bootstrap port (spec.listener.containerPort), one port per broker equal to
+   * its load-balancer port (spec.ports' broker range), and its management port: none may collide.
+   */
+  private static void validateProxy(KafkaPrivateEndpointSpec spec, List<SpecProblem> problems) {
+    int containerPort = spec.getListener().getContainerPort();
+    int start = spec.getPorts().getBrokerStart();
+    int end = start + spec.getPorts().getBrokerCount() - 1;
+    if (containerPort >= start && containerPort <= end) {
+      problems.add(new SpecProblem("spec.listener.containerPort", "mode Proxy: the proxy's bootstrap port " + containerPort
+          + " lies in the broker port range " + start + ".." + end + " (spec.ports), which the proxy binds one port per broker"));
+    }
+    int management = ProxyPorts.MANAGEMENT;
+    if (containerPort == management) {
+      problems.add(new SpecProblem("spec.listener.containerPort", "mode Proxy: port " + management
+          + " is the proxy's management port (probes and metrics)"));
+    }
+    if (management >= start && management <= end) {
+      problems.add(new SpecProblem("spec.ports.brokerStart", "mode Proxy: the broker port range " + start + ".." + end
+          + " includes " + management + ", the proxy's management port (probes and metrics)"));
+    }
+    var upstream = spec.proxyOrDefault().getUpstream();
+    if (upstream != null && upstream.getSaslMechanism() != null && upstream.getSecretRef() == null) {
+      problems.add(new SpecProblem("spec.proxy.upstream.secretRef", "saslMechanism " + upstream.getSaslMechanism().kafkaName()
+          + " needs a Secret with username and password for the operator's broker discovery"));
+    }
   }
 
   private void validateAws(KafkaPrivateEndpointSpec spec, AwsSpec aws, List<SpecProblem> problems) {

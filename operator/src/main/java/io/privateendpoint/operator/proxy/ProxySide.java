@@ -1,0 +1,216 @@
+package io.privateendpoint.operator.proxy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.kafka.BrokerLocator;
+import io.privateendpoint.operator.kafka.OwnedMarks;
+import io.privateendpoint.operator.kafka.ProviderIds;
+import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.KafkaSource;
+import io.privateendpoint.operator.plan.EndpointPlan;
+import io.privateendpoint.operator.plan.Observation;
+import io.privateendpoint.operator.plan.PlanProblem;
+import io.privateendpoint.operator.plan.ProxyPod;
+import io.privateendpoint.operator.plan.UpstreamBroker;
+import io.privateendpoint.operator.status.ConditionReport;
+import io.privateendpoint.operator.status.ConditionType;
+import io.privateendpoint.operator.status.EventRecorder;
+import io.privateendpoint.operator.status.StepOutcome;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Proxy mode's Kafka side. Observe: the upstream address by source, the brokers by the Kafka Admin
+ * API, the proxy's pods. Apply: the proxy's ConfigMap, Deployment and PodDisruptionBudget, each
+ * written only when what the plan derives differs from what is there. The brokers, their Kafka CR
+ * or StatefulSet are only ever read.
+ */
+public final class ProxySide implements ApplyStep {
+
+  public static final String REASON_RUNNING = "ProxyRunning";
+  public static final String REASON_ROLLING = "ProxyRollingOut";
+  public static final String REASON_CONFLICT = "ProxyResourceConflict";
+  static final String SPEC_HASH_ANNOTATION = "kafka.privateendpoint.io/spec-hash";
+
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final UpstreamClients upstream;
+  private final String defaultImage;
+
+  public ProxySide(KubernetesClient client, EventRecorder events, UpstreamClients upstream, String defaultImage) {
+    this.client = client;
+    this.events = events;
+    this.upstream = upstream;
+    this.defaultImage = defaultImage;
+  }
+
+  public Observation observe(KafkaPrivateEndpoint resource) {
+    Described described = describe(resource);
+    return described.problem() != null ? Observation.problem(described.problem())
+        : Observation.proxied(described.bootstrap(), described.brokers(), pods(resource));
+  }
+
+  /** For the poller: the brokers the upstream describes now, or an exception saying why not. */
+  List<UpstreamBroker> poll(KafkaPrivateEndpoint resource) {
+    Described described = describe(resource);
+    if (described.problem() != null) {
+      throw new UpstreamClients.UpstreamException(described.problem().message());
+    }
+    return described.brokers();
+  }
+
+  private record Described(String bootstrap, List<UpstreamBroker> brokers, PlanProblem problem) {
+    static Described problem(String reason, String message) {
+      return new Described(null, List.of(), new PlanProblem(reason, message));
+    }
+  }
+
+  private Described describe(KafkaPrivateEndpoint resource) {
+    String namespace = resource.getMetadata().getNamespace();
+    UpstreamAddress.Resolved address = resolve(resource);
+    if (address.problem() != null) {
+      return Described.problem(PlanProblem.KAFKA_NOT_FOUND, address.problem());
+    }
+    Secret secret = null;
+    String secretRef = resource.getSpec().proxyOrDefault().getUpstream().getSecretRef();
+    if (secretRef != null) {
+      // Only in the endpoint's own namespace: an endpoint cannot borrow another namespace's credentials.
+      secret = client.secrets().inNamespace(namespace).withName(secretRef).get();
+      if (secret == null) {
+        return Described.problem(PlanProblem.UPSTREAM_UNREACHABLE, "Secret " + secretRef
+            + " (spec.proxy.upstream.secretRef) not found in namespace " + namespace);
+      }
+    }
+    try {
+      return new Described(address.bootstrap(), upstream.describe(resource, address.bootstrap(), secret), null);
+    } catch (UpstreamClients.UpstreamException e) {
+      return Described.problem(PlanProblem.UPSTREAM_UNREACHABLE, e.getMessage()
+          + " (spec.proxy.upstream; nothing is created until the brokers can be described)");
+    }
+  }
+
+  /** The upstream address as the source gives it. */
+  UpstreamAddress.Resolved resolve(KafkaPrivateEndpoint resource) {
+    KafkaSource source = resource.getSpec().getKafka();
+    String namespace = resource.getMetadata().getNamespace();
+    if (source.getStrimzi() != null) {
+      Kafka kafka = client.resources(Kafka.class).inNamespace(namespace).withName(source.getStrimzi().getCluster()).get();
+      return UpstreamAddress.forStrimzi(resource.getSpec(), kafka);
+    }
+    if (source.getStatefulSet() != null) {
+      StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(source.getStatefulSet().getName()).get();
+      return UpstreamAddress.forStatefulSet(resource.getSpec(), sts, namespace);
+    }
+    return UpstreamAddress.forBootstrapServers(resource.getSpec());
+  }
+
+  /** The proxy's pods with their node's zone and instance: two list calls, however many pods. */
+  private List<ProxyPod> pods(KafkaPrivateEndpoint resource) {
+    List<Pod> pods = client.pods().inNamespace(resource.getMetadata().getNamespace())
+        .withLabels(ProxyResources.podLabels(resource)).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    if (pods.isEmpty()) {
+      return List.of();
+    }
+    Map<String, Node> nodes = new HashMap<>();
+    client.nodes().list().getItems().forEach(n -> nodes.put(n.getMetadata().getName(), n));
+    return pods.stream().map(p -> {
+      String nodeName = p.getSpec().getNodeName();
+      Node node = nodeName == null ? null : nodes.get(nodeName);
+      Map<String, String> labels = node == null || node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+      String ip = p.getStatus() == null || p.getStatus().getPodIP() == null || p.getStatus().getPodIP().isBlank()
+          ? null : p.getStatus().getPodIP();
+      return new ProxyPod(p.getMetadata().getName(), ip, nodeName, labels.get(BrokerLocator.ZONE_LABEL),
+          labels.get(BrokerLocator.AWS_ZONE_ID_LABEL), node == null ? null : ProviderIds.instance(node.getSpec().getProviderID()),
+          ready(p));
+    }).toList();
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  @Override
+  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    ProxyResources desired = new ProxyResources(resource, plan, defaultImage);
+    List<HasMetadata> objects = List.of(desired.configMap(), desired.disruptionBudget(), desired.deployment());
+    for (HasMetadata object : objects) {
+      HasMetadata existing = client.resource(object).get();
+      if (existing != null && !OwnedMarks.ownedBy(existing.getMetadata(), resource)) {
+        return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LISTENER_CONFIGURED, REASON_CONFLICT,
+            object.getKind() + " " + object.getMetadata().getName() + " exists and was not made by this endpoint;"
+                + " rename or remove it (the operator never changes what it did not create)"));
+      }
+      write(resource, object, existing);
+    }
+    Deployment deployment = client.apps().deployments().inNamespace(resource.getMetadata().getNamespace())
+        .withName(ProxyResources.name(resource)).get();
+    return StepOutcome.of(rollout(plan, desired, deployment));
+  }
+
+  /** Creates the object, or replaces it when what the plan derives changed (a hash of it is kept on the object). */
+  private void write(KafkaPrivateEndpoint resource, HasMetadata desired, HasMetadata existing) {
+    String hash = ProxyResources.sha256(Serialization.asJson(desired)).substring(0, 16);
+    desired.getMetadata().getAnnotations().put(SPEC_HASH_ANNOTATION, hash);
+    if (existing == null) {
+      client.resource(desired).create();
+      events.normal(resource, "ProxyCreated", desired.getKind() + " " + desired.getMetadata().getName() + " created");
+      return;
+    }
+    String had = existing.getMetadata().getAnnotations() == null ? null
+        : existing.getMetadata().getAnnotations().get(SPEC_HASH_ANNOTATION);
+    if (!hash.equals(had)) {
+      desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      client.resource(desired).update(); // carries the resourceVersion read: a concurrent change fails it
+      events.normal(resource, "ProxyUpdated", desired.getKind() + " " + desired.getMetadata().getName() + " updated");
+    }
+  }
+
+  private static ConditionReport rollout(EndpointPlan plan, ProxyResources desired, Deployment deployment) {
+    int want = plan.proxy().replicas();
+    var status = deployment == null ? null : deployment.getStatus();
+    int updated = status == null || status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
+    int ready = status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+    int total = status == null || status.getReplicas() == null ? 0 : status.getReplicas();
+    boolean observed = deployment != null && status != null && status.getObservedGeneration() != null
+        && status.getObservedGeneration() >= deployment.getMetadata().getGeneration();
+    String ports = plan.brokers().stream().map(b -> b.nodeId() + "→" + b.port()).collect(Collectors.joining(", "));
+    if (observed && updated == want && ready == want && total == want) {
+      return ConditionReport.isTrue(ConditionType.LISTENER_CONFIGURED, REASON_RUNNING, want + " proxy pod(s) of "
+          + deployment.getMetadata().getName() + " ready with configuration " + desired.configHash() + ", forwarding to "
+          + plan.proxy().upstreamBootstrap() + "; broker ports " + ports);
+    }
+    return ConditionReport.isFalse(ConditionType.LISTENER_CONFIGURED, REASON_ROLLING, "proxy " + (deployment == null
+        ? "Deployment not created yet" : deployment.getMetadata().getName() + ": " + ready + " of " + want + " pods ready, "
+        + updated + " with configuration " + desired.configHash()) + " (one pod at a time; existing ports keep serving)");
+  }
+
+  @Override
+  public boolean cleanup(KafkaPrivateEndpoint resource) {
+    upstream.forget(resource);
+    String namespace = resource.getMetadata().getNamespace();
+    String name = ProxyResources.name(resource);
+    for (HasMetadata existing : new HasMetadata[] {
+        client.apps().deployments().inNamespace(namespace).withName(name).get(),
+        client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name).get(),
+        client.configMaps().inNamespace(namespace).withName(name).get()}) {
+      // Owner references would let the garbage collector do this too; deleting here makes the delete
+      // of the endpoint finish with nothing of it left, and never touches a namesake that is not ours.
+      if (existing != null && OwnedMarks.ownedBy(existing.getMetadata(), resource)) {
+        client.resource(existing).delete();
+      }
+    }
+    return true;
+  }
+}
