@@ -119,6 +119,19 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 - apiGroups: ["kafka.strimzi.io"]
   resources: ["kafkanodepools"]
   verbs: ["list", "watch"]
+# Proxy mode: ProxySide writes the proxy's Deployment (replaced with its resourceVersion, deleted
+# with the endpoint) and KafkaWatches watches it by label; the same for its PodDisruptionBudget.
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "create", "update", "delete"]
+# Proxy mode: spec.proxy.upstream.secretRef (ca.crt, SASL username/password), read in the
+# endpoint's own namespace only, for the operator's broker discovery.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
 # EventRecorder: events on the endpoint, in its namespace.
 - apiGroups: [""]
   resources: ["events"]

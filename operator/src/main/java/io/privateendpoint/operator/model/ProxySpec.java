@@ -5,7 +5,6 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** The Kafka proxy the operator runs in Proxy mode (Kroxylicious), and how it reaches the brokers. */
 public class ProxySpec {
@@ -25,8 +24,8 @@ public class ProxySpec {
   @JsonPropertyDescription("How the proxy and the operator reach the brokers.")
   private ProxyUpstream upstream = new ProxyUpstream();
 
-  @JsonPropertyDescription("Resources of each proxy container (default: requests 100m CPU and 256Mi, limit 512Mi).")
-  private ResourceRequirements resources;
+  @JsonPropertyDescription("Resources of each proxy container (default: requests 100m CPU and 256Mi memory, limit 512Mi memory).")
+  private ProxyResourceSpec resources;
 
   public Integer getReplicas() { return replicas; }
   public void setReplicas(Integer replicas) { this.replicas = replicas; }
@@ -34,6 +33,6 @@ public class ProxySpec {
   public void setImage(String image) { this.image = image; }
   public ProxyUpstream getUpstream() { return upstream; }
   public void setUpstream(ProxyUpstream upstream) { this.upstream = upstream; }
-  public ResourceRequirements getResources() { return resources; }
-  public void setResources(ResourceRequirements resources) { this.resources = resources; }
+  public ProxyResourceSpec getResources() { return resources; }
+  public void setResources(ProxyResourceSpec resources) { this.resources = resources; }
 }

@@ -17,9 +17,9 @@ public record Observation(List<Broker> brokers, Set<Integer> advertisedNodeIds, 
     String upstreamBootstrap, List<UpstreamBroker> upstream, List<ProxyPod> proxyPods) {
 
   public Observation {
-    brokers = List.copyOf(brokers);
-    advertisedNodeIds = Set.copyOf(advertisedNodeIds);
-    problems = List.copyOf(problems);
+    brokers = brokers == null ? List.of() : List.copyOf(brokers);
+    advertisedNodeIds = advertisedNodeIds == null ? Set.of() : Set.copyOf(advertisedNodeIds);
+    problems = problems == null ? List.of() : List.copyOf(problems);
     upstream = upstream == null ? List.of() : List.copyOf(upstream);
     proxyPods = proxyPods == null ? List.of() : List.copyOf(proxyPods);
   }

@@ -108,12 +108,16 @@ final class ProxyPlanner {
   private static Map<Integer, List<PortTarget>> onePodPerPort(List<PlannedBroker> brokers, List<ProxyPod> pods) {
     List<ProxyPod> ready = pods.stream().filter(p -> p.ready() && p.instanceId() != null && p.zone() != null).toList();
     Map<Integer, List<PortTarget>> targets = new TreeMap<>();
-    for (int i = 0; i < brokers.size(); i++) {
-      PlannedBroker b = brokers.get(i);
+    Map<String, Integer> turns = new TreeMap<>(); // round robin within each candidate set, brokers by node id
+    for (PlannedBroker b : brokers) {
       List<ProxyPod> local = ready.stream().filter(p -> p.zone().equals(b.zone())).toList();
       List<ProxyPod> candidates = local.isEmpty() ? ready : local;
-      targets.put(b.port(), candidates.isEmpty() ? List.of()
-          : List.of(target(candidates.get(i % candidates.size()), b.port(), null)));
+      if (candidates.isEmpty()) {
+        targets.put(b.port(), List.of());
+        continue;
+      }
+      int turn = turns.merge(local.isEmpty() ? "" : b.zone(), 1, Integer::sum) - 1;
+      targets.put(b.port(), List.of(target(candidates.get(turn % candidates.size()), b.port(), null)));
     }
     return targets;
   }
