@@ -84,7 +84,7 @@ public final class PlannedPorts implements ClusterNetworkAddressConfigProviderSe
         if (!nodeIds.add(broker.nodeId())) {
           throw new IllegalArgumentException("PlannedPorts: node id " + broker.nodeId() + " is listed more than once");
         }
-        if (broker.port() == bootstrapPort) {
+        if (broker.port().intValue() == bootstrapPort.intValue()) {
           throw new IllegalArgumentException("PlannedPorts: port " + broker.port() + " of node " + broker.nodeId()
               + " is the bootstrap port");
         }
