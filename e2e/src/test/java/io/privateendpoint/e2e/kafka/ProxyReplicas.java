@@ -113,7 +113,10 @@ public final class ProxyReplicas implements AutoCloseable {
     awaitReady(replica);
   }
 
-  /** Waits until the replica accepts connections on its bootstrap port (the readiness probe's question). */
+  /**
+   * Waits until the replica accepts connections on its bootstrap port (the readiness probe's question) and
+   * has logged its start line (the ports are bound a moment before it is written).
+   */
   public void awaitReady(int replica) throws IOException, InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     InetSocketAddress bootstrap = target(replica, bootstrapPorts[replica]);
@@ -124,7 +127,10 @@ public final class ProxyReplicas implements AutoCloseable {
       }
       try (Socket socket = new Socket()) {
         socket.connect(bootstrap, 1_000);
-        return;
+        if (log(replica).contains("proxy started")) {
+          return;
+        }
+        Thread.sleep(100);
       } catch (IOException notYet) {
         Thread.sleep(200);
       }
