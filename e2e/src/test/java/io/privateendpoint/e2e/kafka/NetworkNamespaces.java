@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Linux network namespace per broker, bridged together, so that every broker can bind the
+ * One Linux network namespace per broker (or proxy replica), bridged together, so that each can bind the
  * same container port exactly as the operator configures it (0.0.0.0:containerPort), as pods do.
  * The test's own hosts: addresses 10.231.0.0/24 exist only on this bridge and in these namespaces,
  * which the test creates and deletes itself. Needs root (CAP_NET_ADMIN) and iproute2.
