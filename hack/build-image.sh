@@ -11,13 +11,19 @@
 #   - the C libraries that runtime needs (libc6, libgcc-s1, libstdc++6, zlib1g from the same release) and
 #     the C.UTF-8 locale;
 #   - the operator's shaded jar at /app, run as 65532:65532 by
-#     ENTRYPOINT ["/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-jar", "/app/kafka-private-endpoint-operator.jar"].
+#     ENTRYPOINT ["/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-jar", "/app/kafka-private-endpoint-operator.jar"];
+#   - the proxy (proxy mode's Deployment runs this same image): /app/proxy/kpe-proxy.jar and its libraries
+#     (Kroxylicious 0.12.0 and what it depends on) in /app/proxy/lib, run with the command
+#     ["/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-cp", "/app/proxy/kpe-proxy.jar:/app/proxy/lib/*",
+#      "io.privateendpoint.proxy.ProxyMain", "/config/proxy.yaml"]. The runtime holds the modules both need.
 # The JDK's tools run from the unpacked packages through trixie's own dynamic loader, so neither root nor a
 # JDK 21 on the machine is needed. hack/oci-image.py writes the layers and checks that every library of
 # the image resolves inside it.
 #
-#   hack/build-image.sh [--jar <shaded jar>] [--refresh] [--output <tar>]
+#   hack/build-image.sh [--jar <shaded jar>] [--proxy-dir <dir>] [--refresh] [--output <tar>]
 #     --jar      use this jar and do not run Maven (default: build operator/target/… when sources are newer)
+#     --proxy-dir the proxy module's build (kpe-proxy.jar, proxy-lib/); with --jar it must exist (default
+#                proxy/target, built with the operator when its sources are newer)
 #     --refresh  resolve the Debian packages again (security updates); otherwise the cached ones are used
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,16 +36,19 @@ RUNTIME_PACKAGES=(libc6 libc-bin libgcc-s1 gcc-14-base libstdc++6 zlib1g) # libc
 JDK_PACKAGES=(openjdk-21-jre-headless openjdk-21-jdk-headless)
 # Not found by jdeps but used at run time: TLS with EC keys and curves (SunEC), the HTTP server for probes
 # and metrics, container-aware MXBeans; jcmd/JFR for `kubectl exec <pod> -- /opt/java/bin/jcmd 1 ...`.
-EXTRA_MODULES=jdk.crypto.ec,jdk.httpserver,java.management,jdk.management,jdk.zipfs,jdk.jcmd,jdk.jfr,jdk.management.jfr
+# The proxy: sun.misc.Unsafe for Netty's direct buffers (jdk.unsupported; jdeps finds it too), Kerberos
+# for Kafka's SASL/GSSAPI to the upstream (jdk.security.jgss), DNS lookups by name service (jdk.naming.dns).
+EXTRA_MODULES=jdk.crypto.ec,jdk.httpserver,java.management,jdk.management,jdk.zipfs,jdk.jcmd,jdk.jfr,jdk.management.jfr,jdk.unsupported,jdk.security.jgss,jdk.naming.dns
 # java.desktop is in for java.beans (jdeps); its X11, font, sound, JPEG and colour-management libraries would need
 # libraries the operator never loads, so they are left out rather than shipped half-linked.
 EXCLUDE_FILES='**/libawt_xawt.so,**/libjawt.so,**/libsplashscreen.so,**/libjsound.so,**/libfontmanager.so,**/libjavajpeg.so,**/liblcms.so'
 ENTRYPOINT='["/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-jar", "/app/kafka-private-endpoint-operator.jar"]'
 
-jar="" refresh=false output="operator/target/kafka-private-endpoint-operator-image.tar"
+jar="" proxy_dir="" refresh=false output="operator/target/kafka-private-endpoint-operator-image.tar"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --jar) jar="$(realpath "$2")"; shift 2 ;;
+    --proxy-dir) proxy_dir="$(realpath "$2")"; shift 2 ;;
     --refresh) refresh=true; shift ;;
     --output) output="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -59,13 +68,19 @@ tag="${version%-SNAPSHOT}"
 # --- the jar -----------------------------------------------------------------------------------------------
 if [[ -z "$jar" ]]; then
   jar="$KPE_ROOT/operator/target/$JAR_NAME"
-  if [[ ! -f "$jar" || -n "$(find pom.xml operator/pom.xml operator/src -newer "$jar" -print -quit)" ]]; then
-    step "building $JAR_NAME"
+  proxy_dir="${proxy_dir:-$KPE_ROOT/proxy/target}"
+  if [[ ! -f "$jar" || -n "$(find pom.xml operator/pom.xml operator/src -newer "$jar" -print -quit)" \
+        || ! -f "$proxy_dir/kpe-proxy.jar" || -n "$(find proxy/pom.xml proxy/src -newer "$proxy_dir/kpe-proxy.jar" -print -quit)" ]]; then
+    step "building $JAR_NAME and kpe-proxy.jar"
     kpe_setup
-    mvn -B -q -pl operator -am package -DskipTests
+    mvn -B -q -pl operator,proxy -am package -DskipTests
   fi
 fi
+proxy_dir="${proxy_dir:-$KPE_ROOT/proxy/target}"
 [[ -f "$jar" ]] || { echo "error: $jar does not exist" >&2; exit 1; }
+[[ -f "$proxy_dir/kpe-proxy.jar" && -d "$proxy_dir/proxy-lib" ]] \
+  || { echo "error: $proxy_dir has no kpe-proxy.jar and proxy-lib/ (mvn -pl proxy package)" >&2; exit 1; }
+proxy_jars=("$proxy_dir/kpe-proxy.jar" "$proxy_dir"/proxy-lib/*.jar)
 
 # --- Debian packages ---------------------------------------------------------------------------------------
 # A private apt configuration for trixie, beside the machine's own: nothing of the machine's apt is changed.
@@ -152,12 +167,16 @@ jdk_tool() { # $1 = tool, rest = arguments: a JDK 21 tool from the unpacked pack
 java_version="$(jdk_tool java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')"
 
 # --- the runtime -------------------------------------------------------------------------------------------
-jar_sum="$(sha256sum "$jar" | cut -c1-64)"
+jar_sum="$(cat "$jar" "${proxy_jars[@]}" | sha256sum | cut -c1-64)"
 modules_cache="$cache/modules-$deb_key-$jar_sum.txt"
 if [[ ! -f "$modules_cache" ]]; then
-  step "jdeps: modules the jar uses"
+  step "jdeps: modules the operator's and the proxy's jars use"
   find "$cache" -maxdepth 1 -name 'modules-*.txt' -delete
-  jdk_tool jdeps --print-module-deps --ignore-missing-deps --multi-release 21 "$jar" | tail -1 > "$modules_cache"
+  { jdk_tool jdeps --print-module-deps --ignore-missing-deps --multi-release 21 "$jar" | tail -1
+    # The proxy's jars (Kroxylicious, Netty, kafka-clients 4.0…): java.rmi, java.scripting and
+    # java.security.sasl (Kafka's SASL clients) come from here.
+    jdk_tool jdeps --print-module-deps --ignore-missing-deps --multi-release 21 "${proxy_jars[@]}" 2>/dev/null | tail -1
+  } | tr ',' '\n' | sort -u | paste -sd, - > "$modules_cache"
 fi
 modules="$(tr ',' '\n' < "$modules_cache" | cat - <(tr ',' '\n' <<< "$EXTRA_MODULES") | sort -u | paste -sd, -)"
 jre="$cache/jre-$deb_key-$(sha256sum <<< "$modules $EXCLUDE_FILES" | cut -c1-16)"
@@ -177,7 +196,7 @@ created="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}"
 revision="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 debian_packages="$(sed 's/_amd64\.deb$//; s/_all\.deb$//; s/%3a/:/g; s/_/=/' "$deb_list" | paste -sd' ' -)"
 python3 hack/oci-image.py \
-  --libs-root "$libs" --java-home "$jre" --jar "$jar" \
+  --libs-root "$libs" --java-home "$jre" --jar "$jar" --proxy-dir "$proxy_dir" \
   --name "$IMAGE_NAME" --tag "$tag" --created "$created" --entrypoint "$ENTRYPOINT" \
   --env PATH=/opt/java/bin:/usr/local/bin:/usr/bin:/bin --env JAVA_HOME=/opt/java --env LANG=C.UTF-8 \
   --label "org.opencontainers.image.title=$IMAGE_NAME" \

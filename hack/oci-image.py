@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Writes the operator's image tarball from three directories, with no Docker engine and no base image.
+"""Writes the operator's image tarball from its inputs, with no Docker engine and no base image.
 
-Called by hack/build-image.sh, which prepares the inputs. Three layers, least to most often changed:
+Called by hack/build-image.sh, which prepares the inputs. Layers, least to most often changed:
   1. base:    the C libraries from the Debian packages (libraries and copyright files only), /etc/passwd
               and /etc/group with root and nonroot (65532), /tmp (1777), /home/nonroot, /app;
   2. runtime: the jlinked Java runtime at /opt/java;
-  3. app:     the operator jar at /app/kafka-private-endpoint-operator.jar.
+  3. proxy:   (with --proxy-dir) what the proxy Deployment runs from the same image: /app/proxy/kpe-proxy.jar
+              and its libraries (Kroxylicious and what it depends on) in /app/proxy/lib;
+  4. app:     the operator jar at /app/kafka-private-endpoint-operator.jar.
 Everything is owned by root and read-only for the image's user except /tmp and /home/nonroot. Every file
 in the layers has the same time, 1970-01-01T00:00:01Z (as Jib does), so the same inputs give the same
 layer digests whatever the commit: a registry and a node keep the base and runtime layers until Debian's
@@ -133,6 +135,21 @@ def runtime_layer(java_home):
     layer = Layer("runtime", "Java runtime (jlink) at /opt/java")
     layer.add(Entry("opt/java", "dir", 0o755))
     layer.add_tree(java_home, "opt/java")
+    return layer
+
+
+def proxy_layer(proxy_dir):
+    """proxy_dir is the proxy module's target: kpe-proxy.jar and proxy-lib/*.jar."""
+    layer = Layer("proxy", "the proxy at /app/proxy (kpe-proxy.jar, lib/)")
+    jar = os.path.join(proxy_dir, "kpe-proxy.jar")
+    lib = os.path.join(proxy_dir, "proxy-lib")
+    if not os.path.isfile(jar) or not os.path.isdir(lib):
+        raise SystemExit(f"error: {proxy_dir} has no kpe-proxy.jar and proxy-lib/")
+    layer.add(Entry("app/proxy/kpe-proxy.jar", "file", 0o644, source=jar))
+    layer.add(Entry("app/proxy/lib", "dir", 0o755))
+    for name in sorted(os.listdir(lib)):
+        if name.endswith(".jar"):
+            layer.add(Entry(f"app/proxy/lib/{name}", "file", 0o644, source=os.path.join(lib, name)))
     return layer
 
 
@@ -296,6 +313,7 @@ def main():
     parser.add_argument("--java-home", required=True, help="the jlinked runtime, placed at /opt/java")
     parser.add_argument("--jar", required=True)
     parser.add_argument("--jar-path", default="app/kafka-private-endpoint-operator.jar")
+    parser.add_argument("--proxy-dir", help="the proxy module's target directory (kpe-proxy.jar, proxy-lib/)")
     parser.add_argument("--name", required=True)
     parser.add_argument("--tag", required=True)
     parser.add_argument("--created", type=int, required=True, help="seconds since the epoch: the image's creation time")
@@ -307,7 +325,10 @@ def main():
     parser.add_argument("--output", required=True)
     args = parser.parse_args()
 
-    layers = [base_layer(args.libs_root, args.os_release), runtime_layer(args.java_home), app_layer(args.jar, args.jar_path)]
+    layers = [base_layer(args.libs_root, args.os_release), runtime_layer(args.java_home)]
+    if args.proxy_dir:
+        layers.append(proxy_layer(args.proxy_dir))
+    layers.append(app_layer(args.jar, args.jar_path))
     check_libraries(layers)
 
     created = iso8601(args.created)

@@ -52,6 +52,9 @@ class ImageTarballIT {
   private static final String JAR = "/app/kafka-private-endpoint-operator.jar";
   private static final String JAVA = "/opt/java/bin/java";
   private static final List<String> ENTRYPOINT = List.of(JAVA, "-XX:MaxRAMPercentage=75", "-jar", JAR);
+  /** The proxy Deployment's command: the same image, the proxy's jars. */
+  private static final List<String> PROXY_COMMAND = List.of(JAVA, "-XX:MaxRAMPercentage=75", "-cp",
+      "/app/proxy/kpe-proxy.jar:/app/proxy/lib/*", "io.privateendpoint.proxy.ProxyMain", "/config/proxy.yaml");
   private static final int NONROOT = 65532;
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Mounts as the chart has them, then runs the rest of its arguments with an empty environment. */
@@ -206,6 +209,28 @@ class ImageTarballIT {
   }
 
   @Test
+  void theProxyAndExactlyItsBuiltLibrariesAreInTheImage() throws Exception {
+    Tar.Entry proxyJar = file("app/proxy/kpe-proxy.jar");
+    assertThat(proxyJar.mode() & 07777).isEqualTo(0644);
+    assertThat(proxyJar.uid()).isZero();
+    Path built = Path.of(System.getProperty("kpe.proxy.dir", Path.of(System.getProperty("kpe.root", ".."))
+        .resolve("proxy/target").toString())).resolve("proxy-lib");
+    List<String> expected;
+    try (var jars = Files.list(built)) {
+      expected = jars.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+    }
+    List<String> inImage = files.keySet().stream().filter(p -> p.startsWith("app/proxy/lib/"))
+        .map(p -> p.substring("app/proxy/lib/".length())).sorted().toList();
+    assertThat(inImage).as("/app/proxy/lib").containsExactlyElementsOf(expected)
+        .contains("kroxylicious-runtime-0.12.0.jar", "kafka-clients-4.0.0.jar", "log4j-slf4j2-impl-2.24.3.jar");
+    for (String jar : inImage) {
+      Tar.Entry entry = file("app/proxy/lib/" + jar);
+      assertThat(entry.mode() & 07777).as(jar).isEqualTo(0644);
+      assertThat(entry.size()).as(jar).isEqualTo(Files.size(built.resolve(jar)));
+    }
+  }
+
+  @Test
   void theRuntimeRunsTheOperatorInAReadOnlyRootAsTheImageUser() throws Exception {
     Optional<String> unshare = onPath("unshare");
     boolean root = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
@@ -230,6 +255,8 @@ class ImageTarballIT {
     modules.expectSuccess();
     assertThat(modules.output()).contains("jdk.crypto.ec@21", "jdk.httpserver@21", "jdk.management@21",
         "java.net.http@21", "jdk.unsupported@21");
+    assertThat(modules.output()).as("what the proxy's jars need (jdeps) and its extras").contains("java.rmi@21",
+        "java.scripting@21", "java.security.sasl@21", "jdk.security.jgss@21", "jdk.naming.dns@21");
 
     Result trust = inImage(rootfs, unshare.get(), List.of("/opt/java/bin/keytool", "-list", "-cacerts", "-storepass", "changeit"));
     trust.expectSuccess();
@@ -241,6 +268,34 @@ class ImageTarballIT {
     operator.expectSuccess();
     assertThat(operator.output()).contains("Usage: java -jar kafka-private-endpoint-operator.jar", "--cluster-name",
         "KPE_CLUSTER_NAME");
+
+    // The proxy Deployment's command, as the image's user in the read-only root, in a network namespace of its
+    // own (no POD_IP: every interface): it parses the operator's config shape and binds its ports.
+    Path configDir = Files.createDirectories(rootfs.resolve("config"));
+    Files.writeString(configDir.resolve("proxy.yaml"), """
+        management:
+          bindAddress: ${POD_IP}
+          port: 9190
+          endpoints:
+            prometheus: {}
+        virtualClusters:
+          - name: kafka-tidb-proxy
+            targetCluster:
+              bootstrapServers: 10.231.0.10:9092,10.231.0.11:9092
+            clusterNetworkAddressConfigProvider:
+              type: PlannedPorts
+              config:
+                bindAddress: ${POD_IP}
+                bootstrapPort: 39092
+                brokers:
+                  - {nodeId: 0, port: 9093, advertisedHost: b0.usw2-az1.abc.example.com, advertisedPort: 9093}
+        """);
+    // The kubelet mounts an /etc/hosts naming the pod; log4j2 resolves the host's name when it starts.
+    Files.writeString(rootfs.resolve("etc/hosts"), "127.0.0.1 localhost\n127.0.1.1 "
+        + Files.readString(Path.of("/proc/sys/kernel/hostname")).trim() + "\n");
+    String proxy = runUntil(inImageCommand(rootfs, unshare.get(), List.of("--net"), PROXY_COMMAND), "proxy started", 60);
+    assertThat(proxy).contains("proxy started", "bootstrap 0.0.0.0:39092, broker ports {0=9093}", "management 0.0.0.0:9190")
+        .doesNotContain("Exception", "ERROR"); // a WARN from Netty: this namespace has no NIC with a MAC, a pod has
   }
 
   // --- helpers --------------------------------------------------------------------------------------------
@@ -254,7 +309,10 @@ class ImageTarballIT {
     Path jar = root.resolve("operator/target/kafka-private-endpoint-operator.jar");
     assertThat(jar).as("the operator's jar, packaged before the e2e tests").exists();
     Path tarball = work.resolve(NAME + "-image.tar");
+    Path proxyDir = Path.of(System.getProperty("kpe.proxy.dir", root.resolve("proxy/target").toString()));
+    assertThat(proxyDir.resolve("kpe-proxy.jar")).as("the proxy's jar, packaged before the e2e tests").exists();
     Result build = run(List.of("bash", root.resolve("hack/build-image.sh").toString(), "--jar", jar.toString(),
+        "--proxy-dir", proxyDir.toString(),
         "--output", tarball.toString()), root, 20);
     System.out.print(build.output());
     build.expectSuccess();
@@ -262,14 +320,59 @@ class ImageTarballIT {
   }
 
   private static Result inImage(Path rootfs, String unshare, List<String> command) throws Exception {
+    return run(inImageCommand(rootfs, unshare, List.of(), command));
+  }
+
+  private static List<String> inImageCommand(Path rootfs, String unshare, List<String> namespaces, List<String> command) {
     String[] user = config.at("/config/User").asText().split(":");
-    List<String> line = new ArrayList<>(List.of(unshare, "--mount", "--pid", "--fork", "--", "sh", "-euc",
-        NAMESPACE_SETUP, "sh", rootfs.toString()));
+    List<String> line = new ArrayList<>(List.of(unshare, "--mount", "--pid", "--fork"));
+    line.addAll(namespaces);
+    // A network namespace of its own gets its loopback up, as a pod's has.
+    String setup = namespaces.contains("--net") ? "ip link set lo up\n" + NAMESPACE_SETUP : NAMESPACE_SETUP;
+    line.addAll(List.of("--", "sh", "-euc", setup, "sh", rootfs.toString()));
     config.at("/config/Env").forEach(variable -> line.add(variable.asText()));
     line.addAll(List.of(unshare, "--root=" + rootfs, "--wd=" + config.at("/config/WorkingDir").asText(),
         "--setgid=" + user[1], "--setuid=" + user[0], "--"));
     line.addAll(command);
-    return run(line);
+    return line;
+  }
+
+  /** Runs a command that does not end by itself until it prints {@code line}, then kills it and what it started. */
+  private static String runUntil(List<String> command, String line, int seconds) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    StringBuilder output = new StringBuilder();
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try (InputStream in = process.getInputStream()) {
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          synchronized (output) {
+            output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+          }
+        }
+      } catch (IOException ignored) {
+        // ended
+      }
+    });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    try {
+      while (System.nanoTime() < deadline && process.isAlive()) {
+        synchronized (output) {
+          if (output.toString().contains(line)) {
+            break;
+          }
+        }
+        Thread.sleep(100);
+      }
+    } finally {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      process.waitFor(20, TimeUnit.SECONDS);
+      reader.join(5_000);
+    }
+    synchronized (output) {
+      return output.toString();
+    }
   }
 
   private record Result(List<String> command, int exitCode, String output) {

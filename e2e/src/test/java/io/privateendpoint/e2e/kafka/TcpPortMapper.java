@@ -23,6 +23,8 @@ public final class TcpPortMapper implements AutoCloseable {
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<ServerSocket> servers = new ArrayList<>();
   private final java.util.Map<Integer, AtomicInteger> connections = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<Integer, List<InetSocketAddress>> targetsByPort = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<InetSocketAddress, AtomicInteger> open = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Forwards 127.0.0.1:{@code port} to the targets, round robin. */
   public void map(int port, List<InetSocketAddress> targets) throws IOException {
@@ -30,6 +32,7 @@ public final class TcpPortMapper implements AutoCloseable {
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     servers.add(server);
+    targetsByPort.put(port, List.copyOf(targets));
     AtomicInteger next = new AtomicInteger();
     AtomicInteger count = connections.computeIfAbsent(port, p -> new AtomicInteger());
     threads.submit(() -> {
@@ -37,7 +40,8 @@ public final class TcpPortMapper implements AutoCloseable {
         try {
           Socket client = server.accept();
           count.incrementAndGet();
-          InetSocketAddress target = targets.get(Math.floorMod(next.getAndIncrement(), targets.size()));
+          List<InetSocketAddress> current = targetsByPort.get(port);
+          InetSocketAddress target = current.get(Math.floorMod(next.getAndIncrement(), current.size()));
           threads.submit(() -> forward(client, target));
         } catch (IOException e) {
           return null; // closed
@@ -47,19 +51,42 @@ public final class TcpPortMapper implements AutoCloseable {
     });
   }
 
+  /**
+   * New connections to {@code port} go to these targets from now on (the operator re-pointing a NEG endpoint
+   * or a target group); connections already forwarded stay where they are.
+   */
+  public void retarget(int port, List<InetSocketAddress> targets) {
+    if (targets.isEmpty() || targetsByPort.replace(port, List.copyOf(targets)) == null) {
+      throw new IllegalArgumentException("port " + port + " is not mapped, or no targets");
+    }
+  }
+
+  /** Connections forwarded to {@code target} that are still open. */
+  public int openConnectionsTo(InetSocketAddress target) {
+    AtomicInteger count = open.get(target);
+    return count == null ? 0 : count.get();
+  }
+
   public int connectionsTo(int port) {
     AtomicInteger count = connections.get(port);
     return count == null ? 0 : count.get();
   }
 
   private void forward(Socket client, InetSocketAddress target) {
+    AtomicInteger opened = null;
     try (client; Socket upstream = new Socket()) {
       upstream.connect(target, 5_000);
+      opened = open.computeIfAbsent(target, t -> new AtomicInteger());
+      opened.incrementAndGet();
       var toUpstream = threads.submit(() -> pipe(client.getInputStream(), upstream.getOutputStream(), upstream));
       pipe(upstream.getInputStream(), client.getOutputStream(), client);
       toUpstream.get();
     } catch (Exception e) {
       // a closed connection on either side ends the pair
+    } finally {
+      if (opened != null) {
+        opened.decrementAndGet();
+      }
     }
   }
 
