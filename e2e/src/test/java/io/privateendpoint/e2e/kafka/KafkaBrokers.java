@@ -29,6 +29,9 @@ public final class KafkaBrokers implements AutoCloseable {
 
   private final List<Process> processes = new ArrayList<>();
   private final Path work;
+  private NetworkNamespaces hosts;
+  private String voters;
+  private String clusterId;
 
   private KafkaBrokers(Path work) {
     this.work = work;
@@ -40,15 +43,33 @@ public final class KafkaBrokers implements AutoCloseable {
    */
   public static KafkaBrokers start(NetworkNamespaces hosts, int count, String statefulSetName, List<Path> entryDirs,
       Path script, Path work) throws IOException, InterruptedException {
+    return start(hosts, count, statefulSetName, entryDirs, script, List.of(), work);
+  }
+
+  /**
+   * Brokers as they run behind a proxy: nothing added to their configuration; broker {@code i} gets
+   * {@code broker.rack=racks[i]} where given (brokers set their zone there).
+   */
+  public static KafkaBrokers start(NetworkNamespaces hosts, int count, List<String> racks, Path work)
+      throws IOException, InterruptedException {
+    return start(hosts, count, "kafka", List.of(), null, racks, work);
+  }
+
+  private static KafkaBrokers start(NetworkNamespaces hosts, int count, String statefulSetName, List<Path> entryDirs,
+      Path script, List<String> racks, Path work) throws IOException, InterruptedException {
     KafkaBrokers brokers = new KafkaBrokers(work);
     String voters = IntStream.range(0, count)
         .mapToObj(i -> i + "@" + hosts.address(i) + ":" + CONTROLLER_PORT).collect(Collectors.joining(","));
     String clusterId = Uuid.randomUuid().toString();
+    brokers.hosts = hosts;
+    brokers.voters = voters;
+    brokers.clusterId = clusterId;
     try {
       for (int i = 0; i < count; i++) {
         Path dir = Files.createDirectories(work.resolve("broker-" + i));
         Path config = dir.resolve("server.properties");
-        Files.writeString(config, baseConfig(i, hosts.address(i), voters, dir.resolve("data")));
+        Files.writeString(config, baseConfig(i, hosts.address(i), voters, dir.resolve("data"))
+            + (i < racks.size() ? "broker.rack=" + racks.get(i) + "\n" : ""));
         for (Path entries : entryDirs) {
           brokers.run(List.of("sh", script.toString()), Map.of("HOSTNAME", statefulSetName + "-" + i,
               "KPE_ENTRY_DIR", entries.toString(), "KPE_CONFIG", config.toString(), "KPE_NODE_ID_OFFSET", "0",
@@ -65,13 +86,41 @@ public final class KafkaBrokers implements AutoCloseable {
             .redirectOutput(dir.resolve("kafka.log").toFile()).start());
       }
       for (int i = 0; i < count; i++) {
-        brokers.awaitListening(i, new InetSocketAddress(hosts.address(i), INTERNAL_PORT), Duration.ofSeconds(120));
+        brokers.awaitListening(i, i, new InetSocketAddress(hosts.address(i), INTERNAL_PORT), Duration.ofSeconds(120));
       }
       return brokers;
     } catch (IOException | InterruptedException | RuntimeException e) {
       brokers.close();
       throw e;
     }
+  }
+
+  /**
+   * Adds a broker to the running cluster, as a scale-out does: node {@code nodeId}, broker role only,
+   * on host {@code nodeId} of the network namespaces, with the cluster's controllers.
+   */
+  public void addBroker(int nodeId, String rack) throws IOException, InterruptedException {
+    Path dir = Files.createDirectories(work.resolve("broker-" + nodeId));
+    Path config = dir.resolve("server.properties");
+    String address = hosts.address(nodeId);
+    Files.writeString(config, String.join("\n",
+        "process.roles=broker",
+        "node.id=" + nodeId,
+        "controller.quorum.voters=" + voters,
+        "listeners=INTERNAL://0.0.0.0:" + INTERNAL_PORT,
+        "advertised.listeners=INTERNAL://" + address + ":" + INTERNAL_PORT,
+        "listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name=INTERNAL",
+        "controller.listener.names=CONTROLLER",
+        "log.dirs=" + dir.resolve("data"),
+        rack == null ? "" : "broker.rack=" + rack,
+        ""));
+    run(java("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()), Map.of(),
+        dir.resolve("format.log"));
+    List<String> command = new ArrayList<>(hosts.exec(nodeId));
+    command.addAll(java("kafka.Kafka", config.toString()));
+    processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("kafka.log").toFile()).start());
+    awaitListening(processes.size() - 1, nodeId, new InetSocketAddress(address, INTERNAL_PORT), Duration.ofSeconds(120));
   }
 
   /** What the merged properties file of broker {@code i} says, for assertions. */
@@ -137,10 +186,11 @@ public final class KafkaBrokers implements AutoCloseable {
     }
   }
 
-  private void awaitListening(int i, InetSocketAddress address, Duration timeout) throws IOException, InterruptedException {
+  private void awaitListening(int process, int i, InetSocketAddress address, Duration timeout)
+      throws IOException, InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
-      if (!processes.get(i).isAlive()) {
+      if (!processes.get(process).isAlive()) {
         throw new IllegalStateException("broker " + i + " exited:\n" + tail(log(i)));
       }
       try (Socket socket = new Socket()) {
