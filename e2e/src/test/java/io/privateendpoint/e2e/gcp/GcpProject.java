@@ -71,7 +71,7 @@ public final class GcpProject {
   final FirewallsClient firewalls = client(() -> FirewallsClient.create(settings(FirewallsSettings.newBuilder())));
 
   /** Network kafka-vpc and the brokers' subnetwork "brokers" (10.60.0.0/20) in us-west1 of {@code project}. */
-  GcpProject(String project) {
+  public GcpProject(String project) {
     this(project, NETWORK, SUBNET);
   }
 

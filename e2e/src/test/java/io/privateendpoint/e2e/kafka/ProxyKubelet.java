@@ -106,6 +106,12 @@ public final class ProxyKubelet implements AutoCloseable {
     pod(r, false);
   }
 
+  /** The kubelet restarts a dead pod: replica {@code r} runs the current configuration again and is ready. */
+  public void revive(int r) throws IOException, InterruptedException {
+    replicas.restart(r, config());
+    pod(r, true);
+  }
+
   private Deployment awaitDeployment(Duration timeout) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
