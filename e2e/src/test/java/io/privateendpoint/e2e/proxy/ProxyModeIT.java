@@ -112,7 +112,7 @@ class ProxyModeIT {
     ProxyKubelet kubelet = closeLater(new ProxyKubelet(operator.getKubernetesClient(), kpe, hosts, List.of(4, 5),
         List.of("proxy-node-1", "proxy-node-2"), work.resolve("proxy"))).start(Duration.ofSeconds(60));
 
-    KafkaPrivateEndpointStatus ready = Endpoints.awaitReady(operator, "proxied", Duration.ofSeconds(90));
+    KafkaPrivateEndpointStatus ready = awaitReady("proxied");
     assertThat(Endpoints.condition(ready, ConditionType.LISTENER_CONFIGURED).getReason()).isEqualTo(ProxySide.REASON_RUNNING);
     String pods = hosts.address(4) + ":%d," + hosts.address(5) + ":%d";
     // Zones from the brokers' racks; both pods behind every broker port.
@@ -168,7 +168,7 @@ class ProxyModeIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> awsTargets(aws, lb).containsKey(9096)
         && awsTargets(aws, lb).get(9096).size() == 2);
     mapper.map(9096, awsTargets(aws, lb).get(9096));
-    Endpoints.awaitReady(operator, "proxied", Duration.ofSeconds(60));
+    awaitReady("proxied");
     List<String> advertised4 = new ArrayList<>(advertised);
     advertised4.add("b3.usw2-az1.abc.us-west-2.aws.3199015.tidbcloud.com:9096");
     String described = finish(client(advertised4, "describe", "127.0.0.1:9092", "-"));
@@ -209,7 +209,7 @@ class ProxyModeIT {
     kpe = operator.create(kpe);
     ProxyKubelet kubelet = closeLater(new ProxyKubelet(operator.getKubernetesClient(), kpe, hosts, List.of(3, 4),
         List.of("gke-proxy-a", "gke-proxy-b"), work.resolve("proxy"))).start(Duration.ofSeconds(60));
-    KafkaPrivateEndpointStatus ready = Endpoints.awaitReady(operator, "psc-proxied", Duration.ofSeconds(90));
+    KafkaPrivateEndpointStatus ready = awaitReady("psc-proxied");
     String neg = GcpNames.of(operator.get(KafkaPrivateEndpoint.class, "psc-proxied")).neg();
     // Brokers in zone a and b go to the pod of their zone; c has no pod, so its broker goes to one of them.
     Map<Integer, String> endpoints = gcp.endpoints(neg);
@@ -250,6 +250,18 @@ class ProxyModeIT {
     assertThat(gcp.networkEndpointGroupsNamed(neg)).isZero();
     assertThat(gcp.subnetsNamed("psc-nat-proxy")).isZero();
     assertProxyObjectsGone(kpe);
+  }
+
+  /** Ready within 90 s; otherwise the conditions it ended with, to say why. */
+  private static KafkaPrivateEndpointStatus awaitReady(String name) {
+    try {
+      return Endpoints.awaitReady(operator, name, Duration.ofSeconds(90));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      KafkaPrivateEndpointStatus status = operator.get(KafkaPrivateEndpoint.class, name).getStatus();
+      throw new AssertionError(name + " not Ready: " + (status == null ? "no status" : status.getConditions().stream()
+          .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+          .collect(Collectors.joining("\n  "))), e);
+    }
   }
 
   private void assertProxyObjectsGone(KafkaPrivateEndpoint kpe) {

@@ -293,10 +293,32 @@ final class NlbSynthesizer {
       current.forEach(t -> healthByTarget.putIfAbsent(key(t.target()), t.targetHealth().stateAsString()));
     });
     // A broker's health is that of the targets behind its own port: the best of them (a proxy pod
-    // down leaves the port served by the others), "initial" until one is read, "none" without targets.
+    // down leaves the port served by the others), "none" without targets. A port whose group was not
+    // read this pass (Proxy mode: the bootstrap groups hold the pods' bootstrap port, not the brokers'
+    // ports) keeps the health last shown for its unchanged targets; "initial" until one is read.
+    Map<Integer, String> shown = previousHealth();
     Map<Integer, String> byBroker = new TreeMap<>();
-    plan.brokers().forEach(b -> byBroker.put(b.nodeId(), health(plan.targetsOf(b.port()), healthByTarget)));
+    plan.brokers().forEach(b -> {
+      List<PortTarget> targets = plan.targetsOf(b.port());
+      boolean read = targets.stream().anyMatch(t -> healthByTarget.containsKey(t.key()));
+      String target = targets.stream().map(PortTarget::key).collect(Collectors.joining(","));
+      byBroker.put(b.nodeId(), read || !target.equals(previous.get(b.port())) ? health(targets, healthByTarget)
+          : shown.getOrDefault(b.port(), "initial"));
+    });
     return byBroker;
+  }
+
+  /** Load-balancer port → the health the last status showed for it. */
+  private Map<Integer, String> previousHealth() {
+    Map<Integer, String> shown = new HashMap<>();
+    if (resource.getStatus() != null) {
+      resource.getStatus().getBrokers().forEach(b -> {
+        if (b.getPort() != null && b.getHealth() != null) {
+          shown.put(b.getPort(), b.getHealth());
+        }
+      });
+    }
+    return shown;
   }
 
   /** Load-balancer port → the target the last status showed behind it. */
