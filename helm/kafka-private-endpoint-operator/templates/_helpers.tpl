@@ -127,11 +127,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "create", "update", "delete"]
-# Proxy mode: spec.proxy.upstream.secretRef (ca.crt, SASL username/password), read in the
-# endpoint's own namespace only, for the operator's broker discovery.
+{{- if dig "rbac" "readSecrets" false (merge (dict) .Values) }}
+# rbac.readSecrets: Proxy mode's spec.proxy.upstream.secretRef (ca.crt, SASL username and password),
+# read by ProxySide in the endpoint's own namespace for the operator's broker discovery. Get only:
+# no list or watch, so no Secret is read but the ones endpoints name.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
+{{- end }}
 # EventRecorder: events on the endpoint, in its namespace.
 - apiGroups: [""]
   resources: ["events"]

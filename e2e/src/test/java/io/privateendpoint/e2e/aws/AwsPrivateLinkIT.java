@@ -379,8 +379,8 @@ class AwsPrivateLinkIT {
 
   /**
    * An endpoint that cannot go on builds nothing and touches no broker, and every condition says
-   * what it waits for: a StatefulSet at 0 replicas (NoBrokers), the Proxy sample (not implemented
-   * yet), and a second endpoint clashing with the first on the same Kafka (ListenerConflict).
+   * what it waits for: a StatefulSet at 0 replicas (NoBrokers), the Proxy sample (its brokers'
+   * names resolve nowhere here: UpstreamUnreachable, and no proxy is run), and a second endpoint clashing with the first on the same Kafka (ListenerConflict).
    */
   @Test
   void nothingIsBuiltOrPatchedWhileAnEndpointWaits() throws Exception {
@@ -405,7 +405,9 @@ class AwsPrivateLinkIT {
     operator.create(clash);
 
     assertWaits("empty", "NoBrokers", "StatefulSet kafkaz (spec.kafka.statefulSet) has no broker yet");
-    assertWaits("tidb-proxy", "NotImplemented", "spec.mode Proxy is not implemented");
+    assertWaits("tidb-proxy", "UpstreamUnreachable", "kafka-0.kafka.other:9092,kafka-1.kafka.other:9092");
+    assertThat(operator.getKubernetesClient().apps().deployments().inNamespace(operator.getNamespace())
+        .withName("kpe-proxy-tidb-proxy").get()).isNull();
     assertWaits("second", "ListenerConflict", "spec.listener.name tidb is already used by KafkaPrivateEndpoint "
         + operator.getNamespace() + "/empty");
     // Nothing in AWS but reads, nothing on the Kafka side.

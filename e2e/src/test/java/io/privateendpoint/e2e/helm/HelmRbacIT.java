@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Least privilege, asked of the API server's own authorizer: after `helm install` with
  * watchNamespaces [brokers], `kubectl auth can-i --as=system:serviceaccount:…` for what the operator
- * must and must not do. Writes only where brokers live; no Secrets anywhere.
+ * must and must not do. Writes only where brokers live; no Secrets anywhere (rbac.readSecrets is off by default).
  */
 @ExtendWith(KubernetesApiServerExtension.class)
 class HelmRbacIT {
@@ -73,6 +73,14 @@ class HelmRbacIT {
       "patch   | configmaps                                 | elsewhere   | no",
       "delete  | configmaps                                 | elsewhere   | no",
       "create  | configmaps                                 | *           | no",
+      // Proxy mode: the proxy's Deployment and PodDisruptionBudget, where brokers live only; never patched.
+      "create  | deployments.apps                           | brokers     | yes",
+      "update  | deployments.apps                           | brokers     | yes",
+      "delete  | deployments.apps                           | brokers     | yes",
+      "create  | deployments.apps                           | elsewhere   | no",
+      "update  | deployments.apps                           | kube-system | no",
+      "create  | poddisruptionbudgets.policy                | brokers     | yes",
+      "create  | poddisruptionbudgets.policy                | elsewhere   | no",
       // StatefulSets are patched in brokers only; Deployments never.
       "patch   | statefulsets.apps                          | brokers     | yes",
       "update  | statefulsets.apps                          | brokers     | no",

@@ -46,5 +46,10 @@ final class LogSetup {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level, Level.INFO));
     root.addAppender(console);
+    // Proxy mode's Admin clients: an unreachable upstream is said in the endpoint's condition
+    // (UpstreamUnreachable); kafka-clients would also log it on every poll, every 5 s, per endpoint.
+    if (root.getLevel().isGreaterOrEqual(Level.INFO)) {
+      context.getLogger("org.apache.kafka").setLevel(Level.ERROR);
+    }
   }
 }

@@ -16,6 +16,5 @@ public record PlanProblem(String reason, String message) {
   public static final String LISTENER_CONFLICT = "ListenerConflict";
   public static final String NO_BROKERS = "NoBrokers";
   public static final String BROKERS_SHARE_NODE = "BrokersShareNode";
-  public static final String NOT_IMPLEMENTED = "NotImplemented";
   public static final String UPSTREAM_UNREACHABLE = "UpstreamUnreachable";
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.kafka.BrokerLocator;
@@ -24,6 +25,7 @@ import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.StepOutcome;
 import io.strimzi.api.kafka.model.kafka.Kafka;
+import java.net.HttpURLConnection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +87,16 @@ public final class ProxySide implements ApplyStep {
     String secretRef = resource.getSpec().proxyOrDefault().getUpstream().getSecretRef();
     if (secretRef != null) {
       // Only in the endpoint's own namespace: an endpoint cannot borrow another namespace's credentials.
-      secret = client.secrets().inNamespace(namespace).withName(secretRef).get();
+      try {
+        secret = client.secrets().inNamespace(namespace).withName(secretRef).get();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
+          throw e;
+        }
+        return Described.problem(PlanProblem.UPSTREAM_UNREACHABLE, "the operator may not read Secret " + secretRef
+            + " (spec.proxy.upstream.secretRef) in namespace " + namespace + ": the chart grants get on Secrets only with"
+            + " rbac.readSecrets=true (in the watched namespaces)");
+      }
       if (secret == null) {
         return Described.problem(PlanProblem.UPSTREAM_UNREACHABLE, "Secret " + secretRef
             + " (spec.proxy.upstream.secretRef) not found in namespace " + namespace);

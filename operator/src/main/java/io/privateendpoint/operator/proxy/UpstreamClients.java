@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 
@@ -47,7 +48,13 @@ public final class UpstreamClients implements AutoCloseable {
       if (old != null) {
         old.admin().close();
       }
-      return new Held(fingerprint, Admin.create(config));
+      try {
+        return new Held(fingerprint, Admin.create(config));
+      } catch (KafkaException e) {
+        // e.g. no bootstrap address resolves: the client is not even made
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        throw new UpstreamException("cannot reach the Kafka Admin API at " + bootstrap + ": " + cause.getMessage());
+      }
     });
     try {
       return held.admin().describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS)).nodes()
