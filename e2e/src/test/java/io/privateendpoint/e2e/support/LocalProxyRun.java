@@ -144,6 +144,11 @@ final class LocalProxyRun {
             b.getAdvertised(), targets.getOrDefault(b.getPort(), List.of()).stream().map(LocalProxyRun::text)
                 .collect(Collectors.joining(",")), b.getHealth());
       }
+      for (String port : status.getBootstrapPorts().split(",")) {
+        int p = Integer.parseInt(port.trim());
+        System.out.printf("  %-7s %-20s %-6s %-58s %s%n", "-", "(bootstrap)", p, "-", targets.getOrDefault(p, List.of()).stream()
+            .map(LocalProxyRun::text).collect(Collectors.joining(",")));
+      }
       System.out.println();
       System.out.println("For the consumer's console:");
       System.out.println("  endpoint service name: " + status.getEndpointServiceName());
