@@ -5,14 +5,21 @@
 #      AWS: moto, with a VPC and a subnet in three AZ IDs;
 #      GCP: the Compute fake built from compute.proto, with the sample's network, subnetwork and
 #      three node VMs in its zones,
-#   2. simulates three brokers as the tests do (Nodes in three zones, a StatefulSet, its Pods),
+#   2. simulates three brokers as the tests do (Nodes in three zones, a StatefulSet, its Pods);
+#      for a mode: Proxy sample (config/samples/proxy-bootstrapservers.yaml) it runs three real KRaft
+#      brokers instead, and the proxy's replicas as real Kroxylicious JVMs, each in a network namespace
+#      of its own (needs root and iproute2; 10.234.0.0/24, named kpl-*), the sample's bootstrapServers
+#      replaced by the local brokers,
 #   3. runs the operator jar (java -jar, as in a container) pointed at that cloud
 #      (AWS_ENDPOINT_URL, or KPE_GCP_COMPUTE_ENDPOINT),
 #   4. applies config/samples/aws-statefulset.yaml, or the sample you pass
 #      (e.g. config/samples/gcp-statefulset.yaml),
 #   5. prints the conditions, the broker table and what the consumer's console needs
 #      (endpoint service name or service attachment, bootstrap ports),
-#   6. deletes the endpoint, checks nothing is left in the cloud, and stops everything.
+#   6. Proxy mode only: a consumer produces and consumes through the load-balancer ports as moto
+#      holds them (each NLB listener port carried to its target group's targets),
+#   7. deletes the endpoint, checks nothing is left in the cloud (nor, in Proxy mode, the proxy's
+#      Deployment, ConfigMap and PodDisruptionBudget), and stops everything.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 kpe_setup
@@ -29,6 +36,7 @@ mvn -B -q -f e2e/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dm
 
 status=0
 java -cp "e2e/target/test-classes:$(cat "$WORK/classpath.txt")" -Dkpe.root="$KPE_ROOT" \
+  -Dkpe.proxy.dir="$KPE_ROOT/proxy/target" \
   io.privateendpoint.e2e.support.LocalRun operator/target/kafka-private-endpoint-operator.jar "$SAMPLE" "$WORK" \
   || status=$?
 if [[ $status -ne 0 ]]; then

@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * create    bootstrap topic assignment      0=0,1;1=1,0 (partition=replicas) — waits for every leader; LEADERS …
  * produce   bootstrap topic count everyMs   acks=all, idempotent, retrying; ACKED n FAILED m MAXGAPMS g GAP t0 t1
  * consume   bootstrap topic expected mode   mode group|assign; CONSUMED n DISTINCT d
- * perf      bootstrap topic count bytes     PERF n messages … msg/s … MB/s
+ * perf      bootstrap topic count bytes     PERF n messages … msg/s … MB/s, p50 … ms, p99 … ms (unpaced)
+ * latency   bootstrap topic count bytes rate LATENCY n messages … at r/s: p50 … ms, p99 … ms, max … ms
  * </pre>
  */
 public final class KafkaProxyClient {
@@ -53,6 +54,8 @@ public final class KafkaProxyClient {
       case "produce" -> produce(common, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
       case "consume" -> consume(common, args[2], Integer.parseInt(args[3]), args[4]);
       case "perf" -> perf(common, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+      case "latency" -> latency(common, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+          Integer.parseInt(args[5]));
       default -> throw new IllegalArgumentException("unknown command " + args[0]);
     };
     System.out.flush();
@@ -170,25 +173,78 @@ public final class KafkaProxyClient {
     return distinct.size() == expected ? 0 : 1;
   }
 
+  /**
+   * Throughput: {@code count} records of {@code bytes} as fast as the producer takes them (acks=all,
+   * linger.ms=5, batch.size=64 KiB). Each record's send→ack time is kept too, so the line also gives
+   * p50/p99 under that load (mostly time queued in the producer's buffer: the throughput seen from a
+   * record). Prints {@code PERF n messages of b bytes in s s: x msg/s, y MB/s, p50 a ms, p99 b ms}.
+   */
   private static int perf(Properties common, String topic, int count, int bytes) throws Exception {
     Properties props = new Properties();
     props.putAll(common);
     props.put("acks", "all");
     props.put("linger.ms", "5");
     props.put("batch.size", "65536");
+    Timed run = send(props, topic, count, bytes, 0);
+    System.out.printf("PERF %d messages of %d bytes in %.2f s: %.0f msg/s, %.1f MB/s, p50 %.2f ms, p99 %.2f ms%n", count, bytes,
+        run.seconds(), count / run.seconds(), count * (double) bytes / run.seconds() / 1e6, run.percentile(50),
+        run.percentile(99));
+    return run.failed() == 0 ? 0 : 1;
+  }
+
+  /**
+   * Latency: {@code count} records of {@code bytes} paced at {@code rate} per second, far below what
+   * the path carries, so the send→ack time is the path's and not a queue's (acks=all, linger.ms=0).
+   * Prints {@code LATENCY n messages of b bytes at r/s: p50 a ms, p99 b ms, max c ms}.
+   */
+  private static int latency(Properties common, String topic, int count, int bytes, int rate) throws Exception {
+    Properties props = new Properties();
+    props.putAll(common);
+    props.put("acks", "all");
+    props.put("linger.ms", "0");
+    Timed run = send(props, topic, count, bytes, rate);
+    System.out.printf("LATENCY %d messages of %d bytes at %d/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", count, bytes, rate,
+        run.percentile(50), run.percentile(99), run.percentile(100));
+    return run.failed() == 0 ? 0 : 1;
+  }
+
+  /** The run of {@link #send}: its wall time and each record's send→ack time in nanoseconds. */
+  private record Timed(double seconds, long[] latencies, int failed) {
+    double percentile(double p) {
+      long[] sorted = latencies.clone();
+      java.util.Arrays.sort(sorted);
+      int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
+  }
+
+  /** Sends {@code count} records (paced at {@code rate}/s, or unpaced when 0), keeping each one's send→ack time. */
+  private static Timed send(Properties props, String topic, int count, int bytes, int rate) throws Exception {
     String value = "x".repeat(bytes);
+    long[] latencies = new long[count];
+    AtomicInteger failed = new AtomicInteger();
     long start;
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       producer.partitionsFor(topic);
       start = System.nanoTime();
       for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topic, value));
+        if (rate > 0) {
+          long due = start + i * 1_000_000_000L / rate;
+          for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+        }
+        int n = i;
+        long sent = System.nanoTime();
+        producer.send(new ProducerRecord<>(topic, value), (metadata, error) -> {
+          latencies[n] = System.nanoTime() - sent;
+          if (error != null) {
+            failed.incrementAndGet();
+          }
+        });
       }
       producer.flush();
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("PERF %d messages of %d bytes in %.2f s: %.0f msg/s, %.1f MB/s%n", count, bytes, seconds, count / seconds,
-        count * (double) bytes / seconds / 1e6);
-    return 0;
+    return new Timed((System.nanoTime() - start) / 1e9, latencies, failed.get());
   }
 }

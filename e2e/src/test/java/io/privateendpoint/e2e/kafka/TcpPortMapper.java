@@ -25,12 +25,26 @@ public final class TcpPortMapper implements AutoCloseable {
   private final java.util.Map<Integer, AtomicInteger> connections = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<Integer, List<InetSocketAddress>> targetsByPort = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<InetSocketAddress, AtomicInteger> open = new java.util.concurrent.ConcurrentHashMap<>();
+  private final InetAddress bindAddress;
 
-  /** Forwards 127.0.0.1:{@code port} to the targets, round robin. */
+  /** Listens on 127.0.0.1. */
+  public TcpPortMapper() {
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  /**
+   * Listens on {@code bindAddress}, e.g. another loopback address such as 127.0.234.1, so that runs on one
+   * machine that map the same load-balancer ports do not collide.
+   */
+  public TcpPortMapper(InetAddress bindAddress) {
+    this.bindAddress = bindAddress;
+  }
+
+  /** Forwards {@code bindAddress}:{@code port} (127.0.0.1 unless given) to the targets, round robin. */
   public void map(int port, List<InetSocketAddress> targets) throws IOException {
     ServerSocket server = new ServerSocket();
     server.setReuseAddress(true);
-    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    server.bind(new InetSocketAddress(bindAddress, port));
     servers.add(server);
     targetsByPort.put(port, List.copyOf(targets));
     AtomicInteger next = new AtomicInteger();

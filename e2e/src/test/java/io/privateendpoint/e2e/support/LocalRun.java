@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 
 /**
  * hack/run-local.sh, on this machine only: a local API server, three brokers simulated as in the
- * tests (Nodes in three zones, a StatefulSet, its Pods), the cloud of the sample emulated (moto for
+ * tests (Nodes in three zones, a StatefulSet, its Pods) — or, for a mode: Proxy sample, real brokers
+ * behind real proxy replicas (LocalProxyRun) — the cloud of the sample emulated (moto for
  * AWS, the Compute fake for GCP), the operator jar run as a process pointed at it, the sample
  * applied; it prints what the consumer's console needs, then deletes the endpoint and checks that
  * nothing is left in the cloud.
@@ -32,24 +34,41 @@ public final class LocalRun {
 
   private LocalRun() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      // Clients' and servers' threads may outlive main: exit explicitly so that a failure is an exit code.
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  private static void run(String[] args) throws Exception {
     Path jar = Path.of(args[0]);
     Path sample = Path.of(args[1]);
     Path work = Path.of(args[2]);
     String version = System.getProperty("kpe.kubernetes.version", "1.34.1");
     KafkaPrivateEndpoint endpoint = Serialization.unmarshal(Files.readString(sample), KafkaPrivateEndpoint.class);
-    if (endpoint.getSpec().getKafka().getStatefulSet() == null) {
-      throw new IllegalArgumentException(sample + ": the local run simulates a StatefulSet of brokers; use a statefulSet sample");
+    boolean proxy = endpoint.getSpec().getMode() == EndpointMode.Proxy;
+    if (proxy && endpoint.getSpec().getAws() == null) {
+      throw new IllegalArgumentException(sample + ": the local run of Proxy mode emulates AWS only; use an aws sample");
+    }
+    if (!proxy && endpoint.getSpec().getKafka().getStatefulSet() == null) {
+      throw new IllegalArgumentException(sample + ": the local run simulates a StatefulSet of brokers, or runs real brokers"
+          + " behind the proxy; use a statefulSet or a mode: Proxy sample");
     }
     try (BinaryApiServerCluster cluster = BinaryApiServerCluster.start(KubernetesApiServerExtension.projectRoot(), version);
         KubernetesClient client = cluster.newClient()) {
-      if (endpoint.getSpec().getGcp() != null) {
+      if (proxy) {
+        LocalProxyRun.run(cluster, client, endpoint, jar, sample, work);
+      } else if (endpoint.getSpec().getGcp() != null) {
         LocalGcpRun.run(cluster, client, endpoint, jar, sample, work);
       } else {
         runAws(cluster, client, endpoint, jar, sample, work);
       }
     }
-    System.exit(0);
   }
 
   private static void runAws(BinaryApiServerCluster cluster, KubernetesClient client, KafkaPrivateEndpoint endpoint,
@@ -183,7 +202,7 @@ public final class LocalRun {
     }
   }
 
-  private static KafkaPrivateEndpointStatus await(KubernetesClient client, String ns, String name,
+  static KafkaPrivateEndpointStatus await(KubernetesClient client, String ns, String name,
       Predicate<KafkaPrivateEndpointStatus> until) throws InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
     KafkaPrivateEndpointStatus status = null;
@@ -198,7 +217,7 @@ public final class LocalRun {
     throw new IllegalStateException("timed out; last status: " + Serialization.asJson(status));
   }
 
-  private static boolean reason(KafkaPrivateEndpointStatus status, String type, String reason) {
+  static boolean reason(KafkaPrivateEndpointStatus status, String type, String reason) {
     return status.getConditions().stream().anyMatch(c -> type.equals(c.getType()) && reason.equals(c.getReason()));
   }
 
