@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointSpec;
+import io.privateendpoint.operator.model.ProxySpec;
+import io.privateendpoint.operator.model.SaslMechanism;
+import io.privateendpoint.operator.model.SecurityProtocol;
 import io.privateendpoint.operator.testing.Samples;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +108,46 @@ class SpecValidatorTest {
     // Adjacent bootstrap ports share the broker range's rule: 1 range × 50 CIDRs fits.
     spec.getPorts().setBootstrap(List.of(9092));
     spec.getAws().setConsumerCidrs(java.util.stream.IntStream.range(0, 50).mapToObj(i -> "10." + i + ".0.0/16").toList());
+    assertThat(validator.validate(spec)).isEmpty();
+  }
+
+  /** The proxy binds the bootstrap port, every broker port and its management port: they must not meet. */
+  @Test
+  void proxyPortsMustNotCollide() {
+    KafkaPrivateEndpointSpec spec = Samples.awsSpec();
+    spec.setMode(EndpointMode.Proxy);
+    spec.getKafka().setStrimzi(null);
+    spec.getKafka().setBootstrapServers("kafka.other:9092");
+    assertThat(validator.validate(spec)).isEmpty();
+
+    spec.getListener().setContainerPort(spec.getPorts().getBrokerStart() + 2);
+    assertThat(validator.validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.listener.containerPort");
+      assertThat(p.message()).contains("broker port range 9093..9108");
+    });
+    spec.getListener().setContainerPort(9190);
+    assertThat(validator.validate(spec)).extracting(SpecProblem::field).containsExactly("spec.listener.containerPort");
+    spec.getListener().setContainerPort(39092);
+    spec.getPorts().setBrokerStart(9180);
+    assertThat(validator.validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.ports.brokerStart");
+      assertThat(p.message()).contains("9190").contains("management port");
+    });
+  }
+
+  @Test
+  void proxySaslNeedsASecret() {
+    KafkaPrivateEndpointSpec spec = Samples.awsSpec();
+    spec.setMode(EndpointMode.Proxy);
+    ProxySpec proxy = new ProxySpec();
+    proxy.getUpstream().setSecurityProtocol(SecurityProtocol.SASL_SSL);
+    proxy.getUpstream().setSaslMechanism(SaslMechanism.SCRAM_SHA_512);
+    spec.setProxy(proxy);
+    assertThat(validator.validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.proxy.upstream.secretRef");
+      assertThat(p.message()).contains("SCRAM-SHA-512");
+    });
+    proxy.getUpstream().setSecretRef("kafka-upstream");
     assertThat(validator.validate(spec)).isEmpty();
   }
 }
