@@ -25,6 +25,10 @@ import org.apache.kafka.common.Uuid;
 public final class KafkaBrokers implements AutoCloseable {
 
   public static final int INTERNAL_PORT = 9092;
+  /** With {@link #startWithSasl}: a SASL_PLAINTEXT listener (PLAIN) beside INTERNAL. */
+  public static final int SASL_PORT = 9094;
+  /** The PLAIN users of the SASL listener: user → password. */
+  public static final Map<String, String> SASL_USERS = Map.of("discovery", "discovery-secret", "alice", "alice-secret");
   private static final int CONTROLLER_PORT = 29092;
 
   private final List<Process> processes = new ArrayList<>();
@@ -55,8 +59,32 @@ public final class KafkaBrokers implements AutoCloseable {
     return start(hosts, count, "kafka", List.of(), null, racks, work);
   }
 
+  /** As above, each broker also listening SASL_PLAINTEXT (mechanism PLAIN, users {@link #SASL_USERS}) on {@link #SASL_PORT}. */
+  public static KafkaBrokers startWithSasl(NetworkNamespaces hosts, int count, List<String> racks, Path work)
+      throws IOException, InterruptedException {
+    String users = SASL_USERS.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .map(e -> "user_" + e.getKey() + "=\"" + e.getValue() + "\"").collect(Collectors.joining(" "));
+    List<String> extras = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      extras.add(String.join("\n",
+          "listeners=INTERNAL://0.0.0.0:" + INTERNAL_PORT + ",CONTROLLER://0.0.0.0:" + CONTROLLER_PORT + ",SASL://0.0.0.0:" + SASL_PORT,
+          "advertised.listeners=INTERNAL://" + hosts.address(i) + ":" + INTERNAL_PORT + ",SASL://" + hosts.address(i) + ":" + SASL_PORT,
+          "listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT",
+          "sasl.enabled.mechanisms=PLAIN",
+          "listener.name.sasl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required " + users + ";",
+          ""));
+    }
+    return start(hosts, count, "kafka", List.of(), null, racks, extras, work);
+  }
+
   private static KafkaBrokers start(NetworkNamespaces hosts, int count, String statefulSetName, List<Path> entryDirs,
       Path script, List<String> racks, Path work) throws IOException, InterruptedException {
+    return start(hosts, count, statefulSetName, entryDirs, script, racks, List.of(), work);
+  }
+
+  /** @param extras per broker, properties appended last (a later key wins in a properties file) */
+  private static KafkaBrokers start(NetworkNamespaces hosts, int count, String statefulSetName, List<Path> entryDirs,
+      Path script, List<String> racks, List<String> extras, Path work) throws IOException, InterruptedException {
     KafkaBrokers brokers = new KafkaBrokers(work);
     String voters = IntStream.range(0, count)
         .mapToObj(i -> i + "@" + hosts.address(i) + ":" + CONTROLLER_PORT).collect(Collectors.joining(","));
@@ -69,7 +97,7 @@ public final class KafkaBrokers implements AutoCloseable {
         Path dir = Files.createDirectories(work.resolve("broker-" + i));
         Path config = dir.resolve("server.properties");
         Files.writeString(config, baseConfig(i, hosts.address(i), voters, dir.resolve("data"))
-            + (i < racks.size() ? "broker.rack=" + racks.get(i) + "\n" : ""));
+            + (i < racks.size() ? "broker.rack=" + racks.get(i) + "\n" : "") + (i < extras.size() ? extras.get(i) : ""));
         for (Path entries : entryDirs) {
           brokers.run(List.of("sh", script.toString()), Map.of("HOSTNAME", statefulSetName + "-" + i,
               "KPE_ENTRY_DIR", entries.toString(), "KPE_CONFIG", config.toString(), "KPE_NODE_ID_OFFSET", "0",

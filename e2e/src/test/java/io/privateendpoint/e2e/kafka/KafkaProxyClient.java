@@ -48,6 +48,13 @@ public final class KafkaProxyClient {
     common.put("request.timeout.ms", "10000");
     common.put("default.api.timeout.ms", "60000");
     common.put("reconnect.backoff.max.ms", "1000");
+    // -Dkpe.client.config=<properties file>: the consumer's own settings, e.g. SASL credentials.
+    String extra = System.getProperty("kpe.client.config");
+    if (extra != null) {
+      try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(extra))) {
+        common.load(in);
+      }
+    }
     int exit = switch (args[0]) {
       case "describe" -> describe(common, args[2]);
       case "create" -> create(common, args[2], args[3]);

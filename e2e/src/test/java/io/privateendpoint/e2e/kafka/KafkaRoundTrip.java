@@ -41,6 +41,13 @@ public final class KafkaRoundTrip {
     common.put("bootstrap.servers", bootstrap);
     common.put("request.timeout.ms", "15000");
     common.put("default.api.timeout.ms", "60000");
+    // -Dkpe.client.config=<properties file>: the consumer's own settings, e.g. SASL credentials.
+    String extra = System.getProperty("kpe.client.config");
+    if (extra != null) {
+      try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(extra))) {
+        common.load(in);
+      }
+    }
 
     try (Admin admin = Admin.create(common)) {
       Set<String> nodes = admin.describeCluster().nodes().get().stream()

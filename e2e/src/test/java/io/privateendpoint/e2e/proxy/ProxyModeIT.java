@@ -21,9 +21,13 @@ import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.operator.cloud.aws.AwsNames;
 import io.privateendpoint.operator.cloud.gcp.GcpNames;
 import io.privateendpoint.operator.model.BrokerStatus;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.model.ProxySpec;
+import io.privateendpoint.operator.model.SaslMechanism;
+import io.privateendpoint.operator.model.SecurityProtocol;
 import io.privateendpoint.operator.proxy.ProxyResources;
 import io.privateendpoint.operator.proxy.ProxySide;
 import io.privateendpoint.operator.status.ConditionType;
@@ -66,6 +70,8 @@ class ProxyModeIT {
 
   @TempDir
   Path work;
+  /** The consumer's client settings (e.g. SASL), when the test sets them. */
+  private Path clientConfig;
   private final List<AutoCloseable> closing = new ArrayList<>();
 
   @AfterEach
@@ -98,7 +104,8 @@ class ProxyModeIT {
     String vpc = aws.vpcWithSubnets("10.236");
     // The namespaces' /24 is the pods' subnet (a VPC CNI hands pods addresses of the VPC).
     aws.ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.236.0.0/24").availabilityZoneId("usw2-az1"));
-    aws.podInterfaces(vpc, hosts.address(4), hosts.address(5));
+    String nodeGroup = aws.podInterfaces(vpc, hosts.address(4), hosts.address(5));
+    List<String> nodeRulesBefore = aws.ingressRules(nodeGroup);
     KafkaCluster cluster = new KafkaCluster(operator.getKubernetesClient(), operator.getNamespace());
     cluster.awsNode("proxy-node-1", 1);
     cluster.awsNode("proxy-node-2", 2);
@@ -126,6 +133,10 @@ class ProxyModeIT {
 
     AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "proxied"));
     LoadBalancer lb = aws.loadBalancers(names.loadBalancer()).get(0);
+    // The pods' group admits the NLB on the ports the pods serve, consecutive ports as one rule.
+    assertThat(aws.ingressRules(nodeGroup).stream().filter(r -> !nodeRulesBefore.contains(r)).toList())
+        .hasSize(2).anySatisfy(r -> assertThat(r).contains("tcp 9093-9095 from"))
+        .anySatisfy(r -> assertThat(r).contains("tcp 39092-39092 from"));
     TcpPortMapper mapper = closeLater(new TcpPortMapper());
     Map<Integer, List<InetSocketAddress>> targets = awsTargets(aws, lb);
     assertThat(targets.keySet()).containsExactly(9092, 9093, 9094, 9095);
@@ -189,12 +200,14 @@ class ProxyModeIT {
    * GCP: a port-mapping NEG maps each client port to one VM and port, so each broker port points at
    * one ready proxy pod; when that pod dies (its readiness fails), the operator re-points the port at
    * the other pod. The window is measured: from the pod turning unready to the NEG's new endpoint.
+   * The brokers here take SASL (PLAIN): the operator discovers them with the credentials of the
+   * endpoint's Secret, and the proxy passes the consumer's own SASL through.
    */
   @Test
   void gcpEachPortIsRepointedWhenItsProxyPodDies() throws Exception {
     // 10.61.0.0/24: inside the pods' secondary range of GcpProject's subnetwork, so the NEG takes the pod IPs.
     NetworkNamespaces hosts = closeLater(NetworkNamespaces.create("pxg", 61, 5)); // 0-2 brokers, 3-4 proxies
-    closeLater(KafkaBrokers.start(hosts, 3, List.of("us-west1-a", "us-west1-b", "us-west1-c"), work.resolve("brokers")));
+    closeLater(KafkaBrokers.startWithSasl(hosts, 3, List.of("us-west1-a", "us-west1-b", "us-west1-c"), work.resolve("brokers")));
     String project = "kpe-proxy-it";
     GcpProject gcp = new GcpProject(project);
     KafkaCluster cluster = new KafkaCluster(operator.getKubernetesClient(), operator.getNamespace());
@@ -203,10 +216,26 @@ class ProxyModeIT {
     cluster.gcpNode("gke-proxy-a", project, "us-west1-a");
     cluster.gcpNode("gke-proxy-b", project, "us-west1-b");
 
-    KafkaPrivateEndpoint kpe = Endpoints.gcp("psc-proxied", "{bootstrapServers: \"" + hosts.address(0) + ":9092\"}",
-        project, "psc-nat-proxy", "10.128.16.0/24");
+    // A wrong password first: the endpoint says why it cannot see the brokers, and nothing is built.
+    secret("upstream-creds", "discovery", "not-the-password");
+    KafkaPrivateEndpoint kpe = Endpoints.gcp("psc-proxied", "{bootstrapServers: \"" + hosts.address(0) + ":"
+        + KafkaBrokers.SASL_PORT + "\"}", project, "psc-nat-proxy", "10.128.16.0/24");
     kpe.getSpec().setMode(EndpointMode.Proxy);
+    kpe.getSpec().getListener().setSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
+    ProxySpec proxy = new ProxySpec();
+    proxy.getUpstream().setSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
+    proxy.getUpstream().setSaslMechanism(SaslMechanism.PLAIN);
+    proxy.getUpstream().setSecretRef("upstream-creds");
+    kpe.getSpec().setProxy(proxy);
     kpe = operator.create(kpe);
+    var refused = Endpoints.awaitReason(operator, "psc-proxied", ConditionType.LISTENER_CONFIGURED, "UpstreamUnreachable");
+    assertThat(refused.getMessage())
+        .contains(hosts.address(0) + ":" + KafkaBrokers.SASL_PORT).containsIgnoringCase("authentication");
+    assertThat(operator.getKubernetesClient().apps().deployments().inNamespace(operator.getNamespace())
+        .withName(ProxyResources.name(kpe)).get()).isNull();
+    // The right one: the next poll (every 5 s) sees the brokers, and the endpoint is built.
+    secret("upstream-creds", "discovery", KafkaBrokers.SASL_USERS.get("discovery"));
+
     ProxyKubelet kubelet = closeLater(new ProxyKubelet(operator.getKubernetesClient(), kpe, hosts, List.of(3, 4),
         List.of("gke-proxy-a", "gke-proxy-b"), work.resolve("proxy"))).start(Duration.ofSeconds(60));
     KafkaPrivateEndpointStatus ready = awaitReady("psc-proxied");
@@ -216,6 +245,14 @@ class ProxyModeIT {
     assertThat(endpoints).containsEntry(9093, "gke-proxy-a " + hosts.address(3) + ":9093")
         .containsEntry(9094, "gke-proxy-b " + hosts.address(4) + ":9094").containsKey(9095).hasSize(3);
     assertThat(ready.getBootstrapPorts()).isEqualTo("9093,9094,9095");
+    assertThat(ready.getBrokers()).extracting(BrokerStatus::getAdvertised).containsExactly(
+        "b0.abc.us-west1.gcp.3199745.tidbcloud.com:9093", "b1.abc.us-west1.gcp.3199745.tidbcloud.com:9094",
+        "b2.abc.us-west1.gcp.3199745.tidbcloud.com:9095");
+    // The consumer authenticates as itself, through the proxy, to the brokers.
+    clientConfig = work.resolve("alice.properties");
+    Files.writeString(clientConfig, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
+        + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" password=\""
+        + KafkaBrokers.SASL_USERS.get("alice") + "\";\n");
 
     TcpPortMapper mapper = closeLater(new TcpPortMapper());
     Map<Integer, InetSocketAddress> mapped = gcpTargets(gcp, neg);
@@ -266,6 +303,13 @@ class ProxyModeIT {
           .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
           .collect(Collectors.joining("\n  "))), e);
     }
+  }
+
+  /** A Secret in the test's namespace with the upstream's SASL username and password (created or replaced). */
+  private static void secret(String name, String username, String password) {
+    operator.getKubernetesClient().resource(new SecretBuilder().withNewMetadata().withName(name)
+        .withNamespace(operator.getNamespace()).endMetadata().addToStringData("username", username)
+        .addToStringData("password", password).build()).createOr(r -> r.update());
   }
 
   private void assertProxyObjectsGone(KafkaPrivateEndpoint kpe) {
@@ -320,10 +364,13 @@ class ProxyModeIT {
     return file.toString();
   }
 
-  private static List<String> java(String mainClass, String hostsFile, String... args) {
+  private List<String> java(String mainClass, String hostsFile, String... args) {
     String javaBin = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx256m", "-Djdk.net.hosts.file=" + hostsFile,
-        "-cp", System.getProperty("java.class.path"), mainClass));
+    List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx256m", "-Djdk.net.hosts.file=" + hostsFile));
+    if (clientConfig != null) {
+      command.add("-Dkpe.client.config=" + clientConfig);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
     return command;
   }

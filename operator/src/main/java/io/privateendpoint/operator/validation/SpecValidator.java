@@ -5,6 +5,7 @@ import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.GcpSpec;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointSpec;
 import io.privateendpoint.operator.model.ListenerSpec;
+import io.privateendpoint.operator.model.SecurityProtocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +62,14 @@ public final class SpecValidator {
           + " includes " + management + ", the proxy's management port (probes and metrics)"));
     }
     var upstream = spec.proxyOrDefault().getUpstream();
+    // The proxy passes the consumer's SASL through: both sides use SASL, or neither does.
+    boolean saslUpstream = upstream != null && upstream.getSecurityProtocol().name().startsWith("SASL_");
+    boolean saslListener = spec.getListener().getSecurityProtocol() == SecurityProtocol.SASL_PLAINTEXT;
+    if (saslUpstream != saslListener) {
+      problems.add(new SpecProblem("spec.listener.securityProtocol", "mode Proxy passes the consumer's SASL through to the"
+          + " brokers: with spec.proxy.upstream.securityProtocol " + upstream.getSecurityProtocol() + " the listener must be "
+          + (saslUpstream ? "SASL_PLAINTEXT" : "PLAINTEXT")));
+    }
     if (upstream != null && upstream.getSaslMechanism() != null && upstream.getSecretRef() == null) {
       problems.add(new SpecProblem("spec.proxy.upstream.secretRef", "saslMechanism " + upstream.getSaslMechanism().kafkaName()
           + " needs a Secret with username and password for the operator's broker discovery"));

@@ -143,11 +143,18 @@ class SpecValidatorTest {
     proxy.getUpstream().setSecurityProtocol(SecurityProtocol.SASL_SSL);
     proxy.getUpstream().setSaslMechanism(SaslMechanism.SCRAM_SHA_512);
     spec.setProxy(proxy);
+    spec.getListener().setSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
     assertThat(validator.validate(spec)).singleElement().satisfies(p -> {
       assertThat(p.field()).isEqualTo("spec.proxy.upstream.secretRef");
       assertThat(p.message()).contains("SCRAM-SHA-512");
     });
     proxy.getUpstream().setSecretRef("kafka-upstream");
     assertThat(validator.validate(spec)).isEmpty();
+    // The consumer's SASL is what reaches the brokers: a PLAINTEXT listener in front of SASL brokers cannot log in.
+    spec.getListener().setSecurityProtocol(SecurityProtocol.PLAINTEXT);
+    assertThat(validator.validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.listener.securityProtocol");
+      assertThat(p.message()).contains("SASL_SSL").contains("must be SASL_PLAINTEXT");
+    });
   }
 }

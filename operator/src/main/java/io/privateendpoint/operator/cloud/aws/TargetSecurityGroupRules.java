@@ -87,8 +87,10 @@ final class TargetSecurityGroupRules {
             + need.port() + " --source-group " + nlbGroup + ")");
       }
     }
+    // Consecutive ports as one rule (Proxy mode's pods serve every broker port): a group holds 60
+    // inbound rules by default, and a rule per broker port would spend them fast.
     add.forEach((group, ports) -> ec2.authorizeSecurityGroupIngress(b -> b.groupId(group)
-        .ipPermissions(ports.stream().map(port -> IpPermission.builder().ipProtocol("tcp").fromPort(port).toPort(port)
+        .ipPermissions(ranges(ports).stream().map(r -> IpPermission.builder().ipProtocol("tcp").fromPort(r[0]).toPort(r[1])
             .userIdGroupPairs(UserIdGroupPair.builder().groupId(nlbGroup).description(description()).build()).build()).toList())
         .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP_RULE))));
     Map<String, List<String>> stale = new TreeMap<>();
@@ -180,6 +182,20 @@ final class TargetSecurityGroupRules {
     }
     Optional<Cidr> source = rule.cidrIpv4() == null ? Optional.empty() : Cidr.parse(rule.cidrIpv4());
     return source.isPresent() && !subnets.isEmpty() && subnets.stream().allMatch(c -> source.get().contains(c));
+  }
+
+  /** Sorted ports as [from, to] runs of consecutive ports. */
+  static List<int[]> ranges(Set<Integer> ports) {
+    List<int[]> out = new ArrayList<>();
+    for (int port : new TreeSet<>(ports)) {
+      int[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && port == last[1] + 1) {
+        last[1] = port;
+      } else {
+        out.add(new int[] {port, port});
+      }
+    }
+    return out;
   }
 
   private String description() {
