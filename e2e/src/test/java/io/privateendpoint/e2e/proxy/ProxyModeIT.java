@@ -21,7 +21,9 @@ import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.operator.cloud.aws.AwsNames;
 import io.privateendpoint.operator.cloud.gcp.GcpNames;
 import io.privateendpoint.operator.model.BrokerStatus;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
@@ -115,7 +117,21 @@ class ProxyModeIT {
     kpe.getSpec().setMode(EndpointMode.Proxy);
     kpe.getSpec().getAws().setVpcId(vpc);
     kpe.getSpec().getAws().setSubnets(subnetsByZone(aws, vpc));
+    // Someone else's PodDisruptionBudget of the proxy's name: nothing is written, in the cluster or the cloud.
+    var client = operator.getKubernetesClient();
+    String proxyName = "kpe-proxy-proxied";
+    client.resource(new PodDisruptionBudgetBuilder().withNewMetadata().withName(proxyName)
+        .withNamespace(operator.getNamespace()).endMetadata().withNewSpec().withMaxUnavailable(new IntOrString(1))
+        .withNewSelector().addToMatchLabels("app", "theirs").endSelector().endSpec().build()).create();
+    int start = MotoServer.get().calls().mark();
     kpe = operator.create(kpe);
+    assertThat(Endpoints.awaitReason(operator, "proxied", ConditionType.LISTENER_CONFIGURED, ProxySide.REASON_CONFLICT)
+        .getMessage()).contains("PodDisruptionBudget " + proxyName + " exists and was not made by this endpoint");
+    assertThat(client.configMaps().inNamespace(operator.getNamespace()).withName(proxyName).get()).isNull();
+    assertThat(client.apps().deployments().inNamespace(operator.getNamespace()).withName(proxyName).get()).isNull();
+    assertThat(MotoServer.get().calls().mutatingSince(start)).isEmpty();
+    client.policy().v1().podDisruptionBudget().inNamespace(operator.getNamespace()).withName(proxyName).delete();
+
     ProxyKubelet kubelet = closeLater(new ProxyKubelet(operator.getKubernetesClient(), kpe, hosts, List.of(4, 5),
         List.of("proxy-node-1", "proxy-node-2"), work.resolve("proxy"))).start(Duration.ofSeconds(60));
 

@@ -156,14 +156,17 @@ public final class ProxySide implements ApplyStep {
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
     ProxyResources desired = new ProxyResources(resource, plan, defaultImage);
     List<HasMetadata> objects = List.of(desired.configMap(), desired.disruptionBudget(), desired.deployment());
-    for (HasMetadata object : objects) {
-      HasMetadata existing = client.resource(object).get();
-      if (existing != null && !OwnedMarks.ownedBy(existing.getMetadata(), resource)) {
+    List<HasMetadata> existing = objects.stream().map(o -> client.resource(o).get()).toList();
+    // All checked before any is written: a namesake that is not ours stops the step with nothing changed.
+    for (int i = 0; i < objects.size(); i++) {
+      if (existing.get(i) != null && !OwnedMarks.ownedBy(existing.get(i).getMetadata(), resource)) {
         return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LISTENER_CONFIGURED, REASON_CONFLICT,
-            object.getKind() + " " + object.getMetadata().getName() + " exists and was not made by this endpoint;"
-                + " rename or remove it (the operator never changes what it did not create)"));
+            objects.get(i).getKind() + " " + objects.get(i).getMetadata().getName() + " exists and was not made by this"
+                + " endpoint; rename or remove it (the operator never changes what it did not create)"));
       }
-      write(resource, object, existing);
+    }
+    for (int i = 0; i < objects.size(); i++) {
+      write(resource, objects.get(i), existing.get(i));
     }
     Deployment deployment = client.apps().deployments().inNamespace(resource.getMetadata().getNamespace())
         .withName(ProxyResources.name(resource)).get();
