@@ -6,6 +6,7 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpointSpec;
 import io.privateendpoint.operator.model.ListenerSpec;
 import io.privateendpoint.operator.model.PortsSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +40,7 @@ public final class EndpointPlanner {
     var allocation = PortAllocator.allocate(brokers.stream().map(Broker::nodeId).toList(), previousPorts,
         observed.advertisedNodeIds(), ports.getBrokerStart(), ports.getBrokerCount());
     if (!allocation.unassigned().isEmpty()) {
-      problems.add(new PlanProblem(PlanProblem.PORT_RANGE_EXHAUSTED, "no port left in "
-          + ports.getBrokerStart() + ".." + (ports.getBrokerStart() + ports.getBrokerCount() - 1)
-          + " (spec.ports) for broker(s) " + allocation.unassigned().stream().map(String::valueOf)
-          .collect(Collectors.joining(", ")) + "; widen spec.ports.brokerCount"));
+      problems.add(exhausted(ports, allocation.unassigned()));
     }
 
     List<PlannedBroker> planned = new ArrayList<>();
@@ -124,6 +122,13 @@ public final class EndpointPlanner {
       bootstrapPorts.forEach(port -> targets.put(port, all));
     }
     return targets;
+  }
+
+  /** No port left in spec.ports for these brokers. */
+  static PlanProblem exhausted(PortsSpec ports, Collection<Integer> unassigned) {
+    return new PlanProblem(PlanProblem.PORT_RANGE_EXHAUSTED, "no port left in " + ports.getBrokerStart() + ".."
+        + (ports.getBrokerStart() + ports.getBrokerCount() - 1) + " (spec.ports) for broker(s) "
+        + unassigned.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "; widen spec.ports.brokerCount");
   }
 
   /**

@@ -31,10 +31,7 @@ final class ProxyPlanner {
     var allocation = PortAllocator.allocate(upstream.stream().map(UpstreamBroker::nodeId).toList(), previousPorts,
         Set.of(), ports.getBrokerStart(), ports.getBrokerCount());
     if (!allocation.unassigned().isEmpty()) {
-      problems.add(new PlanProblem(PlanProblem.PORT_RANGE_EXHAUSTED, "no port left in " + ports.getBrokerStart() + ".."
-          + (ports.getBrokerStart() + ports.getBrokerCount() - 1) + " (spec.ports) for broker(s) "
-          + allocation.unassigned().stream().map(String::valueOf).collect(Collectors.joining(", "))
-          + "; widen spec.ports.brokerCount"));
+      problems.add(EndpointPlanner.exhausted(ports, allocation.unassigned()));
     }
     List<ProxyPod> pods = observed.proxyPods().stream().filter(p -> p.ip() != null)
         .sorted(Comparator.comparing(ProxyPod::name)).toList();
