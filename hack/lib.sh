@@ -55,6 +55,29 @@ kpe_moto() {
   fi
 }
 
+# The Argo CD health check (argocd/resource_customizations/…/health.lua) against its health_test.yaml,
+# run by argocd/healthtest the way Argo CD runs a script from argocd-cm: gopher-lua with only the
+# package, base and table libraries (no string library). Also checks the chart README's argocd-cm
+# snippet and argocd/argocd-cm-patch.yaml are the script. Go modules come from the Go module proxy
+# on the first run, then from the module cache.
+kpe_argocd_health() {
+  (cd "$KPE_ROOT/argocd/healthtest" && GOTOOLCHAIN=local go test -count=1 ./...)
+}
+
+# After the integration tests: health.lua over the KafkaPrivateEndpoints the operator wrote in them
+# (e2e ArgoCdCapture → e2e/target/argocd-captured), each with the health its test expects and the
+# shape of its committed copy (testdata/captured-*). KPE_ARGOCD_REQUIRE_ALL=1: every committed
+# capture must have been captured again (a full run). KPE_ARGOCD_UPDATE=1 refreshes the copies.
+kpe_argocd_captured() {
+  local dir="$KPE_ROOT/e2e/target/argocd-captured"
+  if ! compgen -G "$dir/*.expected.yaml" >/dev/null; then
+    echo "kpe_argocd_captured: no captures in $dir (integration tests not run); skipped"
+    return 0
+  fi
+  (cd "$KPE_ROOT/argocd/healthtest" && KPE_ARGOCD_CAPTURED="$dir" GOTOOLCHAIN=local \
+    go test -count=1 -run 'TestCapturedFromIntegrationTests|TestHealthChecks|TestTestdataIsListed' ./...)
+}
+
 kpe_setup() {
   kpe_find_jdk
   kpe_require_maven

@@ -60,6 +60,7 @@ class OperatorReconcileIT {
     KafkaPrivateEndpoint created = operator.create(resource);
 
     EndpointCondition ready = condition(awaitStatus(created.getMetadata().getName(), 1L), ConditionType.READY);
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "invalid-spec", "aws-bad-subnet", ConditionType.READY, "InvalidSpec", "Degraded");
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("InvalidSpec");
     assertThat(ready.getMessage()).contains("spec.aws.subnets[usw2-az9]").contains("not listed in spec.zones");

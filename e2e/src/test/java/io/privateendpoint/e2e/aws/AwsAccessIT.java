@@ -62,6 +62,7 @@ class AwsAccessIT {
         39092, 9092, 9093));
 
     EndpointCondition access = Endpoints.awaitReason(operator, "nocreds", ConditionType.CLOUD_ACCESS, "NoCredentials");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "aws-no-credentials", "nocreds", ConditionType.CLOUD_ACCESS, "NoCredentials", "Degraded");
     assertThat(access.getStatus()).isEqualTo("False");
     assertThat(access.getMessage()).contains("ec2:DescribeVpcs").contains("Unable to load credentials")
         .contains("eks.amazonaws.com/role-arn");
@@ -90,6 +91,7 @@ class AwsAccessIT {
     // Delete: the cloud cannot be reached, so the finalizer stays and the endpoint says why and how to let go.
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "nocreds"));
     EndpointCondition blocked = Endpoints.awaitReason(operator, "nocreds", ConditionType.READY, "DeletionBlocked");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "aws-deletion-blocked", "nocreds", ConditionType.READY, "DeletionBlocked", "Degraded");
     assertThat(blocked.getMessage()).contains("Unable to load credentials").contains("NLB kpe-")
         .contains("security group kpe-").contains("spec.deletionPolicy: Orphan");
     assertThat(Endpoints.events(operator, "nocreds")).extracting(Event::getReason).contains("DeletionBlocked");

@@ -86,6 +86,7 @@ class AwsPrivateLinkIT {
     int start = calls.mark();
     KafkaPrivateEndpoint kpe = statefulSetEndpoint("tidb", "kafka", vpc, "10.20");
     KafkaPrivateEndpointStatus ready = awaitReady("tidb");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "aws-ready", "tidb", ConditionType.READY, "Ready", "Healthy");
     AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "tidb"));
     assertThat(ready.getEndpointServiceName()).startsWith("com.amazonaws.vpce.us-west-2.vpce-svc-");
     assertThat(ready.getEndpoint()).isEqualTo(ready.getEndpointServiceName());
@@ -325,6 +326,7 @@ class AwsPrivateLinkIT {
     resource.getSpec().getAws().setVpcId(vpc);
     KafkaPrivateEndpoint kpe = operator.create(resource);
     Endpoints.awaitReason(operator, "viastrimzi", ConditionType.LISTENER_CONFIGURED, "RollingUpdate");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "aws-strimzi-rolling-update", "viastrimzi", ConditionType.LISTENER_CONFIGURED, "RollingUpdate", "Progressing");
     strimzi.ready("my-cluster", "plain", "tls", "tidb");
 
     KafkaPrivateEndpointStatus ready = awaitReady("viastrimzi");
@@ -361,6 +363,7 @@ class AwsPrivateLinkIT {
     List<String> before = aws.ingressRules(nodeGroup);
     statefulSetEndpoint("byhand", "kafkah", vpc, "10.70", r -> r.getSpec().getAws().setManageTargetSecurityGroups(false));
     var verified = Endpoints.awaitReason(operator, "byhand", ConditionType.VERIFIED, "TargetSecurityGroupRuleMissing");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "aws-target-sg-rule-missing", "byhand", ConditionType.VERIFIED, "TargetSecurityGroupRuleMissing", "Degraded");
     AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "byhand"));
     String nlbGroup = nlbGroup(vpc, names.loadBalancer());
     assertThat(verified.getMessage()).contains("[" + nodeGroup + "] admits tcp:39092 from the NLB's security group " + nlbGroup)
@@ -405,11 +408,14 @@ class AwsPrivateLinkIT {
     operator.create(clash);
 
     assertWaits("empty", "NoBrokers", "StatefulSet kafkaz (spec.kafka.statefulSet) has no broker yet");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "aws-no-brokers", "empty", ConditionType.LISTENER_CONFIGURED, "NoBrokers", "Progressing");
     assertWaits("tidb-proxy", "UpstreamUnreachable", "kafka-0.kafka.other:9092,kafka-1.kafka.other:9092");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "aws-proxy-upstream-unreachable", "tidb-proxy", ConditionType.LISTENER_CONFIGURED, "UpstreamUnreachable", "Progressing");
     assertThat(operator.getKubernetesClient().apps().deployments().inNamespace(operator.getNamespace())
         .withName("kpe-proxy-tidb-proxy").get()).isNull();
     assertWaits("second", "ListenerConflict", "spec.listener.name tidb is already used by KafkaPrivateEndpoint "
         + operator.getNamespace() + "/empty");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "aws-listener-conflict", "second", ConditionType.LISTENER_CONFIGURED, "ListenerConflict", "Degraded");
     // Nothing in AWS but reads, nothing on the Kafka side.
     assertThat(calls.mutatingSince(start)).isEmpty();
     for (String name : List.of("empty", "tidb-proxy", "second")) {

@@ -81,6 +81,7 @@ class GcpPrivateServiceConnectIT {
     int start = fake.mark();
     KafkaPrivateEndpoint kpe = statefulSetEndpoint("tidb", "kafkag", "psc-nat-a", "10.128.0.0/24");
     KafkaPrivateEndpointStatus ready = awaitReady("tidb");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "gcp-ready", "tidb", ConditionType.READY, "Ready", "Healthy");
     String base = base(kpe);
     String attachmentPath = "projects/" + PROJECT + "/regions/us-west1/serviceAttachments/" + base;
     assertThat(ready.getServiceAttachment()).isEqualTo(attachmentPath);
@@ -308,6 +309,7 @@ class GcpPrivateServiceConnectIT {
     int start = fake.mark();
     KafkaPrivateEndpoint kpe = statefulSetEndpoint("collides", "kafkaf", "someone-elses-psc", "10.128.6.0/24");
     var condition = Endpoints.awaitReason(operator, "collides", ConditionType.ENDPOINT_SERVICE_READY, "ResourceNotOwned");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "gcp-nat-subnet-not-owned", "collides", ConditionType.ENDPOINT_SERVICE_READY, "ResourceNotOwned", "Degraded");
     assertThat(condition.getMessage()).contains("someone-elses-psc").contains("spec.gcp.pscNatSubnet.name");
     // Nothing is built on a subnet that is not ours.
     assertThat(fake.mutatingCallsSince(start)).isEmpty();
@@ -335,6 +337,7 @@ class GcpPrivateServiceConnectIT {
     KafkaPrivateEndpoint kpe = operator.create(Endpoints.gcp("sharing", "{statefulSet: {name: kafkan, configVolume: kafka-config}}",
         PROJECT, "psc-nat-n", "10.128.8.0/24"));
     var listener = Endpoints.awaitReason(operator, "sharing", ConditionType.LISTENER_CONFIGURED, "BrokersShareNode");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "gcp-brokers-share-node", "sharing", ConditionType.LISTENER_CONFIGURED, "BrokersShareNode", "Degraded");
     assertThat(listener.getMessage()).contains("brokers 1 (pod kafkan-1) and 2 (pod kafkan-2) run on node gke-node-2")
         .contains("pod anti-affinity");
     KafkaPrivateEndpointStatus status = operator.get(KafkaPrivateEndpoint.class, "sharing").getStatus();
