@@ -97,6 +97,8 @@ public final class KafkaPrivateEndpointStatusFactory {
     });
     plan.ports().forEach((node, port) -> status.getPorts().add(new PortAssignment(node, port)));
     outcomes.forEach(outcome -> status.getConnections().addAll(outcome.connections()));
+    status.setExternalListener(outcomes.stream().map(StepOutcome::externalListener).filter(Objects::nonNull)
+        .findFirst().orElse(null));
     status.setConditions(conditions(previousConditions(resource), all, resource.getMetadata().getGeneration()));
     return status;
   }
@@ -121,6 +123,7 @@ public final class KafkaPrivateEndpointStatusFactory {
     status.setBrokers(new ArrayList<>(previous.getBrokers()));
     status.setPorts(new ArrayList<>(previous.getPorts()));
     status.setConnections(new ArrayList<>(previous.getConnections()));
+    status.setExternalListener(previous.getExternalListener());
     List<ConditionReport> reports = new ArrayList<>();
     reports.add(ready);
     List<EndpointCondition> conditions = conditions(previous.getConditions(), reports, resource.getMetadata().getGeneration());
