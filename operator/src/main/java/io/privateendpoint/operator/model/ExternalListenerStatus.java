@@ -14,7 +14,8 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ExternalListenerStatus {
 
-  @Size(max = 262144)
+  // brokerCount is at most 1000: about 300 bytes a broker at most.
+  @Size(max = 524288)
   @JsonPropertyDescription("Strimzi: the entry to add to the Kafka CR's spec.kafka.listeners, as a YAML list item; "
       + "exactly what the Operator mode writes there.")
   private String strimzi;
@@ -48,7 +49,8 @@ public class ExternalListenerStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class StatefulSetExternalListener {
 
-    @Size(max = 262144)
+    // A ConfigMap holds at most 1 MiB.
+    @Size(max = 1048576)
     @JsonPropertyDescription("The ConfigMap to commit in the StatefulSet's namespace, as a YAML manifest: one "
         + "broker-<node id>.properties entry per broker, the merge script and the Bitnami snippet.")
     private String configMap;
