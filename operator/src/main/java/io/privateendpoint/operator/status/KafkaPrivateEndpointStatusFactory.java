@@ -4,6 +4,7 @@ import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.model.ListenerManagement;
 import io.privateendpoint.operator.model.PortAssignment;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
@@ -97,8 +98,12 @@ public final class KafkaPrivateEndpointStatusFactory {
     });
     plan.ports().forEach((node, port) -> status.getPorts().add(new PortAssignment(node, port)));
     outcomes.forEach(outcome -> status.getConnections().addAll(outcome.connections()));
+    // A pass that stopped before the Kafka side (a broker not ready yet) keeps what was published last:
+    // the commit it asks for stays readable, and the next config hash is computed against it.
+    boolean external = resource.getSpec().getListener() != null
+        && resource.getSpec().getListener().getManagement() == ListenerManagement.External;
     status.setExternalListener(outcomes.stream().map(StepOutcome::externalListener).filter(Objects::nonNull)
-        .findFirst().orElse(null));
+        .findFirst().orElse(external && resource.getStatus() != null ? resource.getStatus().getExternalListener() : null));
     status.setConditions(conditions(previousConditions(resource), all, resource.getMetadata().getGeneration()));
     return status;
   }
