@@ -63,8 +63,12 @@ public final class KafkaWatches {
     var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, KafkaPrivateEndpoint.class)
         .withName("configmaps")
         .withNamespacesInheritedFromController()
-        .withLabelSelector(OwnedMarks.MANAGED_BY_LABEL + "=" + OwnedMarks.MANAGED_BY)
-        .withSecondaryToPrimaryMapper(cm -> endpointOf(cm.getMetadata()))
+        // Ours, and (management External) the user's commit of the published ConfigMap: both carry the endpoint label.
+        .withLabelSelector(OwnedMarks.ENDPOINT_LABEL)
+        .withSecondaryToPrimaryMapper(cm -> {
+          String endpoint = label(cm.getMetadata(), OwnedMarks.ENDPOINT_LABEL);
+          return endpoint == null ? Set.of() : Set.of(new ResourceID(endpoint, cm.getMetadata().getNamespace()));
+        })
         .build(), context);
 
     // Proxy mode: the proxy Deployment's rollout (its status) moves ListenerConfigured.

@@ -53,7 +53,9 @@ public final class StatefulSetBrokerDiscovery {
   private Set<Integer> advertised(KafkaPrivateEndpoint resource) {
     ConfigMap cm = client.configMaps().inNamespace(resource.getMetadata().getNamespace())
         .withName(StatefulSetListenerConfig.configMapName(resource)).get();
-    if (cm == null || !OwnedMarks.ownedBy(cm.getMetadata(), resource) || cm.getData() == null) {
+    // External management: the ConfigMap is the user's commit, not ours; its entries still say what brokers advertise.
+    boolean readable = cm != null && (OwnedMarks.ownedBy(cm.getMetadata(), resource) || ExternalListener.applies(resource));
+    if (!readable || cm.getData() == null) {
       return Set.of();
     }
     return cm.getData().keySet().stream().map(StatefulSetListenerConfig::nodeIdOf).filter(Objects::nonNull)

@@ -65,6 +65,9 @@ public final class StatefulSetListenerApplier implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    if (ExternalListener.applies(resource)) {
+      return new ExternalListener(client).statefulSet(resource, plan); // GitOps: StatefulSet and ConfigMap never written
+    }
     StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
     String namespace = resource.getMetadata().getNamespace();
     String cmName = StatefulSetListenerConfig.configMapName(resource);
@@ -128,6 +131,9 @@ public final class StatefulSetListenerApplier implements ApplyStep {
 
   @Override
   public boolean cleanup(KafkaPrivateEndpoint resource) {
+    if (ExternalListener.applies(resource)) {
+      return new ExternalListener(client).cleanupStatefulSet(resource); // GitOps: what was committed is Git's to remove
+    }
     StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
     String namespace = resource.getMetadata().getNamespace();
     String listener = resource.getSpec().getListener().getName();
@@ -164,7 +170,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     }
   }
 
-  private static Container initContainer(StatefulSetSource source, EndpointPlan plan, StatefulSet sts, String cmName) {
+  static Container initContainer(StatefulSetSource source, EndpointPlan plan, StatefulSet sts, String cmName) {
     String image = source.getInitImage() != null ? source.getInitImage()
         : sts.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     return new ContainerBuilder().withName(containerName(plan.listenerName())).withImage(image)

@@ -66,6 +66,9 @@ public final class StrimziListenerApplier implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    if (ExternalListener.applies(resource)) {
+      return new ExternalListener(client).strimzi(resource, plan); // GitOps: the Kafka CR is never written
+    }
     String namespace = resource.getMetadata().getNamespace();
     String cluster = resource.getSpec().getKafka().getStrimzi().getCluster();
     Kafka kafka = Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).get();
@@ -111,6 +114,9 @@ public final class StrimziListenerApplier implements ApplyStep {
 
   @Override
   public boolean cleanup(KafkaPrivateEndpoint resource) {
+    if (ExternalListener.applies(resource)) {
+      return true; // GitOps: the entry in the Kafka CR is Git's to remove
+    }
     String namespace = resource.getMetadata().getNamespace();
     String cluster = resource.getSpec().getKafka().getStrimzi().getCluster();
     String name = resource.getSpec().getListener().getName();

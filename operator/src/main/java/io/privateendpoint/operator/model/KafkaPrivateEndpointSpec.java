@@ -40,6 +40,9 @@ import java.util.List;
 @ValidationRule(value = "self.mode != 'Proxy' || self.listener.securityProtocol == 'PLAINTEXT' || self.listener.securityProtocol == 'SASL_PLAINTEXT'",
     fieldPath = ".listener.securityProtocol",
     message = "mode Proxy: the proxy does not terminate TLS towards the consumer; use PLAINTEXT or SASL_PLAINTEXT (SASL passes through to the brokers)")
+@ValidationRule(value = "self.mode != 'Proxy' || !has(self.listener.management) || self.listener.management != 'External'",
+    fieldPath = ".listener.management",
+    message = "spec.listener.management External needs spec.mode PortMapping: in mode Proxy the brokers are never written, so there is nothing to commit")
 public class KafkaPrivateEndpointSpec {
 
   /** A zone or AZ ID: lowercase letters, digits and inner dashes. */

@@ -42,6 +42,9 @@ public class KafkaPrivateEndpointStatus {
   @JsonPropertyDescription("Consumer endpoints connected to the endpoint service or attachment.")
   private List<ConnectionStatus> connections = new ArrayList<>();
 
+  @JsonPropertyDescription("spec.listener.management External only: what to commit so that the brokers carry the listener.")
+  private ExternalListenerStatus externalListener;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
   public List<EndpointCondition> getConditions() { return conditions; }
@@ -62,6 +65,8 @@ public class KafkaPrivateEndpointStatus {
   public void setPorts(List<PortAssignment> ports) { this.ports = ports; }
   public List<ConnectionStatus> getConnections() { return connections; }
   public void setConnections(List<ConnectionStatus> connections) { this.connections = connections; }
+  public ExternalListenerStatus getExternalListener() { return externalListener; }
+  public void setExternalListener(ExternalListenerStatus externalListener) { this.externalListener = externalListener; }
 
   @Override
   public boolean equals(Object o) {
@@ -75,11 +80,12 @@ public class KafkaPrivateEndpointStatus {
         && Objects.equals(bootstrapPorts, that.bootstrapPorts)
         && Objects.equals(brokers, that.brokers)
         && Objects.equals(ports, that.ports)
-        && Objects.equals(connections, that.connections);
+        && Objects.equals(connections, that.connections)
+        && Objects.equals(externalListener, that.externalListener);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment, bootstrapPorts, brokers, ports, connections);
+    return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment, bootstrapPorts, brokers, ports, connections, externalListener);
   }
 }

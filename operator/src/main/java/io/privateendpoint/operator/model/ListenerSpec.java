@@ -47,12 +47,21 @@ public class ListenerSpec {
   @JsonPropertyDescription("Kafka security protocol of this listener.")
   private SecurityProtocol securityProtocol = SecurityProtocol.PLAINTEXT;
 
+  @Default("Operator")
+  @JsonPropertyDescription("Who writes the listener into the brokers. Operator (default): the operator writes the Kafka "
+      + "CR's listener entry, or the StatefulSet's init container and its ConfigMap. External: for a Kafka CR or StatefulSet "
+      + "kept in Git (Argo CD, Flux), the operator never writes them; it publishes what to commit in "
+      + "status.externalListener and turns ListenerConfigured True once the brokers carry it. Not with mode Proxy.")
+  private ListenerManagement management = ListenerManagement.Operator;
+
   public String getName() { return name; }
   public void setName(String name) { this.name = name; }
   public Integer getContainerPort() { return containerPort; }
   public void setContainerPort(Integer containerPort) { this.containerPort = containerPort; }
   public String getAdvertisedPattern() { return advertisedPattern; }
   public void setAdvertisedPattern(String advertisedPattern) { this.advertisedPattern = advertisedPattern; }
+  public ListenerManagement getManagement() { return management; }
+  public void setManagement(ListenerManagement management) { this.management = management; }
   public SecurityProtocol getSecurityProtocol() { return securityProtocol; }
   public void setSecurityProtocol(SecurityProtocol securityProtocol) { this.securityProtocol = securityProtocol; }
 }

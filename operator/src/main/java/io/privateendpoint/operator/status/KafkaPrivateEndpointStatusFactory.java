@@ -4,6 +4,7 @@ import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.model.ListenerManagement;
 import io.privateendpoint.operator.model.PortAssignment;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
@@ -97,6 +98,12 @@ public final class KafkaPrivateEndpointStatusFactory {
     });
     plan.ports().forEach((node, port) -> status.getPorts().add(new PortAssignment(node, port)));
     outcomes.forEach(outcome -> status.getConnections().addAll(outcome.connections()));
+    // A pass that stopped before the Kafka side (a broker not ready yet) keeps what was published last:
+    // the commit it asks for stays readable, and the next config hash is computed against it.
+    boolean external = resource.getSpec().getListener() != null
+        && resource.getSpec().getListener().getManagement() == ListenerManagement.External;
+    status.setExternalListener(outcomes.stream().map(StepOutcome::externalListener).filter(Objects::nonNull)
+        .findFirst().orElse(external && resource.getStatus() != null ? resource.getStatus().getExternalListener() : null));
     status.setConditions(conditions(previousConditions(resource), all, resource.getMetadata().getGeneration()));
     return status;
   }
@@ -121,6 +128,7 @@ public final class KafkaPrivateEndpointStatusFactory {
     status.setBrokers(new ArrayList<>(previous.getBrokers()));
     status.setPorts(new ArrayList<>(previous.getPorts()));
     status.setConnections(new ArrayList<>(previous.getConnections()));
+    status.setExternalListener(previous.getExternalListener());
     List<ConditionReport> reports = new ArrayList<>();
     reports.add(ready);
     List<EndpointCondition> conditions = conditions(previous.getConditions(), reports, resource.getMetadata().getGeneration());

@@ -2,6 +2,7 @@ package io.privateendpoint.operator.status;
 
 import io.privateendpoint.operator.model.ConnectionStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
+import io.privateendpoint.operator.model.ExternalListenerStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,11 @@ import java.util.Map;
  *
  * @param halts the step refused to go on (something not ours is in the way): the steps after it
  *              are not applied this pass, so nothing is built on a path that cannot work
+ * @param externalListener spec.listener.management External: what to commit (status.externalListener)
  */
 public record StepOutcome(List<ConditionReport> conditions, String endpointServiceName,
-    String serviceAttachment, List<ConnectionStatus> connections, Map<Integer, String> brokerHealth, boolean halts) {
+    String serviceAttachment, List<ConnectionStatus> connections, Map<Integer, String> brokerHealth, boolean halts,
+    ExternalListenerStatus externalListener) {
 
   public StepOutcome {
     conditions = List.copyOf(conditions);
@@ -24,12 +27,23 @@ public record StepOutcome(List<ConditionReport> conditions, String endpointServi
 
   public StepOutcome(List<ConditionReport> conditions, String endpointServiceName, String serviceAttachment,
       List<ConnectionStatus> connections, Map<Integer, String> brokerHealth) {
-    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, false);
+    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, false, null);
+  }
+
+  public StepOutcome(List<ConditionReport> conditions, String endpointServiceName, String serviceAttachment,
+      List<ConnectionStatus> connections, Map<Integer, String> brokerHealth, boolean halts) {
+    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, halts, null);
+  }
+
+  /** This outcome, publishing what to commit in status.externalListener. */
+  public StepOutcome withExternalListener(ExternalListenerStatus published) {
+    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, halts, published);
   }
 
   /** This outcome, stopping the steps after it. */
   public StepOutcome halting() {
-    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, true);
+    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, true,
+        externalListener);
   }
 
   /**

@@ -3,8 +3,10 @@ package io.privateendpoint.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.privateendpoint.operator.model.EndpointCondition;
+import io.privateendpoint.operator.model.ExternalListenerStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.model.ListenerManagement;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.EndpointPlanner;
 import io.privateendpoint.operator.plan.Observation;
@@ -41,6 +43,27 @@ class KafkaPrivateEndpointStatusFactoryTest {
     EndpointCondition ready = condition(factory(T0).reconciled(resource, plan, List.of(oneFalse)), ConditionType.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getMessage()).contains("LoadBalancerReady (Provisioning)").contains("ListenerConfigured (NotReported)");
+  }
+
+  @Test
+  void externalPublicationIsShownAndKeptThroughAPassThatStoppedEarly() {
+    KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
+    resource.getSpec().getListener().setManagement(ListenerManagement.External);
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(List.of()), Map.of());
+    ExternalListenerStatus published = new ExternalListenerStatus();
+    published.setStrimzi("- name: tidb\n");
+    StepOutcome awaiting = StepOutcome.of(ConditionReport.isFalse(ConditionType.LISTENER_CONFIGURED, "AwaitingExternal",
+        "commit it")).withExternalListener(published);
+
+    resource.setStatus(factory(T0).reconciled(resource, plan, List.of(awaiting)));
+    assertThat(resource.getStatus().getExternalListener()).isEqualTo(published);
+    assertThat(condition(resource.getStatus(), ConditionType.READY).getStatus()).isEqualTo("False");
+
+    StepOutcome blocked = StepOutcome.of(ConditionReport.isFalse(ConditionType.LISTENER_CONFIGURED, "BrokerNotReady", "wait"));
+    assertThat(factory(T1).reconciled(resource, plan, List.of(blocked)).getExternalListener()).isEqualTo(published);
+
+    resource.getSpec().getListener().setManagement(ListenerManagement.Operator);
+    assertThat(factory(T1).reconciled(resource, plan, List.of(blocked)).getExternalListener()).isNull();
   }
 
   @Test
