@@ -42,6 +42,11 @@ public class KafkaPrivateEndpointStatus {
   @JsonPropertyDescription("Consumer endpoints connected to the endpoint service or attachment.")
   private List<ConnectionStatus> connections = new ArrayList<>();
 
+  @JsonPropertyDescription("Set while someone else keeps reverting the listener the operator wrote: how often it was "
+      + "written back, by whom it was reverted, and when it is written back next. The operator backs off "
+      + "exponentially instead of fighting; cleared once the listener stays in place or the spec changes.")
+  private ListenerReverts listenerReverts;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
   public List<EndpointCondition> getConditions() { return conditions; }
@@ -62,6 +67,8 @@ public class KafkaPrivateEndpointStatus {
   public void setPorts(List<PortAssignment> ports) { this.ports = ports; }
   public List<ConnectionStatus> getConnections() { return connections; }
   public void setConnections(List<ConnectionStatus> connections) { this.connections = connections; }
+  public ListenerReverts getListenerReverts() { return listenerReverts; }
+  public void setListenerReverts(ListenerReverts listenerReverts) { this.listenerReverts = listenerReverts; }
 
   @Override
   public boolean equals(Object o) {
@@ -75,11 +82,12 @@ public class KafkaPrivateEndpointStatus {
         && Objects.equals(bootstrapPorts, that.bootstrapPorts)
         && Objects.equals(brokers, that.brokers)
         && Objects.equals(ports, that.ports)
-        && Objects.equals(connections, that.connections);
+        && Objects.equals(connections, that.connections)
+        && Objects.equals(listenerReverts, that.listenerReverts);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment, bootstrapPorts, brokers, ports, connections);
+    return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment, bootstrapPorts, brokers, ports, connections, listenerReverts);
   }
 }

@@ -4,6 +4,7 @@ import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.model.ListenerReverts;
 import io.privateendpoint.operator.model.PortAssignment;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
@@ -97,6 +98,10 @@ public final class KafkaPrivateEndpointStatusFactory {
     });
     plan.ports().forEach((node, port) -> status.getPorts().add(new PortAssignment(node, port)));
     outcomes.forEach(outcome -> status.getConnections().addAll(outcome.connections()));
+    // The Kafka side's memory of a fight over its listener; kept as it was when no step reported it.
+    ListenerReverts reverts = outcomes.stream().map(StepOutcome::listenerReverts).filter(Objects::nonNull).findFirst()
+        .orElse(resource.getStatus() == null ? null : resource.getStatus().getListenerReverts());
+    status.setListenerReverts(reverts == null || reverts.getCount() == null ? null : reverts);
     status.setConditions(conditions(previousConditions(resource), all, resource.getMetadata().getGeneration()));
     return status;
   }
@@ -121,6 +126,7 @@ public final class KafkaPrivateEndpointStatusFactory {
     status.setBrokers(new ArrayList<>(previous.getBrokers()));
     status.setPorts(new ArrayList<>(previous.getPorts()));
     status.setConnections(new ArrayList<>(previous.getConnections()));
+    status.setListenerReverts(previous.getListenerReverts());
     List<ConditionReport> reports = new ArrayList<>();
     reports.add(ready);
     List<EndpointCondition> conditions = conditions(previous.getConditions(), reports, resource.getMetadata().getGeneration());

@@ -3,6 +3,7 @@ package io.privateendpoint.operator.status;
 import io.privateendpoint.operator.model.ConnectionStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.ListenerReverts;
 import java.util.List;
 import java.util.Map;
 
@@ -12,9 +13,15 @@ import java.util.Map;
  *
  * @param halts the step refused to go on (something not ours is in the way): the steps after it
  *              are not applied this pass, so nothing is built on a path that cannot work
+ * @param listenerReverts the Kafka side's memory of a fight over its listener for status.listenerReverts:
+ *              null when the step does not know (the status keeps what it had), {@link #NO_REVERTS} to clear it
  */
 public record StepOutcome(List<ConditionReport> conditions, String endpointServiceName,
-    String serviceAttachment, List<ConnectionStatus> connections, Map<Integer, String> brokerHealth, boolean halts) {
+    String serviceAttachment, List<ConnectionStatus> connections, Map<Integer, String> brokerHealth, boolean halts,
+    ListenerReverts listenerReverts) {
+
+  /** Reported as listenerReverts when there is no fight (any more): status.listenerReverts goes. */
+  public static final ListenerReverts NO_REVERTS = new ListenerReverts();
 
   public StepOutcome {
     conditions = List.copyOf(conditions);
@@ -24,12 +31,17 @@ public record StepOutcome(List<ConditionReport> conditions, String endpointServi
 
   public StepOutcome(List<ConditionReport> conditions, String endpointServiceName, String serviceAttachment,
       List<ConnectionStatus> connections, Map<Integer, String> brokerHealth) {
-    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, false);
+    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, false, null);
   }
 
   /** This outcome, stopping the steps after it. */
   public StepOutcome halting() {
-    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, true);
+    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, true, listenerReverts);
+  }
+
+  /** This outcome, reporting the state of a fight over the listener ({@link #NO_REVERTS}: none). */
+  public StepOutcome withListenerReverts(ListenerReverts reverts) {
+    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, halts, reverts);
   }
 
   /**
