@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -68,12 +71,20 @@ class RevertLoopIT {
   private static StrimziCluster strimzi;
   private static KafkaCluster cluster;
 
+  private static KafkaCluster gitOps;
+  private static StrimziCluster gitOpsStrimzi;
+
   @BeforeAll
   static void clusterAndSecondWriter() {
-    argo = KubernetesApiServerExtension.cluster().newClient();
+    // Argo CD's client: its user agent makes every write of it field manager argocd-controller.
+    argo = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.fromKubeconfig(
+        KubernetesApiServerExtension.cluster().kubeConfigYaml())).withUserAgent(ARGO + "/test").build()).build();
     KubernetesClient client = operator.getKubernetesClient();
     cluster = new KafkaCluster(client, operator.getNamespace());
     strimzi = new StrimziCluster(client, operator.getNamespace());
+    // What Argo syncs from git: the Kafka CR and the StatefulSet (pods, nodes and statuses are the cluster's).
+    gitOps = new KafkaCluster(argo, operator.getNamespace());
+    gitOpsStrimzi = new StrimziCluster(argo, operator.getNamespace());
     for (int az = 1; az <= 3; az++) {
       cluster.awsNode("node-" + az, az);
     }
@@ -92,7 +103,7 @@ class RevertLoopIT {
 
   @Test
   void strimziSelfHealIsNotFought() throws Exception {
-    strimzi.createKafka("fought");
+    gitOpsStrimzi.createKafka("fought");
     strimzi.brokerPool("fought", "brokers", List.of(0, 1, 2), "10.9");
     operator.create(Endpoints.aws("fought", "{strimzi: {cluster: fought}}", "vendor", 39092, 9092, 9093));
     await().atMost(Duration.ofSeconds(30)).until(() -> StrimziCluster.listener(strimzi.kafka("fought"), "vendor") != null);
@@ -129,7 +140,7 @@ class RevertLoopIT {
 
   @Test
   void statefulSetSelfHealIsNotFought() throws Exception {
-    StatefulSet sts = cluster.statefulSet("fought-sts", 3);
+    StatefulSet sts = gitOps.statefulSet("fought-sts", 3);
     for (int i = 0; i < 3; i++) {
       cluster.pod(sts, i, "node-" + (i + 1), "10.7." + (i + 1) + ".10");
     }

@@ -49,9 +49,11 @@ public final class ListenerRevertGuard {
    * What is fought over, for the messages and the writer lookup.
    *
    * @param ownedPaths managedFields paths (f:spec, f:kafka, f:listeners …) whose owner is the other writer
+   * @param scope where a writer that removed them would own something: a removed field has no owner
+   *              left, but whoever puts a pod template back as git has it owns the rest of that template
    * @param ignoreDifferences the Argo CD ignoreDifferences entry that leaves the operator's part alone
    */
-  public record Target(List<List<String>> ownedPaths, String ignoreDifferences) {}
+  public record Target(List<List<String>> ownedPaths, List<String> scope, String ignoreDifferences) {}
 
   /**
    * What a revert leads to: write back now (then {@link #written} once the write went through), or
@@ -130,9 +132,10 @@ public final class ListenerRevertGuard {
   /**
    * The other writer of a field: among the managers other than the operator (status writes aside),
    * the most recent one owning one of {@code paths}; else, as a removed field has no owner left, the
-   * most recent one that wrote the resource at all. Empty if there is none.
+   * most recent one owning something under {@code scope}; else the most recent one that wrote the
+   * resource at all. Empty if there is none.
    */
-  public static Optional<String> otherWriter(List<ManagedFieldsEntry> entries, List<List<String>> paths) {
+  public static Optional<String> otherWriter(List<ManagedFieldsEntry> entries, List<List<String>> paths, List<String> scope) {
     if (entries == null) {
       return Optional.empty();
     }
@@ -144,7 +147,8 @@ public final class ListenerRevertGuard {
     Optional<ManagedFieldsEntry> owner = others.stream()
         .filter(e -> paths.stream().anyMatch(path -> owns(e, path)))
         .max(byTime);
-    return owner.or(() -> others.stream().max(byTime)).map(ManagedFieldsEntry::getManager);
+    return owner.or(() -> others.stream().filter(e -> owns(e, scope)).max(byTime))
+        .or(() -> others.stream().max(byTime)).map(ManagedFieldsEntry::getManager);
   }
 
   @SuppressWarnings("unchecked")
@@ -166,7 +170,7 @@ public final class ListenerRevertGuard {
   public Decision onRevert(KafkaPrivateEndpoint resource, HasMetadata shared, Target target, String reverted) {
     revertedThisPass.add(uid(resource));
     Instant now = now();
-    String by = otherWriter(shared.getMetadata().getManagedFields(), target.ownedPaths()).orElse("an unknown writer");
+    String by = otherWriter(shared.getMetadata().getManagedFields(), target.ownedPaths(), target.scope()).orElse("an unknown writer");
     ListenerReverts state = settled(current(resource), now) ? null : current(resource);
     int count = state == null ? 0 : state.getCount();
     Instant due = state == null ? now : time(state.getLastWrittenBackAt()).plus(backoff(base, count));

@@ -67,6 +67,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
         List.of("f:spec", "f:template", "f:spec", "f:initContainers", item),
         List.of("f:spec", "f:template", "f:spec", "f:volumes", item),
         List.of("f:spec", "f:template", "f:metadata", "f:annotations", "f:" + hashAnnotation(listener))),
+        List.of("f:spec", "f:template"),
         "{group: apps, kind: StatefulSet, name: " + statefulSet + ", jqPathExpressions: ['.spec.template.spec.initContainers[]"
             + " | select(.name == \"" + containerName(listener) + "\")', '.spec.template.spec.volumes[] | select(.name == \""
             + containerName(listener) + "\")', '.spec.template.metadata.annotations[\"" + hashAnnotation(listener)

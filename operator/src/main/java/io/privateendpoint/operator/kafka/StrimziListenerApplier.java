@@ -63,7 +63,8 @@ public final class StrimziListenerApplier implements ApplyStep {
 
   /** The listener entry as a GitOps tool sees it, for the back-off's advice. */
   static ListenerRevertGuard.Target revertTarget(String cluster, String listener) {
-    return new ListenerRevertGuard.Target(List.of(List.of("f:spec", "f:kafka", "f:listeners")),
+    List<String> listeners = List.of("f:spec", "f:kafka", "f:listeners");
+    return new ListenerRevertGuard.Target(List.of(listeners), listeners,
         "{group: kafka.strimzi.io, kind: Kafka, name: " + cluster + ", jqPathExpressions: ['.spec.kafka.listeners[] | select(.name == \"" + listener + "\")'], managedFieldsManagers: [" + ListenerRevertGuard.FIELD_MANAGER + "]}");
   }
 
