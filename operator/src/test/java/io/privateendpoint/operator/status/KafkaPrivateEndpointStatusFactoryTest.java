@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.model.ListenerReverts;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.EndpointPlanner;
 import io.privateendpoint.operator.plan.Observation;
@@ -41,6 +42,21 @@ class KafkaPrivateEndpointStatusFactoryTest {
     EndpointCondition ready = condition(factory(T0).reconciled(resource, plan, List.of(oneFalse)), ConditionType.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getMessage()).contains("LoadBalancerReady (Provisioning)").contains("ListenerConfigured (NotReported)");
+  }
+
+  @Test
+  void listenerRevertsAreKeptUntilTheKafkaSideSaysOtherwise() {
+    KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(List.of()), Map.of());
+    ListenerReverts fight = new ListenerReverts(2, "2026-11-22T08:00:00Z", "argocd-controller", "2026-11-22T08:02:00Z");
+    resource.setStatus(factory(T0).reconciled(resource, plan, List.of(StepOutcome.of().withListenerReverts(fight))));
+    assertThat(resource.getStatus().getListenerReverts()).isEqualTo(fight);
+
+    // A pass that did not reach the Kafka side (or a failed one) keeps it; the Kafka side clears it.
+    assertThat(factory(T1).reconciled(resource, plan, List.of()).getListenerReverts()).isEqualTo(fight);
+    assertThat(factory(T1).failed(resource, new IllegalStateException("boom")).getListenerReverts()).isEqualTo(fight);
+    assertThat(factory(T1).reconciled(resource, plan, List.of(StepOutcome.of().withListenerReverts(StepOutcome.NO_REVERTS)))
+        .getListenerReverts()).isNull();
   }
 
   @Test
