@@ -10,6 +10,7 @@ import io.privateendpoint.operator.cloud.gcp.GcpCallMetrics;
 import io.privateendpoint.operator.cloud.gcp.GcpClients;
 import io.privateendpoint.operator.cloud.gcp.GcpEndpointProvisioner;
 import io.privateendpoint.operator.kafka.KafkaSide;
+import io.privateendpoint.operator.kafka.ListenerRevertGuard;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.proxy.ProxySide;
 import io.privateendpoint.operator.proxy.UpstreamClients;
@@ -45,7 +46,8 @@ public final class OperatorAssembly {
       AwsClients aws, GcpClients gcp, ReconcileMetrics metrics) {
     EventRecorder events = new EventRecorder(client, clock);
     ProxySide proxy = new ProxySide(client, events, new UpstreamClients(), settings.proxyImage());
-    KafkaSide kafka = new KafkaSide(client, events, new KafkaSide.Side(proxy::observe, proxy));
+    KafkaSide kafka = new KafkaSide(client, events, new KafkaSide.Side(proxy::observe, proxy),
+        new ListenerRevertGuard(clock, settings.revertBackoff(), events));
     EndpointPeers peers = namespace -> client.resources(KafkaPrivateEndpoint.class).inNamespace(namespace).list().getItems();
     // Kafka side first: the load balancer points at listeners that must exist; cleanup runs in reverse.
     List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName()),

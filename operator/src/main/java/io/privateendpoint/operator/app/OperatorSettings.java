@@ -28,10 +28,12 @@ import java.util.stream.Collectors;
  * @param healthPort   port of /healthz and /readyz; 0 serves neither
  * @param metricsPort  port of /metrics; 0 serves nothing
  * @param proxyImage   image of Proxy-mode proxy pods when spec.proxy.image is unset
+ * @param revertBackoff how long the operator waits before writing back a listener reverted a second
+ *                     time; each further revert doubles the wait, up to an hour
  */
 public record OperatorSettings(String clusterName, Set<String> namespaces, Duration resyncPeriod,
     LogFormat logFormat, String logLevel, String gcpComputeEndpoint, LeaderElection leaderElection,
-    int healthPort, int metricsPort, String proxyImage) {
+    int healthPort, int metricsPort, String proxyImage, Duration revertBackoff) {
 
   /** The image this build is published as; it carries the proxy under /app/proxy. */
   public static final String OWN_IMAGE = "kafka-private-endpoint-operator:" + Version.imageTag();
@@ -75,7 +77,11 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
     METRICS_PORT("metrics-port", "KPE_METRICS_PORT", "8080", "port serving GET /metrics (Prometheus text); 0 disables"),
     PROXY_IMAGE("proxy-image", "KPE_PROXY_IMAGE", "",
         "image of Proxy-mode proxy pods when spec.proxy.image is unset (the chart sets the operator's own image,"
-            + " which carries Kroxylicious under /app/proxy)", OWN_IMAGE);
+            + " which carries Kroxylicious under /app/proxy)", OWN_IMAGE),
+    REVERT_BACKOFF("revert-backoff", "KPE_REVERT_BACKOFF", "1m",
+        "when someone keeps reverting the listener the operator wrote (GitOps self-heal), wait this long before"
+            + " writing it back the second time, doubling with each revert up to 1h; the first revert is written back"
+            + " at once (e.g. 30s, 1m, PT1M)");
 
     final String flag;
     final String env;
@@ -159,7 +165,8 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
         leaderElection(values, env),
         port(Setting.HEALTH_PORT, values.get(Setting.HEALTH_PORT)),
         port(Setting.METRICS_PORT, values.get(Setting.METRICS_PORT)),
-        values.get(Setting.PROXY_IMAGE).isEmpty() ? OWN_IMAGE : values.get(Setting.PROXY_IMAGE));
+        values.get(Setting.PROXY_IMAGE).isEmpty() ? OWN_IMAGE : values.get(Setting.PROXY_IMAGE),
+        duration(Setting.REVERT_BACKOFF, values.get(Setting.REVERT_BACKOFF)));
   }
 
   public boolean watchesAllNamespaces() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 
@@ -17,6 +19,14 @@ final class JsonPatches {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private JsonPatches() {}
+
+  /**
+   * A JSON Patch sent as the operator's own field manager, so that managedFields tell its writes
+   * apart from everyone else's (and the back-off can name who reverted them).
+   */
+  static PatchContext context() {
+    return new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(ListenerRevertGuard.FIELD_MANAGER).build();
+  }
 
   /** A patch that applies only to the version read. */
   static ArrayNode guardedBy(String resourceVersion) {

@@ -9,6 +9,7 @@ import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Observation;
 import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.StepOutcome;
+import java.time.Clock;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
@@ -26,10 +27,18 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
   private final Side strimzi;
   private final Side proxy;
 
+  private final ListenerRevertGuard reverts;
+
   /** @param proxy Proxy mode's side (the proxy package), whatever the source */
   public KafkaSide(KubernetesClient client, EventRecorder events, Side proxy) {
-    StatefulSetListenerApplier statefulSetListener = new StatefulSetListenerApplier(client, events);
-    StrimziListenerApplier strimziListener = new StrimziListenerApplier(client, events);
+    this(client, events, proxy, new ListenerRevertGuard(Clock.systemUTC(), ListenerRevertGuard.DEFAULT_BASE, events));
+  }
+
+  /** @param reverts how the listener appliers back off from whoever keeps reverting what they wrote */
+  public KafkaSide(KubernetesClient client, EventRecorder events, Side proxy, ListenerRevertGuard reverts) {
+    this.reverts = reverts;
+    StatefulSetListenerApplier statefulSetListener = new StatefulSetListenerApplier(client, events, reverts);
+    StrimziListenerApplier strimziListener = new StrimziListenerApplier(client, reverts);
     this.statefulSet = new Side(new StatefulSetBrokerDiscovery(client)::observe, step(statefulSetListener::apply,
         statefulSetListener::cleanup));
     this.strimzi = new Side(new StrimziBrokerDiscovery(client)::observe, step(strimziListener::apply,
@@ -53,12 +62,19 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    return side(resource).step().apply(resource, plan);
+    Side side = side(resource);
+    StepOutcome outcome = side.step().apply(resource, plan);
+    // The listener appliers' fight state (status.listenerReverts); Proxy mode writes no listener.
+    return side == proxy ? outcome : reverts.report(resource, outcome);
   }
 
   @Override
   public boolean cleanup(KafkaPrivateEndpoint resource) {
-    return side(resource).step().cleanup(resource);
+    boolean done = side(resource).step().cleanup(resource);
+    if (done) {
+      reverts.forget(resource);
+    }
+    return done;
   }
 
   private static ApplyStep step(BiFunction<KafkaPrivateEndpoint, EndpointPlan, StepOutcome> apply,

@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.ListenerInjection;
@@ -24,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -48,10 +47,31 @@ public final class StatefulSetListenerApplier implements ApplyStep {
   private final EventRecorder events;
   private final BrokerNodePortServices nodePorts;
 
+  private final ListenerRevertGuard reverts;
+
   public StatefulSetListenerApplier(KubernetesClient client, EventRecorder events) {
+    this(client, events, new ListenerRevertGuard(java.time.Clock.systemUTC(), ListenerRevertGuard.DEFAULT_BASE, events));
+  }
+
+  public StatefulSetListenerApplier(KubernetesClient client, EventRecorder events, ListenerRevertGuard reverts) {
     this.client = client;
     this.events = events;
+    this.reverts = reverts;
     this.nodePorts = new BrokerNodePortServices(client);
+  }
+
+  /** This endpoint's pieces of the pod template as a GitOps tool sees them, for the back-off's advice. */
+  static ListenerRevertGuard.Target revertTarget(String statefulSet, String listener) {
+    String item = "k:{\"name\":\"" + containerName(listener) + "\"}";
+    return new ListenerRevertGuard.Target(List.of(
+        List.of("f:spec", "f:template", "f:spec", "f:initContainers", item),
+        List.of("f:spec", "f:template", "f:spec", "f:volumes", item),
+        List.of("f:spec", "f:template", "f:metadata", "f:annotations", "f:" + hashAnnotation(listener))),
+        List.of("f:spec", "f:template"),
+        "{group: apps, kind: StatefulSet, name: " + statefulSet + ", jqPathExpressions: ['.spec.template.spec.initContainers[]"
+            + " | select(.name == \"" + containerName(listener) + "\")', '.spec.template.spec.volumes[] | select(.name == \""
+            + containerName(listener) + "\")', '.spec.template.metadata.annotations[\"" + hashAnnotation(listener)
+            + "\"]'], managedFieldsManagers: [" + ListenerRevertGuard.FIELD_MANAGER + "]}");
   }
 
   /** Names of this endpoint's pieces in the pod template; the listener name is unique per Kafka. */
@@ -107,16 +127,25 @@ public final class StatefulSetListenerApplier implements ApplyStep {
         || !StatefulSetPatch.sameContainer(currentContainer, container) || changesRunningBrokers(previous, entries);
     String hash = restartNeeded ? hash(entries, container) : currentHash;
     String reverted = null;
-    if (previous != null && currentContainer == null) {
-      reverted = "init container " + container.getName() + " was removed from StatefulSet " + source.getName()
-          + " by someone else; adding it back";
-      events.warning(resource, REVERTED, reverted);
+    ListenerRevertGuard.Decision writeBack = null;
+    if (previous != null && (currentContainer == null || currentHash == null)) {
+      // Someone else reverted it: written back at once the first time, then only as the back-off allows.
+      writeBack = reverts.onRevert(resource, sts, revertTarget(source.getName(), plan.listenerName()),
+          (currentContainer == null ? "init container " + container.getName() : "annotation " + key)
+              + " was removed from StatefulSet " + source.getName());
+      if (writeBack.waits()) {
+        return writeBack.waiting();
+      }
+      reverted = writeBack.message();
     }
 
     var patch = StatefulSetPatch.apply(sts, container, volume, key, hash);
     if (!patch.isEmpty()) {
       client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
-          .patch(PatchContext.of(PatchType.JSON), patch.toString());
+          .patch(JsonPatches.context(), patch.toString());
+      if (writeBack != null) {
+        writeBack.written();
+      }
       events.normal(resource, "ListenerApplied", "StatefulSet " + source.getName() + " updated for listener "
           + StatefulSetListenerConfig.kafkaListenerName(plan) + (restartNeeded && !hash.equals(currentHash)
           ? "; brokers restart one at a time to advertise it" : ""));
@@ -147,7 +176,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
       var patch = StatefulSetPatch.remove(sts, containerName(listener), containerName(listener), hashAnnotation(listener));
       if (!patch.isEmpty()) {
         client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
-            .patch(PatchContext.of(PatchType.JSON), patch.toString());
+            .patch(JsonPatches.context(), patch.toString());
       }
     }
     nodePorts.delete(resource);

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.SecurityProtocol;
@@ -52,11 +50,22 @@ public final class StrimziListenerApplier implements ApplyStep {
   private static final ObjectMapper JSON = JsonPatches.JSON;
   private static final String REVERTED = "ListenerReverted";
   private final KubernetesClient client;
-  private final EventRecorder events;
+  private final ListenerRevertGuard reverts;
 
   public StrimziListenerApplier(KubernetesClient client, EventRecorder events) {
+    this(client, new ListenerRevertGuard(java.time.Clock.systemUTC(), ListenerRevertGuard.DEFAULT_BASE, events));
+  }
+
+  public StrimziListenerApplier(KubernetesClient client, ListenerRevertGuard reverts) {
     this.client = client;
-    this.events = events;
+    this.reverts = reverts;
+  }
+
+  /** The listener entry as a GitOps tool sees it, for the back-off's advice. */
+  static ListenerRevertGuard.Target revertTarget(String cluster, String listener) {
+    List<String> listeners = List.of("f:spec", "f:kafka", "f:listeners");
+    return new ListenerRevertGuard.Target(List.of(listeners), listeners,
+        "{group: kafka.strimzi.io, kind: Kafka, name: " + cluster + ", jqPathExpressions: ['.spec.kafka.listeners[] | select(.name == \"" + listener + "\")'], managedFieldsManagers: [" + ListenerRevertGuard.FIELD_MANAGER + "]}");
   }
 
   /** Annotation on the Kafka CR: the owner of listener {@code name} and a hash of what it last wrote. */
@@ -88,10 +97,15 @@ public final class StrimziListenerApplier implements ApplyStep {
     String desiredHash = hash(JsonPatches.tree(desired));
     String currentHash = index < 0 ? null : hash(JsonPatches.tree(listeners.get(index)));
     String reverted = null;
+    ListenerRevertGuard.Decision writeBack = null;
     if (recorded != null && !recorded.endsWith(" " + currentHash)) {
-      reverted = "listener " + plan.listenerName() + " of Kafka " + cluster
-          + (index < 0 ? " was removed" : " was changed") + " by someone else; writing it back";
-      events.warning(resource, REVERTED, reverted);
+      // Someone else reverted it: written back at once the first time, then only as the back-off allows.
+      writeBack = reverts.onRevert(resource, kafka, revertTarget(cluster, plan.listenerName()), "listener "
+          + plan.listenerName() + " of Kafka " + cluster + (index < 0 ? " was removed" : " was changed"));
+      if (writeBack.waits()) {
+        return writeBack.waiting();
+      }
+      reverted = writeBack.message();
     }
     if (desiredHash.equals(currentHash) && (owner + " " + desiredHash).equals(recorded)) {
       return rolloutOutcome(kafka, plan, StepOutcome.previousReason(resource, ConditionType.LISTENER_CONFIGURED));
@@ -104,8 +118,9 @@ public final class StrimziListenerApplier implements ApplyStep {
       ops.add(JsonPatches.op("replace", "/spec/kafka/listeners/" + index, JsonPatches.tree(desired)));
     }
     addAnnotation(ops, kafka, key, owner + " " + desiredHash);
-    Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(PatchContext.of(PatchType.JSON), ops.toString());
-    if (reverted != null) {
+    Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(JsonPatches.context(), ops.toString());
+    if (writeBack != null) {
+      writeBack.written();
       return outcome("False", REVERTED, reverted);
     }
     return outcome("False", "RollingUpdate", "listener " + plan.listenerName() + " written to Kafka " + cluster
@@ -132,7 +147,7 @@ public final class StrimziListenerApplier implements ApplyStep {
       ops.add(JsonPatches.op("remove", "/spec/kafka/listeners/" + index, null));
     }
     ops.add(JsonPatches.op("remove", "/metadata/annotations/" + JsonPatches.escape(ownerAnnotation(name)), null));
-    Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(PatchContext.of(PatchType.JSON), ops.toString());
+    Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(JsonPatches.context(), ops.toString());
     return true;
   }
 

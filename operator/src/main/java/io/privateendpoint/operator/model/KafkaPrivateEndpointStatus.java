@@ -45,6 +45,11 @@ public class KafkaPrivateEndpointStatus {
   @JsonPropertyDescription("spec.listener.management External only: what to commit so that the brokers carry the listener.")
   private ExternalListenerStatus externalListener;
 
+  @JsonPropertyDescription("Set while someone else keeps reverting the listener the operator wrote: how often it was "
+      + "written back, by whom it was reverted, and when it is written back next. The operator backs off "
+      + "exponentially instead of fighting; cleared once the listener stays in place or the spec changes.")
+  private ListenerReverts listenerReverts;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
   public List<EndpointCondition> getConditions() { return conditions; }
@@ -68,6 +73,9 @@ public class KafkaPrivateEndpointStatus {
   public ExternalListenerStatus getExternalListener() { return externalListener; }
   public void setExternalListener(ExternalListenerStatus externalListener) { this.externalListener = externalListener; }
 
+  public ListenerReverts getListenerReverts() { return listenerReverts; }
+  public void setListenerReverts(ListenerReverts listenerReverts) { this.listenerReverts = listenerReverts; }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof KafkaPrivateEndpointStatus that
@@ -81,11 +89,13 @@ public class KafkaPrivateEndpointStatus {
         && Objects.equals(brokers, that.brokers)
         && Objects.equals(ports, that.ports)
         && Objects.equals(connections, that.connections)
-        && Objects.equals(externalListener, that.externalListener);
+        && Objects.equals(externalListener, that.externalListener)
+        && Objects.equals(listenerReverts, that.listenerReverts);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment, bootstrapPorts, brokers, ports, connections, externalListener);
+    return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment,
+        bootstrapPorts, brokers, ports, connections, externalListener, listenerReverts);
   }
 }

@@ -16,6 +16,8 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import java.net.HttpURLConnection;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -130,7 +132,21 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
     }
     // Clouds converge on their own time (an NLB provisioning, targets turning healthy) without a
     // Kubernetes event to wake us: look again soon while not Ready. A bad spec waits for an edit.
-    return inProgress(status) ? control.rescheduleAfter(IN_PROGRESS_RECHECK) : control;
+    return inProgress(status) ? control.rescheduleAfter(recheck(status, Instant.now())) : control;
+  }
+
+  /** While backing off from a fight over the listener, come back when it is written back next. */
+  static Duration recheck(KafkaPrivateEndpointStatus status, Instant now) {
+    String next = status.getListenerReverts() == null ? null : status.getListenerReverts().getNextWriteBackAt();
+    if (next == null) {
+      return IN_PROGRESS_RECHECK;
+    }
+    try {
+      Duration until = Duration.between(now, Instant.parse(next)).plusMillis(50);
+      return until.isNegative() ? Duration.ofMillis(50) : until.compareTo(IN_PROGRESS_RECHECK) < 0 ? until : IN_PROGRESS_RECHECK;
+    } catch (DateTimeParseException e) {
+      return IN_PROGRESS_RECHECK;
+    }
   }
 
   private static boolean inProgress(KafkaPrivateEndpointStatus status) {

@@ -5,6 +5,7 @@ import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.model.ListenerManagement;
+import io.privateendpoint.operator.model.ListenerReverts;
 import io.privateendpoint.operator.model.PortAssignment;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
@@ -104,6 +105,10 @@ public final class KafkaPrivateEndpointStatusFactory {
         && resource.getSpec().getListener().getManagement() == ListenerManagement.External;
     status.setExternalListener(outcomes.stream().map(StepOutcome::externalListener).filter(Objects::nonNull)
         .findFirst().orElse(external && resource.getStatus() != null ? resource.getStatus().getExternalListener() : null));
+    // The Kafka side's memory of a fight over its listener; kept as it was when no step reported it.
+    ListenerReverts reverts = outcomes.stream().map(StepOutcome::listenerReverts).filter(Objects::nonNull).findFirst()
+        .orElse(resource.getStatus() == null ? null : resource.getStatus().getListenerReverts());
+    status.setListenerReverts(reverts == null || reverts.getCount() == null ? null : reverts);
     status.setConditions(conditions(previousConditions(resource), all, resource.getMetadata().getGeneration()));
     return status;
   }
@@ -129,6 +134,7 @@ public final class KafkaPrivateEndpointStatusFactory {
     status.setPorts(new ArrayList<>(previous.getPorts()));
     status.setConnections(new ArrayList<>(previous.getConnections()));
     status.setExternalListener(previous.getExternalListener());
+    status.setListenerReverts(previous.getListenerReverts());
     List<ConditionReport> reports = new ArrayList<>();
     reports.add(ready);
     List<EndpointCondition> conditions = conditions(previous.getConditions(), reports, resource.getMetadata().getGeneration());

@@ -4,6 +4,7 @@ import io.privateendpoint.operator.model.ConnectionStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.ExternalListenerStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
+import io.privateendpoint.operator.model.ListenerReverts;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +15,15 @@ import java.util.Map;
  * @param halts the step refused to go on (something not ours is in the way): the steps after it
  *              are not applied this pass, so nothing is built on a path that cannot work
  * @param externalListener spec.listener.management External: what to commit (status.externalListener)
+ * @param listenerReverts the Kafka side's memory of a fight over its listener for status.listenerReverts:
+ *              null when the step does not know (the status keeps what it had), {@link #NO_REVERTS} to clear it
  */
 public record StepOutcome(List<ConditionReport> conditions, String endpointServiceName,
     String serviceAttachment, List<ConnectionStatus> connections, Map<Integer, String> brokerHealth, boolean halts,
-    ExternalListenerStatus externalListener) {
+    ExternalListenerStatus externalListener, ListenerReverts listenerReverts) {
+
+  /** Reported as listenerReverts when there is no fight (any more): status.listenerReverts goes. */
+  public static final ListenerReverts NO_REVERTS = new ListenerReverts();
 
   public StepOutcome {
     conditions = List.copyOf(conditions);
@@ -27,23 +33,30 @@ public record StepOutcome(List<ConditionReport> conditions, String endpointServi
 
   public StepOutcome(List<ConditionReport> conditions, String endpointServiceName, String serviceAttachment,
       List<ConnectionStatus> connections, Map<Integer, String> brokerHealth) {
-    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, false, null);
+    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, false, null, null);
   }
 
   public StepOutcome(List<ConditionReport> conditions, String endpointServiceName, String serviceAttachment,
       List<ConnectionStatus> connections, Map<Integer, String> brokerHealth, boolean halts) {
-    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, halts, null);
+    this(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, halts, null, null);
   }
 
   /** This outcome, publishing what to commit in status.externalListener. */
   public StepOutcome withExternalListener(ExternalListenerStatus published) {
-    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, halts, published);
+    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, halts, published,
+        listenerReverts);
   }
 
   /** This outcome, stopping the steps after it. */
   public StepOutcome halting() {
     return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, true,
-        externalListener);
+        externalListener, listenerReverts);
+  }
+
+  /** This outcome, reporting the state of a fight over the listener ({@link #NO_REVERTS}: none). */
+  public StepOutcome withListenerReverts(ListenerReverts reverts) {
+    return new StepOutcome(conditions, endpointServiceName, serviceAttachment, connections, brokerHealth, halts,
+        externalListener, reverts);
   }
 
   /**

@@ -24,6 +24,18 @@ class OperatorSettingsTest {
     assertThat(s.leaderElection().leaseName()).isEqualTo("kafka-private-endpoint-operator");
     assertThat(s.healthPort()).isEqualTo(8081);
     assertThat(s.metricsPort()).isEqualTo(8080);
+    assertThat(s.revertBackoff()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void revertBackoffFromFlagOrVariable() {
+    assertThat(OperatorSettings.parse(new String[] {"--revert-backoff", "2s"}, Map.of()).revertBackoff())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(OperatorSettings.parse(new String[0], Map.of("KPE_REVERT_BACKOFF", "PT5M")).revertBackoff())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--revert-backoff=soon"}, Map.of()))
+        .hasMessageContaining("--revert-backoff 'soon' is not a duration");
+    assertThat(OperatorSettings.usage()).contains("--revert-backoff").contains("KPE_REVERT_BACKOFF").contains("(default: 1m)");
   }
 
   @Test

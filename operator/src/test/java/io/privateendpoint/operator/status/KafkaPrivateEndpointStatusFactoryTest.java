@@ -7,6 +7,7 @@ import io.privateendpoint.operator.model.ExternalListenerStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.model.ListenerManagement;
+import io.privateendpoint.operator.model.ListenerReverts;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.EndpointPlanner;
 import io.privateendpoint.operator.plan.Observation;
@@ -64,6 +65,21 @@ class KafkaPrivateEndpointStatusFactoryTest {
 
     resource.getSpec().getListener().setManagement(ListenerManagement.Operator);
     assertThat(factory(T1).reconciled(resource, plan, List.of(blocked)).getExternalListener()).isNull();
+  }
+
+  @Test
+  void listenerRevertsAreKeptUntilTheKafkaSideSaysOtherwise() {
+    KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(List.of()), Map.of());
+    ListenerReverts fight = new ListenerReverts(2, "2026-11-22T08:00:00Z", "argocd-controller", "2026-11-22T08:02:00Z");
+    resource.setStatus(factory(T0).reconciled(resource, plan, List.of(StepOutcome.of().withListenerReverts(fight))));
+    assertThat(resource.getStatus().getListenerReverts()).isEqualTo(fight);
+
+    // A pass that did not reach the Kafka side (or a failed one) keeps it; the Kafka side clears it.
+    assertThat(factory(T1).reconciled(resource, plan, List.of()).getListenerReverts()).isEqualTo(fight);
+    assertThat(factory(T1).failed(resource, new IllegalStateException("boom")).getListenerReverts()).isEqualTo(fight);
+    assertThat(factory(T1).reconciled(resource, plan, List.of(StepOutcome.of().withListenerReverts(StepOutcome.NO_REVERTS)))
+        .getListenerReverts()).isNull();
   }
 
   @Test
