@@ -22,8 +22,10 @@
 --                     ProxyResourceConflict, ListenerConflict   Degraded     clash with something not this endpoint's
 -- ListenerConfigured  BrokersShareNode, ZoneNotServed,
 --                     PortRangeExhausted, AdvertisedAddressTooLong Degraded  brokers or spec must change
+-- ListenerConfigured  ListenerFought                            Degraded     someone keeps reverting the listener; the
+--                                                                            message names them and the two fixes
 -- ListenerConfigured  RollingUpdate, RollingRestart, ProxyRollingOut,
---                     ListenerReverted, NoBrokers, BrokerNotReady,
+--                     ListenerReverted, AwaitingExternal, NoBrokers, BrokerNotReady,
 --                     KafkaNotFound, UpstreamUnreachable        Progressing  brokers roll or Kafka is still coming up
 -- LoadBalancerReady,  AccessDenied, InvalidCredentials, NoCredentials,
 -- EndpointServiceReady AwsRefused, ComputeRefused, SubnetMismatch,
@@ -47,6 +49,7 @@ local degraded = {
   NoCredentials = true, InvalidCredentials = true, AccessDenied = true, AwsRefused = true,
   VpcNotFound = true, NetworkNotFound = true, ComputeRefused = true,
   ListenerNameTaken = true, ConfigMapConflict = true, ProxyResourceConflict = true, ListenerConflict = true,
+  ListenerFought = true,
   BrokersShareNode = true, ZoneNotServed = true, PortRangeExhausted = true, AdvertisedAddressTooLong = true,
   SubnetMismatch = true, SubnetNotFound = true, ForeignResource = true, ResourceNotOwned = true,
   ForwardingRuleMismatch = true, ServiceAttachmentMismatch = true, NatSubnetMismatch = true, NegTypeMismatch = true,
