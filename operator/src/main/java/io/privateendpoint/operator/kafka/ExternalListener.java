@@ -90,14 +90,8 @@ public final class ExternalListener {
           + "): listener " + plan.listenerName() + " of Kafka " + cluster + " differs from status.externalListener.strimzi;"
           + " commit it again as " + where, published);
     }
-    var status = kafka.getStatus();
     // As the Operator mode decides it: Strimzi has seen this generation, lists the listener and is Ready.
-    boolean observed = status != null && status.getObservedGeneration() >= kafka.getMetadata().getGeneration();
-    boolean listed = status != null && status.getListeners() != null
-        && status.getListeners().stream().anyMatch(l -> plan.listenerName().equals(l.getName()));
-    boolean ready = status != null && status.getConditions() != null
-        && status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    if (observed && listed && ready) {
+    if (StrimziListenerApplier.rolledOut(kafka, plan.listenerName())) {
       return outcome("True", CONFIGURED, plan.brokers().size() + " broker(s) of Kafka " + cluster + " advertise listener "
           + plan.listenerName() + ", as committed", published);
     }

@@ -189,15 +189,20 @@ public final class StrimziListenerApplier implements ApplyStep {
         .withAdvertisedHost(b.advertisedHost()).withAdvertisedPort(b.port()).build();
   }
 
-  private StepOutcome rolloutOutcome(Kafka kafka, EndpointPlan plan, String previousReason) {
+  /** Strimzi has reconciled the Kafka CR's current generation, lists the listener and is Ready: the brokers carry it. */
+  static boolean rolledOut(Kafka kafka, String listenerName) {
     var status = kafka.getStatus();
     // Strimzi's status.observedGeneration is a primitive long: 0 until it has reconciled once.
     boolean observed = status != null && status.getObservedGeneration() >= kafka.getMetadata().getGeneration();
     boolean listed = status != null && status.getListeners() != null
-        && status.getListeners().stream().anyMatch(l -> plan.listenerName().equals(l.getName()));
+        && status.getListeners().stream().anyMatch(l -> listenerName.equals(l.getName()));
     boolean ready = status != null && status.getConditions() != null
         && status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    if (observed && listed && ready) {
+    return observed && listed && ready;
+  }
+
+  private StepOutcome rolloutOutcome(Kafka kafka, EndpointPlan plan, String previousReason) {
+    if (rolledOut(kafka, plan.listenerName())) {
       return outcome("True", "Configured", plan.brokers().size() + " broker(s) of Kafka " + kafka.getMetadata().getName()
           + " advertise listener " + plan.listenerName());
     }
