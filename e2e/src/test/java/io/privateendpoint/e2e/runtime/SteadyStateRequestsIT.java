@@ -95,8 +95,8 @@ class SteadyStateRequestsIT {
 
   /**
    * Lets the status settle, then waits out about three resyncs sending nothing itself: every request
-   * recorded then is the operator's. Only this test's endpoint is there to reconcile? No: the other
-   * test's may be too (one namespace per class); the assertion holds for every pass either way.
+   * recorded then is the operator's. The class shares one namespace, so the other test's endpoint
+   * may be reconciled in the same window too; no pass of either may send a request.
    */
   private static void assertSteady(String source) {
     await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
