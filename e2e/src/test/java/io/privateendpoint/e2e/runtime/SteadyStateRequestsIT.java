@@ -74,6 +74,7 @@ class SteadyStateRequestsIT {
     Endpoints.awaitReady(operator, "steady-sts", Duration.ofSeconds(60));
 
     assertSteady("statefulSet");
+    removeEndpoint("steady-sts");
   }
 
   @Test
@@ -91,12 +92,19 @@ class SteadyStateRequestsIT {
     Endpoints.awaitReady(operator, "steady-strimzi", Duration.ofSeconds(60));
 
     assertSteady("strimzi");
+    removeEndpoint("steady-strimzi");
+  }
+
+  /** So that the other test's window sees only its own endpoint's passes. */
+  private static void removeEndpoint(String name) {
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, name));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, name) == null);
   }
 
   /**
    * Lets the status settle, then waits out about three resyncs sending nothing itself: every request
-   * recorded then is the operator's. The class shares one namespace, so the other test's endpoint
-   * may be reconciled in the same window too; no pass of either may send a request.
+   * recorded then is the operator's. Each test removes its endpoint when done, so a window sees the
+   * passes of one endpoint.
    */
   private static void assertSteady(String source) {
     await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
