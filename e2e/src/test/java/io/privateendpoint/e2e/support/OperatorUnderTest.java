@@ -46,15 +46,32 @@ public final class OperatorUnderTest {
     return extension(aws, gcp, metrics, flags);
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /**
+   * As {@link #extension(String...)}, with every request of the operator's Kubernetes client recorded
+   * in {@code requests} and its passes counted in {@code passes}. The extension (the test) shares that
+   * client, as JOSDK's own informers and status patches do: measure while the test sends nothing.
+   */
+  public static LocallyRunOperatorExtension extension(KubeRequests requests, ReconcileMetrics passes, String... flags) {
+    AwsClients aws = new AwsClients(List.of(MotoServer.get().calls()), MotoServer.get().operatorCredentials());
+    return extension(aws, new GcpClients(LocalCompute.get().endpoint()), null, requests, passes, flags);
+  }
+
   private static LocallyRunOperatorExtension extension(AwsClients aws, GcpClients gcp, OperatorMetrics metrics, String... flags) {
+    return extension(aws, gcp, metrics, null, null, flags);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static LocallyRunOperatorExtension extension(AwsClients aws, GcpClients gcp, OperatorMetrics metrics,
+      KubeRequests requests, ReconcileMetrics passes, String... flags) {
     OperatorSettings settings = OperatorSettings.parse(flags, Map.of());
-    KubernetesClient client = KubernetesApiServerExtension.cluster().newClient();
+    KubernetesClient client = requests == null ? KubernetesApiServerExtension.cluster().newClient()
+        : requests.client(KubernetesApiServerExtension.cluster());
     Consumer<ControllerConfigurationOverrider<KafkaPrivateEndpoint>> configure = o -> OperatorAssembly.configure(o, settings);
+    ReconcileMetrics reconcileMetrics = passes != null ? passes : metrics != null ? metrics.reconcile() : ReconcileMetrics.unread();
     return LocallyRunOperatorExtension.builder()
         .withKubernetesClient(client)
         .withReconciler(OperatorAssembly.reconciler(client, settings, Clock.systemUTC(), aws, gcp,
-            metrics != null ? metrics.reconcile() : ReconcileMetrics.unread()), (Consumer) configure)
+            reconcileMetrics), (Consumer) configure)
         .withAdditionalCRD(ProjectCrds.files().stream().map(Path::toString).toArray(String[]::new))
         // Only an API server runs: namespaces never finish terminating without a controller-manager.
         .waitForNamespaceDeletion(false)

@@ -11,6 +11,7 @@ import io.privateendpoint.operator.cloud.gcp.GcpClients;
 import io.privateendpoint.operator.cloud.gcp.GcpEndpointProvisioner;
 import io.privateendpoint.operator.kafka.KafkaSide;
 import io.privateendpoint.operator.kafka.ListenerRevertGuard;
+import io.privateendpoint.operator.kube.CachedKubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.proxy.ProxySide;
 import io.privateendpoint.operator.proxy.UpstreamClients;
@@ -45,17 +46,19 @@ public final class OperatorAssembly {
   public static KafkaPrivateEndpointReconciler reconciler(KubernetesClient client, OperatorSettings settings, Clock clock,
       AwsClients aws, GcpClients gcp, ReconcileMetrics metrics) {
     EventRecorder events = new EventRecorder(client, clock);
-    ProxySide proxy = new ProxySide(client, events, new UpstreamClients(), settings.proxyImage());
-    KafkaSide kafka = new KafkaSide(client, events, new KafkaSide.Side(proxy::observe, proxy),
+    // Every read of a reconcile from the informers' caches once the controller has started them.
+    CachedKubeView view = new CachedKubeView(client);
+    ProxySide proxy = new ProxySide(client, view, events, new UpstreamClients(), settings.proxyImage());
+    KafkaSide kafka = new KafkaSide(client, view, events, new KafkaSide.Side(proxy::observe, proxy),
         new ListenerRevertGuard(clock, settings.revertBackoff(), events));
-    EndpointPeers peers = namespace -> client.resources(KafkaPrivateEndpoint.class).inNamespace(namespace).list().getItems();
+    EndpointPeers peers = namespace -> view.list(KafkaPrivateEndpoint.class, namespace, java.util.Map.of());
     // Kafka side first: the load balancer points at listeners that must exist; cleanup runs in reverse.
     List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName()),
         new GcpEndpointProvisioner(gcp, settings.clusterName()));
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
         events);
     return new KafkaPrivateEndpointReconciler(pipeline, metrics,
-        context -> List.of(UpstreamPolling.eventSource(context, proxy)));
+        context -> List.of(UpstreamPolling.eventSource(context, proxy)), view);
   }
 
   /** Watched namespaces and resync period, applied to the controller's configuration. */

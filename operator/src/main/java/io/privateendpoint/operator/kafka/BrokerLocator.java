@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.plan.Broker;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * Where brokers run: for node id → pod name, the pod's IP and Node, the Node's zone, AWS AZ ID and
- * cloud instance. Two list calls whatever the broker count: the pods by label, the nodes.
+ * cloud instance. Read through the {@link KubeView}: the pods by label, and only the Nodes that
+ * host them, by name.
  */
 public final class BrokerLocator {
 
@@ -26,28 +27,32 @@ public final class BrokerLocator {
   static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
   static final String STRIMZI_POD_NAME_LABEL = "strimzi.io/pod-name";
 
-  private final KubernetesClient client;
+  private final KubeView view;
 
-  BrokerLocator(KubernetesClient client) {
-    this.client = client;
+  BrokerLocator(KubeView view) {
+    this.view = view;
   }
 
   /**
    * One Broker per entry of {@code podsByNodeId}, in that map's order; missing pods give unscheduled
    * brokers. With {@code nodePortFor} set (instance targets), a broker's NodePort is that of a
-   * NodePort Service selecting its pod whose target port is {@code nodePortFor}: one more list call.
+   * NodePort Service selecting its pod whose target port is {@code nodePortFor}: one more list.
    */
   List<Broker> locate(String namespace, Map<String, String> podLabels, Map<Integer, String> podsByNodeId, Integer nodePortFor) {
-    Map<String, Pod> pods = client.pods().inNamespace(namespace).withLabels(podLabels).list().getItems().stream()
+    Map<String, Pod> pods = view.list(Pod.class, namespace, podLabels).stream()
         .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a));
     Set<String> wanted = pods.values().stream().map(p -> p.getSpec().getNodeName()).filter(Objects::nonNull)
         .collect(Collectors.toSet());
     Map<String, Node> nodes = new HashMap<>();
     if (!wanted.isEmpty()) {
-      client.nodes().list().getItems().stream().filter(n -> wanted.contains(n.getMetadata().getName()))
-          .forEach(n -> nodes.put(n.getMetadata().getName(), n));
+      for (String name : wanted) {
+        Node node = view.get(Node.class, null, name);
+        if (node != null) {
+          nodes.put(name, node);
+        }
+      }
     }
-    List<Service> services = nodePortFor == null ? List.of() : client.services().inNamespace(namespace).list().getItems()
+    List<Service> services = nodePortFor == null ? List.of() : view.list(Service.class, namespace, Map.of())
         .stream().filter(s -> "NodePort".equals(s.getSpec().getType()) && s.getSpec().getSelector() != null).toList();
     List<Broker> brokers = new ArrayList<>();
     podsByNodeId.forEach((nodeId, podName) -> {

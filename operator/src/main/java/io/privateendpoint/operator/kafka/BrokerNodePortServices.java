@@ -3,6 +3,7 @@ package io.privateendpoint.operator.kafka;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
@@ -23,9 +24,11 @@ import java.util.Map;
 final class BrokerNodePortServices {
 
   private final KubernetesClient client;
+  private final KubeView view;
 
-  BrokerNodePortServices(KubernetesClient client) {
+  BrokerNodePortServices(KubernetesClient client, KubeView view) {
     this.client = client;
+    this.view = view;
   }
 
   static String name(KafkaPrivateEndpoint resource, int nodeId) {
@@ -62,8 +65,8 @@ final class BrokerNodePortServices {
   }
 
   private java.util.List<Service> owned(KafkaPrivateEndpoint resource) {
-    return client.services().inNamespace(resource.getMetadata().getNamespace())
-        .withLabel(OwnedMarks.ENDPOINT_LABEL, resource.getMetadata().getName()).list().getItems().stream()
+    return view.list(Service.class, resource.getMetadata().getNamespace(),
+        Map.of(OwnedMarks.ENDPOINT_LABEL, resource.getMetadata().getName())).stream()
         .filter(s -> OwnedMarks.ownedBy(s.getMetadata(), resource)).toList();
   }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.ExternalListenerStatus;
 import io.privateendpoint.operator.model.ExternalListenerStatus.StatefulSetExternalListener;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -21,7 +22,6 @@ import io.privateendpoint.operator.plan.PlannedBroker;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.StepOutcome;
-import io.strimzi.api.kafka.Crds;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListenerConfigurationBroker;
@@ -47,12 +47,17 @@ public final class ExternalListener {
   public static final String AWAITING = "AwaitingExternal";
   public static final String CONFIGURED = "ConfiguredExternally";
 
-  private final KubernetesClient client;
+  private final KubeView view;
   private final BrokerNodePortServices nodePorts;
 
   public ExternalListener(KubernetesClient client) {
-    this.client = client;
-    this.nodePorts = new BrokerNodePortServices(client);
+    this(client, KubeView.direct(client));
+  }
+
+  /** @param view what is read (the informers' caches); {@code client} only makes NodePort Services */
+  public ExternalListener(KubernetesClient client, KubeView view) {
+    this.view = view;
+    this.nodePorts = new BrokerNodePortServices(client, view);
   }
 
   public static boolean applies(KafkaPrivateEndpoint resource) {
@@ -72,7 +77,7 @@ public final class ExternalListener {
     ExternalListenerStatus published = new ExternalListenerStatus();
     published.setStrimzi(strimziEntry(resource, plan));
     published.setNodeIds(nodeIds(plan));
-    Kafka kafka = Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).get();
+    Kafka kafka = view.get(Kafka.class, namespace, cluster);
     if (kafka == null) {
       return outcome("False", "KafkaNotFound", "Kafka " + cluster + " not found in namespace " + namespace, published);
     }
@@ -124,7 +129,7 @@ public final class ExternalListener {
     sts.setConfigMap(configMapYaml(resource, data));
     published.setStatefulSet(sts);
 
-    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(cmName).get();
+    ConfigMap cm = view.get(ConfigMap.class, namespace, cmName);
     Map<String, String> committed = cm == null || cm.getData() == null ? null : new TreeMap<>(cm.getData());
     List<String> missing = new ArrayList<>();
     if (committed == null) {
@@ -142,7 +147,7 @@ public final class ExternalListener {
           published);
     }
 
-    StatefulSet statefulSet = client.apps().statefulSets().inNamespace(namespace).withName(source.getName()).get();
+    StatefulSet statefulSet = view.get(StatefulSet.class, namespace, source.getName());
     if (statefulSet == null) {
       return outcome("False", "KafkaNotFound", "StatefulSet " + source.getName() + " not found in namespace " + namespace, published);
     }

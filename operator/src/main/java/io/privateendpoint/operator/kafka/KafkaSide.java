@@ -1,6 +1,7 @@
 package io.privateendpoint.operator.kafka;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -36,12 +37,17 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
 
   /** @param reverts how the listener appliers back off from whoever keeps reverting what they wrote */
   public KafkaSide(KubernetesClient client, EventRecorder events, Side proxy, ListenerRevertGuard reverts) {
+    this(client, KubeView.direct(client), events, proxy, reverts);
+  }
+
+  /** @param view what discovery and the appliers read (the informers' caches); {@code client} only writes */
+  public KafkaSide(KubernetesClient client, KubeView view, EventRecorder events, Side proxy, ListenerRevertGuard reverts) {
     this.reverts = reverts;
-    StatefulSetListenerApplier statefulSetListener = new StatefulSetListenerApplier(client, events, reverts);
-    StrimziListenerApplier strimziListener = new StrimziListenerApplier(client, reverts);
-    this.statefulSet = new Side(new StatefulSetBrokerDiscovery(client)::observe, step(statefulSetListener::apply,
+    StatefulSetListenerApplier statefulSetListener = new StatefulSetListenerApplier(client, view, events, reverts);
+    StrimziListenerApplier strimziListener = new StrimziListenerApplier(client, view, reverts);
+    this.statefulSet = new Side(new StatefulSetBrokerDiscovery(view)::observe, step(statefulSetListener::apply,
         statefulSetListener::cleanup));
-    this.strimzi = new Side(new StrimziBrokerDiscovery(client)::observe, step(strimziListener::apply,
+    this.strimzi = new Side(new StrimziBrokerDiscovery(view)::observe, step(strimziListener::apply,
         strimziListener::cleanup));
     this.proxy = proxy;
   }

@@ -3,6 +3,7 @@ package io.privateendpoint.operator.kafka;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.StatefulSetSource;
 import io.privateendpoint.operator.plan.Broker;
@@ -17,24 +18,28 @@ import java.util.stream.Collectors;
 
 /**
  * Brokers of a plain StatefulSet: pod {@code <name>-<ordinal>} is node.id ordinal + nodeIdOffset,
- * for every ordinal below spec.replicas (a pod that is restarting is still a broker). Reads are a
- * constant few per reconcile whatever the broker count: the StatefulSet, its pods and the nodes
- * (one list each), the operator's ConfigMap.
+ * for every ordinal below spec.replicas (a pod that is restarting is still a broker). Reads, through
+ * the {@link KubeView} (the informers' caches): the StatefulSet, its pods, their Nodes, the
+ * operator's ConfigMap.
  */
 public final class StatefulSetBrokerDiscovery {
 
-  private final KubernetesClient client;
+  private final KubeView view;
   private final BrokerLocator locator;
 
   public StatefulSetBrokerDiscovery(KubernetesClient client) {
-    this.client = client;
-    this.locator = new BrokerLocator(client);
+    this(KubeView.direct(client));
+  }
+
+  public StatefulSetBrokerDiscovery(KubeView view) {
+    this.view = view;
+    this.locator = new BrokerLocator(view);
   }
 
   public Observation observe(KafkaPrivateEndpoint resource) {
     StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
     String namespace = resource.getMetadata().getNamespace();
-    StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(source.getName()).get();
+    StatefulSet sts = view.get(StatefulSet.class, namespace, source.getName());
     if (sts == null) {
       return Observation.problem(new PlanProblem(PlanProblem.KAFKA_NOT_FOUND, "StatefulSet " + source.getName()
           + " (spec.kafka.statefulSet.name) not found in namespace " + namespace));
@@ -51,8 +56,8 @@ public final class StatefulSetBrokerDiscovery {
 
   /** Node ids whose entry the operator's ConfigMap still holds: brokers may still advertise them. */
   private Set<Integer> advertised(KafkaPrivateEndpoint resource) {
-    ConfigMap cm = client.configMaps().inNamespace(resource.getMetadata().getNamespace())
-        .withName(StatefulSetListenerConfig.configMapName(resource)).get();
+    ConfigMap cm = view.get(ConfigMap.class, resource.getMetadata().getNamespace(),
+        StatefulSetListenerConfig.configMapName(resource));
     // External management: the ConfigMap is the user's commit, not ours; its entries still say what brokers advertise.
     boolean readable = cm != null && (OwnedMarks.ownedBy(cm.getMetadata(), resource) || ExternalListener.applies(resource));
     if (!readable || cm.getData() == null) {

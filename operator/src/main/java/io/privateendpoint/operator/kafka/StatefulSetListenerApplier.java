@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.ListenerInjection;
 import io.privateendpoint.operator.model.StatefulSetSource;
@@ -44,6 +45,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
   static final String REVERTED = "ListenerReverted";
 
   private final KubernetesClient client;
+  private final KubeView view;
   private final EventRecorder events;
   private final BrokerNodePortServices nodePorts;
 
@@ -54,10 +56,16 @@ public final class StatefulSetListenerApplier implements ApplyStep {
   }
 
   public StatefulSetListenerApplier(KubernetesClient client, EventRecorder events, ListenerRevertGuard reverts) {
+    this(client, KubeView.direct(client), events, reverts);
+  }
+
+  /** @param view what is read (the informers' caches); {@code client} only writes */
+  public StatefulSetListenerApplier(KubernetesClient client, KubeView view, EventRecorder events, ListenerRevertGuard reverts) {
     this.client = client;
+    this.view = view;
     this.events = events;
     this.reverts = reverts;
-    this.nodePorts = new BrokerNodePortServices(client);
+    this.nodePorts = new BrokerNodePortServices(client, view);
   }
 
   /** This endpoint's pieces of the pod template as a GitOps tool sees them, for the back-off's advice. */
@@ -86,14 +94,18 @@ public final class StatefulSetListenerApplier implements ApplyStep {
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
     if (ExternalListener.applies(resource)) {
-      return new ExternalListener(client).statefulSet(resource, plan); // GitOps: StatefulSet and ConfigMap never written
+      return new ExternalListener(client, view).statefulSet(resource, plan); // GitOps: StatefulSet and ConfigMap never written
     }
     StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
     String namespace = resource.getMetadata().getNamespace();
     String cmName = StatefulSetListenerConfig.configMapName(resource);
     SortedMap<String, String> entries = StatefulSetListenerConfig.configMapData(plan);
 
-    ConfigMap existing = client.configMaps().inNamespace(namespace).withName(cmName).get();
+    ConfigMap existing = view.get(ConfigMap.class, namespace, cmName);
+    if (existing == null) {
+      // The cache holds only ConfigMaps with the endpoint label: a namesake without it is seen only here.
+      existing = view.getDirect(ConfigMap.class, namespace, cmName);
+    }
     if (existing != null && !OwnedMarks.ownedBy(existing.getMetadata(), resource)) {
       return outcome("False", "ConfigMapConflict", "ConfigMap " + cmName
           + " exists and was not created by this endpoint; it is left untouched. Rename or remove it.").halting();
@@ -109,7 +121,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
           + " broker(s), one key per node id; the chart wires it in (listenerInjection ConfigMapOnly)");
     }
 
-    StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(source.getName()).get();
+    StatefulSet sts = view.get(StatefulSet.class, namespace, source.getName());
     if (sts == null) {
       return outcome("False", "KafkaNotFound", "StatefulSet " + source.getName() + " not found in namespace " + namespace);
     }
@@ -141,8 +153,8 @@ public final class StatefulSetListenerApplier implements ApplyStep {
 
     var patch = StatefulSetPatch.apply(sts, container, volume, key, hash);
     if (!patch.isEmpty()) {
-      client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
-          .patch(JsonPatches.context(), patch.toString());
+      view.updated(client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
+          .patch(JsonPatches.context(), patch.toString()), sts);
       if (writeBack != null) {
         writeBack.written();
       }
@@ -161,12 +173,12 @@ public final class StatefulSetListenerApplier implements ApplyStep {
   @Override
   public boolean cleanup(KafkaPrivateEndpoint resource) {
     if (ExternalListener.applies(resource)) {
-      return new ExternalListener(client).cleanupStatefulSet(resource); // GitOps: what was committed is Git's to remove
+      return new ExternalListener(client, view).cleanupStatefulSet(resource); // GitOps: what was committed is Git's to remove
     }
     StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
     String namespace = resource.getMetadata().getNamespace();
     String listener = resource.getSpec().getListener().getName();
-    StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(source.getName()).get();
+    StatefulSet sts = view.get(StatefulSet.class, namespace, source.getName());
     String cmName = StatefulSetListenerConfig.configMapName(resource);
     // Only pieces whose volume mounts this endpoint's own ConfigMap are ours to remove.
     boolean ours = sts != null && sts.getSpec().getTemplate().getSpec().getVolumes().stream()
@@ -175,12 +187,12 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     if (ours) {
       var patch = StatefulSetPatch.remove(sts, containerName(listener), containerName(listener), hashAnnotation(listener));
       if (!patch.isEmpty()) {
-        client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
-            .patch(JsonPatches.context(), patch.toString());
+        view.updated(client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
+            .patch(JsonPatches.context(), patch.toString()), sts);
       }
     }
     nodePorts.delete(resource);
-    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(cmName).get();
+    ConfigMap cm = view.get(ConfigMap.class, namespace, cmName);
     if (cm != null && OwnedMarks.ownedBy(cm.getMetadata(), resource)) {
       client.resource(cm).delete();
     }
@@ -189,13 +201,16 @@ public final class StatefulSetListenerApplier implements ApplyStep {
 
   private void writeConfigMap(KafkaPrivateEndpoint resource, ConfigMap existing, String name, SortedMap<String, String> entries) {
     if (existing == null) {
-      client.resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+      ConfigMap created = client.resource(new ConfigMapBuilder().withNewMetadata().withName(name)
           .withNamespace(resource.getMetadata().getNamespace()).withLabels(OwnedMarks.labels(resource))
           .withAnnotations(OwnedMarks.annotations(resource)).withOwnerReferences(OwnedMarks.ownerReference(resource))
           .endMetadata().withData(entries).build()).create();
+      view.created(created);
     } else if (!Objects.equals(new TreeMap<>(existing.getData() == null ? Map.of() : existing.getData()), entries)) {
-      existing.setData(entries);
-      client.resource(existing).update(); // carries the resourceVersion read: a concurrent change fails it
+      // A copy: what was read may be the cache's own object.
+      ConfigMap changed = new ConfigMapBuilder(existing).withData(entries).build();
+      // Carries the resourceVersion read: a concurrent change (or a cache behind it) fails it, and the retry reads again.
+      view.updated(client.resource(changed).update(), existing);
     }
   }
 

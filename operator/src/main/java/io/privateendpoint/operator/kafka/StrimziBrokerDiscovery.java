@@ -1,11 +1,11 @@
 package io.privateendpoint.operator.kafka;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.Broker;
 import io.privateendpoint.operator.plan.Observation;
 import io.privateendpoint.operator.plan.PlanProblem;
-import io.strimzi.api.kafka.Crds;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
@@ -23,24 +23,27 @@ public final class StrimziBrokerDiscovery {
 
   static final String CLUSTER_LABEL = "strimzi.io/cluster";
 
-  private final KubernetesClient client;
+  private final KubeView view;
   private final BrokerLocator locator;
 
   public StrimziBrokerDiscovery(KubernetesClient client) {
-    this.client = client;
-    this.locator = new BrokerLocator(client);
+    this(KubeView.direct(client));
+  }
+
+  public StrimziBrokerDiscovery(KubeView view) {
+    this.view = view;
+    this.locator = new BrokerLocator(view);
   }
 
   public Observation observe(KafkaPrivateEndpoint resource) {
     String cluster = resource.getSpec().getKafka().getStrimzi().getCluster();
     String namespace = resource.getMetadata().getNamespace();
-    Kafka kafka = Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).get();
+    Kafka kafka = view.get(Kafka.class, namespace, cluster);
     if (kafka == null) {
       return Observation.problem(new PlanProblem(PlanProblem.KAFKA_NOT_FOUND, "Kafka " + cluster
           + " (kafka.strimzi.io, spec.kafka.strimzi.cluster) not found in namespace " + namespace));
     }
-    List<KafkaNodePool> pools = Crds.kafkaNodePoolOperation(client).inNamespace(namespace)
-        .withLabel(CLUSTER_LABEL, cluster).list().getItems();
+    List<KafkaNodePool> pools = view.list(KafkaNodePool.class, namespace, Map.of(CLUSTER_LABEL, cluster));
     Map<Integer, String> podsByNodeId = new TreeMap<>();
     for (KafkaNodePool pool : pools) {
       if (!hasBrokerRole(pool) || pool.getStatus() == null || pool.getStatus().getNodeIds() == null) {

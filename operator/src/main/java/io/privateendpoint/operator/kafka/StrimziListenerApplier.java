@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.SecurityProtocol;
@@ -50,6 +51,7 @@ public final class StrimziListenerApplier implements ApplyStep {
   private static final ObjectMapper JSON = JsonPatches.JSON;
   private static final String REVERTED = "ListenerReverted";
   private final KubernetesClient client;
+  private final KubeView view;
   private final ListenerRevertGuard reverts;
 
   public StrimziListenerApplier(KubernetesClient client, EventRecorder events) {
@@ -57,7 +59,13 @@ public final class StrimziListenerApplier implements ApplyStep {
   }
 
   public StrimziListenerApplier(KubernetesClient client, ListenerRevertGuard reverts) {
+    this(client, KubeView.direct(client), reverts);
+  }
+
+  /** @param view what is read (the informers' caches); {@code client} only writes */
+  public StrimziListenerApplier(KubernetesClient client, KubeView view, ListenerRevertGuard reverts) {
     this.client = client;
+    this.view = view;
     this.reverts = reverts;
   }
 
@@ -76,11 +84,11 @@ public final class StrimziListenerApplier implements ApplyStep {
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
     if (ExternalListener.applies(resource)) {
-      return new ExternalListener(client).strimzi(resource, plan); // GitOps: the Kafka CR is never written
+      return new ExternalListener(client, view).strimzi(resource, plan); // GitOps: the Kafka CR is never written
     }
     String namespace = resource.getMetadata().getNamespace();
     String cluster = resource.getSpec().getKafka().getStrimzi().getCluster();
-    Kafka kafka = Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).get();
+    Kafka kafka = view.get(Kafka.class, namespace, cluster);
     if (kafka == null) {
       return outcome("False", "KafkaNotFound", "Kafka " + cluster + " not found in namespace " + namespace);
     }
@@ -118,7 +126,9 @@ public final class StrimziListenerApplier implements ApplyStep {
       ops.add(JsonPatches.op("replace", "/spec/kafka/listeners/" + index, JsonPatches.tree(desired)));
     }
     addAnnotation(ops, kafka, key, owner + " " + desiredHash);
-    Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(JsonPatches.context(), ops.toString());
+    // Guarded by the resourceVersion read: a cache behind the API server fails it (409), and the retry reads again.
+    view.updated(Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(JsonPatches.context(),
+        ops.toString()), kafka);
     if (writeBack != null) {
       writeBack.written();
       return outcome("False", REVERTED, reverted);
@@ -135,7 +145,7 @@ public final class StrimziListenerApplier implements ApplyStep {
     String namespace = resource.getMetadata().getNamespace();
     String cluster = resource.getSpec().getKafka().getStrimzi().getCluster();
     String name = resource.getSpec().getListener().getName();
-    Kafka kafka = Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).get();
+    Kafka kafka = view.get(Kafka.class, namespace, cluster);
     String recorded = kafka == null ? null : annotations(kafka).get(ownerAnnotation(name));
     if (recorded == null || !recorded.startsWith(OwnedMarks.owner(resource) + " ")) {
       return true; // nothing of ours there
@@ -147,7 +157,8 @@ public final class StrimziListenerApplier implements ApplyStep {
       ops.add(JsonPatches.op("remove", "/spec/kafka/listeners/" + index, null));
     }
     ops.add(JsonPatches.op("remove", "/metadata/annotations/" + JsonPatches.escape(ownerAnnotation(name)), null));
-    Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(JsonPatches.context(), ops.toString());
+    view.updated(Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(JsonPatches.context(),
+        ops.toString()), kafka);
     return true;
   }
 

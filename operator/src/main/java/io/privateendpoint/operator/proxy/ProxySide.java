@@ -1,11 +1,13 @@
 package io.privateendpoint.operator.proxy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -13,6 +15,7 @@ import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.kafka.BrokerLocator;
 import io.privateendpoint.operator.kafka.OwnedMarks;
 import io.privateendpoint.operator.kafka.ProviderIds;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaSource;
 import io.privateendpoint.operator.plan.EndpointPlan;
@@ -45,12 +48,19 @@ public final class ProxySide implements ApplyStep {
   static final String SPEC_HASH_ANNOTATION = "kafka.privateendpoint.io/spec-hash";
 
   private final KubernetesClient client;
+  private final KubeView view;
   private final EventRecorder events;
   private final UpstreamClients upstream;
   private final String defaultImage;
 
   public ProxySide(KubernetesClient client, EventRecorder events, UpstreamClients upstream, String defaultImage) {
+    this(client, KubeView.direct(client), events, upstream, defaultImage);
+  }
+
+  /** @param view what is read (the informers' caches); {@code client} writes, and reads Secrets (get only) */
+  public ProxySide(KubernetesClient client, KubeView view, EventRecorder events, UpstreamClients upstream, String defaultImage) {
     this.client = client;
+    this.view = view;
     this.events = events;
     this.upstream = upstream;
     this.defaultImage = defaultImage;
@@ -115,29 +125,27 @@ public final class ProxySide implements ApplyStep {
     KafkaSource source = resource.getSpec().getKafka();
     String namespace = resource.getMetadata().getNamespace();
     if (source.getStrimzi() != null) {
-      Kafka kafka = client.resources(Kafka.class).inNamespace(namespace).withName(source.getStrimzi().getCluster()).get();
+      Kafka kafka = view.get(Kafka.class, namespace, source.getStrimzi().getCluster());
       return UpstreamAddress.forStrimzi(resource.getSpec(), kafka);
     }
     if (source.getStatefulSet() != null) {
-      StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(source.getStatefulSet().getName()).get();
+      StatefulSet sts = view.get(StatefulSet.class, namespace, source.getStatefulSet().getName());
       return UpstreamAddress.forStatefulSet(resource.getSpec(), sts, namespace);
     }
     return UpstreamAddress.forBootstrapServers(resource.getSpec());
   }
 
-  /** The proxy's pods with their node's zone and instance: two list calls, however many pods. */
+  /** The proxy's pods with their node's zone and instance: the pods by label, only the Nodes they run on. */
   private List<ProxyPod> pods(KafkaPrivateEndpoint resource) {
-    List<Pod> pods = client.pods().inNamespace(resource.getMetadata().getNamespace())
-        .withLabels(ProxyResources.podLabels(resource)).list().getItems().stream()
+    List<Pod> pods = view.list(Pod.class, resource.getMetadata().getNamespace(), ProxyResources.podLabels(resource)).stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
     if (pods.isEmpty()) {
       return List.of();
     }
     Map<String, Node> nodes = new HashMap<>();
-    client.nodes().list().getItems().forEach(n -> nodes.put(n.getMetadata().getName(), n));
     return pods.stream().map(p -> {
       String nodeName = p.getSpec().getNodeName();
-      Node node = nodeName == null ? null : nodes.get(nodeName);
+      Node node = nodeName == null ? null : nodes.computeIfAbsent(nodeName, n -> view.get(Node.class, null, n));
       Map<String, String> labels = node == null || node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
       String ip = p.getStatus() == null || p.getStatus().getPodIP() == null || p.getStatus().getPodIP().isBlank()
           ? null : p.getStatus().getPodIP();
@@ -156,7 +164,7 @@ public final class ProxySide implements ApplyStep {
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
     ProxyResources desired = new ProxyResources(resource, plan, defaultImage);
     List<HasMetadata> objects = List.of(desired.configMap(), desired.disruptionBudget(), desired.deployment());
-    List<HasMetadata> existing = objects.stream().map(o -> client.resource(o).get()).toList();
+    List<HasMetadata> existing = objects.stream().map(o -> existing(o)).toList();
     // All checked before any is written: a namesake that is not ours stops the step with nothing changed.
     for (int i = 0; i < objects.size(); i++) {
       if (existing.get(i) != null && !OwnedMarks.ownedBy(existing.get(i).getMetadata(), resource)) {
@@ -168,9 +176,20 @@ public final class ProxySide implements ApplyStep {
     for (int i = 0; i < objects.size(); i++) {
       write(resource, objects.get(i), existing.get(i));
     }
-    Deployment deployment = client.apps().deployments().inNamespace(resource.getMetadata().getNamespace())
-        .withName(ProxyResources.name(resource)).get();
+    Deployment deployment = view.get(Deployment.class, resource.getMetadata().getNamespace(), ProxyResources.name(resource));
     return StepOutcome.of(rollout(plan, desired, deployment));
+  }
+
+  /**
+   * What holds the name of {@code desired} now: from the caches, which hold only what carries the
+   * operator's labels; when they have nothing, one direct read, which also sees a namesake that is not ours.
+   */
+  private HasMetadata existing(HasMetadata desired) {
+    String namespace = desired.getMetadata().getNamespace();
+    String name = desired.getMetadata().getName();
+    Class<? extends HasMetadata> kind = desired.getClass();
+    HasMetadata cached = view.get(kind, namespace, name);
+    return cached != null ? cached : view.getDirect(kind, namespace, name);
   }
 
   /** Creates the object, or replaces it when what the plan derives changed (a hash of it is kept on the object). */
@@ -178,7 +197,7 @@ public final class ProxySide implements ApplyStep {
     String hash = ProxyResources.sha256(Serialization.asJson(desired)).substring(0, 16);
     desired.getMetadata().getAnnotations().put(SPEC_HASH_ANNOTATION, hash);
     if (existing == null) {
-      client.resource(desired).create();
+      view.created(client.resource(desired).create());
       events.normal(resource, "ProxyCreated", desired.getKind() + " " + desired.getMetadata().getName() + " created");
       return;
     }
@@ -186,7 +205,8 @@ public final class ProxySide implements ApplyStep {
         : existing.getMetadata().getAnnotations().get(SPEC_HASH_ANNOTATION);
     if (!hash.equals(had)) {
       desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-      client.resource(desired).update(); // carries the resourceVersion read: a concurrent change fails it
+      // Carries the resourceVersion read: a concurrent change (or a cache behind it) fails it, and the retry reads again.
+      view.updated(client.resource(desired).update(), existing);
       events.normal(resource, "ProxyUpdated", desired.getKind() + " " + desired.getMetadata().getName() + " updated");
     }
   }
@@ -216,9 +236,9 @@ public final class ProxySide implements ApplyStep {
     String namespace = resource.getMetadata().getNamespace();
     String name = ProxyResources.name(resource);
     for (HasMetadata existing : new HasMetadata[] {
-        client.apps().deployments().inNamespace(namespace).withName(name).get(),
-        client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name).get(),
-        client.configMaps().inNamespace(namespace).withName(name).get()}) {
+        view.get(Deployment.class, namespace, name),
+        view.get(PodDisruptionBudget.class, namespace, name),
+        view.get(ConfigMap.class, namespace, name)}) {
       // Owner references would let the garbage collector do this too; deleting here makes the delete
       // of the endpoint finish with nothing of it left, and never touches a namesake that is not ours.
       if (existing != null && OwnedMarks.ownedBy(existing.getMetadata(), resource)) {

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.privateendpoint.operator.kafka.KafkaWatches;
+import io.privateendpoint.operator.kube.CachedKubeView;
 import io.privateendpoint.operator.metrics.ReconcileMetrics;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
@@ -41,6 +42,7 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   private final ReconcilePipeline pipeline;
   private final ReconcileMetrics metrics;
   private final Function<EventSourceContext<KafkaPrivateEndpoint>, List<EventSource<?, KafkaPrivateEndpoint>>> extraSources;
+  private final CachedKubeView view;
 
   public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline) {
     this(pipeline, ReconcileMetrics.unread());
@@ -53,9 +55,20 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   /** @param extraSources event sources beyond the Kubernetes watches (Proxy mode's upstream polling) */
   public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline, ReconcileMetrics metrics,
       Function<EventSourceContext<KafkaPrivateEndpoint>, List<EventSource<?, KafkaPrivateEndpoint>>> extraSources) {
+    this(pipeline, metrics, extraSources, null);
+  }
+
+  /**
+   * @param view the pipeline's view of the cluster, served from this controller's informers (and its
+   *     primary cache, for the endpoints) once they exist; null when the pipeline reads directly
+   */
+  public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline, ReconcileMetrics metrics,
+      Function<EventSourceContext<KafkaPrivateEndpoint>, List<EventSource<?, KafkaPrivateEndpoint>>> extraSources,
+      CachedKubeView view) {
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.extraSources = extraSources;
+    this.view = view;
   }
 
   @Override
@@ -96,6 +109,11 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   public List<EventSource<?, KafkaPrivateEndpoint>> prepareEventSources(EventSourceContext<KafkaPrivateEndpoint> context) {
     List<EventSource<?, KafkaPrivateEndpoint>> sources = new ArrayList<>(KafkaWatches.eventSources(context));
     sources.addAll(extraSources.apply(context));
+    if (view != null) {
+      // JOSDK starts these, and fills them, before the first reconcile.
+      view.serve(KafkaPrivateEndpoint.class, context.getPrimaryCache());
+      view.serve(sources);
+    }
     return sources;
   }
 
