@@ -53,6 +53,7 @@ class BadInputIT {
   private static String vpc;
   private static Map<Integer, String> subnetByAz;
   private static Map<Integer, String> otherSubnetByAz;
+  private static String tinySubnet;
 
   /** One case: a resource, the condition type and the text its message starts with. */
   record Case(String name, KafkaPrivateEndpoint resource, String type, String reason, List<String> expected) {}
@@ -64,6 +65,8 @@ class BadInputIT {
     vpc = aws.vpcWithSubnets("10.90");
     String other = aws.vpcWithSubnets("10.91");
     subnetByAz = subnets(vpc);
+    String tiny = aws.ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.90.9.0/28").availabilityZoneId("usw2-az1")).subnet().subnetId();
+    tinySubnet = tiny;
     otherSubnetByAz = subnets(other);
     new GcpProject(PROJECT, "kafka-vpc", "brokers");
     new GcpProject(PROJECT, "other-vpc", "other-subnet");
@@ -103,6 +106,10 @@ class BadInputIT {
     cases.add(awsCase("aws-subnet-az3-under-az2", a -> a.getSpec().getAws().setSubnets(new java.util.LinkedHashMap<>(Map.of(
         "usw2-az2", subnetByAz.get(3)))), "SpecMismatch",
         "spec.aws.subnets[usw2-az2]: " + subnetByAz.get(3) + " is in usw2-az3, not usw2-az2"));
+    cases.add(awsCase("aws-subnet-too-small", a -> a.getSpec().getAws().setSubnets(Map.of("usw2-az1", tinySubnet)),
+        "SpecMismatch", "spec.aws.subnets[usw2-az1]: " + tinySubnet + " (10.90.9.0/28, "));
+    cases.add(gcpCase("gcp-subnetwork-is-a-psc-subnet", g -> g.getSpec().getGcp().setSubnetwork("someones-nat"),
+        "SpecMismatch", "spec.gcp.subnetwork: someones-nat has purpose PRIVATE_SERVICE_CONNECT"));
     cases.add(gcpCase("gcp-unknown-network", g -> g.getSpec().getGcp().setNetwork("no-such-vpc"), "NetworkNotFound",
         "spec.gcp.network: network projects/" + PROJECT + "/global/networks/no-such-vpc does not exist"));
     cases.add(gcpCase("gcp-unknown-subnetwork", g -> g.getSpec().getGcp().setSubnetwork("no-such-subnet"), "SpecMismatch",

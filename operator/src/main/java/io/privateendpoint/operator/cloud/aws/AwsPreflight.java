@@ -19,7 +19,18 @@ import software.amazon.awssdk.services.ec2.model.Vpc;
  */
 final class AwsPreflight {
 
+  /**
+   * A load balancer's subnet needs at least a /27 and 8 free addresses
+   * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#availability-zones).
+   */
+  static final int NLB_MAX_PREFIX = 27;
+  static final int NLB_MIN_FREE = 8;
+
   private AwsPreflight() {}
+
+  private static int prefix(String cidr) {
+    return Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+  }
 
   /** What is wrong, each naming its spec field; empty when the subnets are fine. */
   static List<String> problems(Ec2Client ec2, KafkaPrivateEndpoint resource, Vpc vpc) {
@@ -40,6 +51,11 @@ final class AwsPreflight {
           problems.add(field + " is in " + subnet.vpcId() + ", not in " + vpc.vpcId() + " (spec.aws.vpcId)");
         } else if (!zone.equals(subnet.availabilityZoneId())) {
           problems.add(field + " is in " + subnet.availabilityZoneId() + ", not " + zone);
+        } else if (subnet.cidrBlock() == null || prefix(subnet.cidrBlock()) > NLB_MAX_PREFIX
+            || subnet.availableIpAddressCount() != null && subnet.availableIpAddressCount() < NLB_MIN_FREE) {
+          problems.add(field + " (" + (subnet.cidrBlock() == null ? "no IPv4 range" : subnet.cidrBlock()) + ", "
+              + subnet.availableIpAddressCount() + " free addresses) is too small for a load balancer: it needs an IPv4"
+              + " range of /" + NLB_MAX_PREFIX + " or larger with at least " + NLB_MIN_FREE + " free addresses");
         }
       });
     }

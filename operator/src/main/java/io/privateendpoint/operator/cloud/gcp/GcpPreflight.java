@@ -28,6 +28,11 @@ final class GcpPreflight {
     } else if (!ComputeOps.same(brokers.getNetwork(), networkPath)) {
       problems.add("spec.gcp.subnetwork: " + gcp.getSubnetwork() + " is in " + ComputeOps.path(brokers.getNetwork())
           + ", not in " + networkPath + " (spec.gcp.network)");
+    } else if (!brokers.getPurpose().isEmpty() && !"PRIVATE".equals(brokers.getPurpose())) {
+      // Only a regular (purpose PRIVATE) subnetwork holds VMs, so the brokers' nodes and the NEG
+      // (https://cloud.google.com/vpc/docs/subnets#purpose).
+      problems.add("spec.gcp.subnetwork: " + gcp.getSubnetwork() + " has purpose " + brokers.getPurpose()
+          + "; the brokers' nodes are in a regular (PRIVATE) subnetwork");
     }
     String natName = gcp.getPscNatSubnet().getName();
     Subnetwork nat = ComputeOps.getOrNull(() -> clients.subnetworks().get(gcp.getProject(), gcp.getRegion(), natName));
