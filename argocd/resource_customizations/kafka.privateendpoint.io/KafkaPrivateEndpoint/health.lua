@@ -16,7 +16,8 @@
 -- Ready               NotReady                                  the first component below that is not True decides
 -- CloudAccess         NoCredentials, InvalidCredentials,
 --                     AccessDenied, AwsRefused, VpcNotFound,
---                     NetworkNotFound                           Degraded
+--                     NetworkNotFound, SpecMismatch             Degraded     SpecMismatch: a subnet, subnetwork or NAT
+--                                                                            subnet the spec names is wrong (field named)
 -- CloudAccess         Unreachable                               Progressing  network error; retried
 -- ListenerConfigured  ListenerNameTaken, ConfigMapConflict,
 --                     ProxyResourceConflict, ListenerConflict   Degraded     clash with something not this endpoint's
@@ -47,7 +48,7 @@ local hs = {}
 local degraded = {
   InvalidSpec = true, ReconcileError = true, DeletionBlocked = true,
   NoCredentials = true, InvalidCredentials = true, AccessDenied = true, AwsRefused = true,
-  VpcNotFound = true, NetworkNotFound = true, ComputeRefused = true,
+  VpcNotFound = true, NetworkNotFound = true, SpecMismatch = true, ComputeRefused = true,
   ListenerNameTaken = true, ConfigMapConflict = true, ProxyResourceConflict = true, ListenerConflict = true,
   ListenerFought = true,
   BrokersShareNode = true, ZoneNotServed = true, PortRangeExhausted = true, AdvertisedAddressTooLong = true,

@@ -72,5 +72,11 @@ class GcpAccessIT {
         .setCredentialsProvider(NoCredentialsProvider.create()).build())) {
       networks.insertAsync(PROJECT, Network.newBuilder().setName("kafka-vpc").setAutoCreateSubnetworks(false).build()).get();
     }
+    // The brokers' subnetwork, which the access check reads too (spec.gcp.subnetwork).
+    try (var subnetworks = com.google.cloud.compute.v1.SubnetworksClient.create(com.google.cloud.compute.v1.SubnetworksSettings
+        .newBuilder().setEndpoint(fake.ownerEndpoint()).setCredentialsProvider(NoCredentialsProvider.create()).build())) {
+      subnetworks.insertAsync(PROJECT, "us-west1", com.google.cloud.compute.v1.Subnetwork.newBuilder().setName("brokers")
+          .setNetwork("projects/" + PROJECT + "/global/networks/kafka-vpc").setIpCidrRange("10.60.0.0/20").build()).get();
+    }
   }
 }

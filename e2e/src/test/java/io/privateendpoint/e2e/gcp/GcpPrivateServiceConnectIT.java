@@ -307,13 +307,27 @@ class GcpPrivateServiceConnectIT {
         .setIpCidrRange("10.128.6.0/24").setNetwork(gcp.networkUrl()).setPurpose("PRIVATE_SERVICE_CONNECT")
         .setDescription("made by hand for another service").build()).get();
     int start = fake.mark();
-    KafkaPrivateEndpoint kpe = statefulSetEndpoint("collides", "kafkaf", "someone-elses-psc", "10.128.6.0/24");
-    var condition = Endpoints.awaitReason(operator, "collides", ConditionType.ENDPOINT_SERVICE_READY, "ResourceNotOwned");
-    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "gcp-nat-subnet-not-owned", "collides", ConditionType.ENDPOINT_SERVICE_READY, "ResourceNotOwned", "Degraded");
-    assertThat(condition.getMessage()).contains("someone-elses-psc").contains("spec.gcp.pscNatSubnet.name");
-    // Nothing is built on a subnet that is not ours.
+    // The access check reads the NAT subnet the spec names: nothing is built, no broker is restarted.
+    StatefulSet sts = cluster.statefulSet("kafkaf", 3);
+    for (int i = 0; i < 3; i++) {
+      cluster.pod(sts, i, "gke-node-" + (i + 1), "10.61." + (i + 1) + ".10");
+    }
+    cluster.rolledOut("kafkaf");
+    String version = cluster.get("kafkaf").getMetadata().getResourceVersion();
+    KafkaPrivateEndpoint kpe = Endpoints.gcp("collides", "{statefulSet: {name: kafkaf, configVolume: kafka-config}}",
+        PROJECT, "someone-elses-psc", "10.128.6.0/24");
+    kpe.getMetadata().setNamespace(operator.getNamespace());
+    kpe = operator.create(kpe);
+    var condition = Endpoints.awaitReason(operator, "collides", ConditionType.CLOUD_ACCESS, "SpecMismatch");
+    io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "gcp-nat-subnet-not-owned", "collides", ConditionType.CLOUD_ACCESS, "SpecMismatch", "Degraded");
+    assertThat(condition.getMessage()).startsWith("spec.gcp.pscNatSubnet.name: subnetwork someone-elses-psc exists and was"
+        + " not made by this endpoint");
+    // Nothing is built on a subnet that is not ours, and the Kafka side is not touched.
     assertThat(fake.mutatingCallsSince(start)).isEmpty();
     assertThat(gcp.negs(base(kpe))).isEmpty();
+    assertThat(cluster.get("kafkaf").getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(operator.getKubernetesClient().configMaps().inNamespace(operator.getNamespace()).withName("kpe-collides").get())
+        .isNull();
 
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "collides"));
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "collides") == null);
@@ -394,10 +408,10 @@ class GcpPrivateServiceConnectIT {
     await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(() -> true);
     assertThat(fake.mutatingCallsSince(mark)).isEmpty();
     List<ComputeFake.Call> calls = fake.callsSince(mark).stream().filter(c -> c.path().contains("/projects/" + PROJECT + "/")).toList();
-    // A pass starts with the NAT subnet read; take the calls between the first two starts.
+    // A pass starts with the access check's network read; take the calls between the first two starts.
     List<Integer> starts = new ArrayList<>();
     for (int i = 0; i < calls.size(); i++) {
-      if (calls.get(i).rpc().equals("Subnetworks.Get")) {
+      if (calls.get(i).rpc().equals("Networks.Get")) {
         starts.add(i);
       }
     }

@@ -79,6 +79,10 @@ public final class AwsEndpointProvisioner implements ApplyStep {
       if (vpc == null) {
         return vpcNotFound(aws.getVpcId(), region, "");
       }
+      List<String> problems = AwsPreflight.problems(clients.ec2(region), resource, vpc);
+      if (!problems.isEmpty()) {
+        return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "SpecMismatch", String.join("; ", problems));
+      }
       return ConditionReport.isTrue(ConditionType.CLOUD_ACCESS, "Granted", "read " + vpc.vpcId() + " (" + vpc.cidrBlock()
           + ") in " + aws.getRegion() + " with the operator's credentials");
     } catch (AwsServiceException e) {

@@ -101,6 +101,10 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     String what = "network " + ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork());
     try {
       Network network = clients.networks().get(gcp.getProject(), gcp.getNetwork());
+      List<String> problems = GcpPreflight.problems(clients, gcp, network, GcpOwner.of(resource, clusterName));
+      if (!problems.isEmpty()) {
+        return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "SpecMismatch", String.join("; ", problems));
+      }
       return ConditionReport.isTrue(ConditionType.CLOUD_ACCESS, "Granted", "read " + what + " ("
           + (network.getAutoCreateSubnetworks() ? "auto" : "custom") + " mode) with the operator's credentials");
     } catch (NotFoundException e) {
