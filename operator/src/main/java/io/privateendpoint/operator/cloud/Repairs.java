@@ -14,7 +14,8 @@ import java.util.Objects;
  * endpoint ("Recreated" Warning, "Repaired" Normal), naming the kind and the id.
  *
  * <p>A missing resource counts as recreated only once the endpoint's cloud side was built before
- * (the last status showed the load balancer ready): the first pass creates, it does not repair. A
+ * (the last status published the endpoint, or showed the load balancer ready): the first pass
+ * creates, it does not repair. A
  * change counts as a repair only while the spec is the one the last status observed, so a spec edit
  * applied in place is not reported as drift.
  */
@@ -40,8 +41,11 @@ public final class Repairs {
     if (status == null) {
       return new Repairs(false, false);
     }
-    boolean built = status.getConditions().stream()
-        .anyMatch(c -> ConditionType.LOAD_BALANCER_READY.equals(c.getType()) && "True".equals(c.getStatus()));
+    // Published once (the name stays in the status), or ready: a load balancer being re-made after a
+    // repair shows as provisioning for a pass, and a repair in that pass is a repair all the same.
+    boolean built = status.getEndpointServiceName() != null || status.getServiceAttachment() != null
+        || status.getConditions().stream()
+            .anyMatch(c -> ConditionType.LOAD_BALANCER_READY.equals(c.getType()) && "True".equals(c.getStatus()));
     boolean same = Objects.equals(status.getObservedGeneration(), resource.getMetadata().getGeneration());
     return new Repairs(built, same);
   }

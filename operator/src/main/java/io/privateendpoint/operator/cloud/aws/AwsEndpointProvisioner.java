@@ -59,16 +59,24 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     }
     String region = resource.getSpec().getAws().getRegion();
     NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName);
-    NlbSynthesizer.Result lb;
     Repairs repairs = Repairs.of(resource);
+    try {
+      return apply(resource, plan, nlb, region, repairs);
+    } finally {
+      // One event per repaired resource, also when a later step of the pass failed.
+      repairs.emit(events, resource);
+    }
+  }
+
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, NlbSynthesizer nlb, String region,
+      Repairs repairs) {
+    NlbSynthesizer.Result lb;
     try {
       lb = nlb.sync(plan, passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement(),
           repairs);
     } catch (AwsProblem p) {
-      repairs.emit(events, resource);
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (SdkException e) {
-      repairs.emit(events, resource);
       return StepOutcome.halt(refused(e, ConditionType.LOAD_BALANCER_READY, "building load balancer " + AwsNames.of(resource).loadBalancer()));
     }
     EndpointServiceSynthesizer.Result service;
@@ -76,14 +84,12 @@ public final class AwsEndpointProvisioner implements ApplyStep {
       service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName)
           .sync(lb.loadBalancer().loadBalancerArn(), repairs);
     } catch (SdkException e) {
-      repairs.emit(events, resource);
       return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "publishing the endpoint service"));
     }
     ConditionReport replaced = replaced(resource, service);
     if (service.replacedFrom() != null) {
       repairs.warning(REPLACED, replaced.message());
     }
-    repairs.emit(events, resource);
     return outcome(lb, service, replaced);
   }
 
