@@ -135,9 +135,10 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     if (old == null || previous == null || !"True".equals(previous.getStatus())) {
       return null;
     }
-    if (REPLACED.equals(previous.getReason())) {
-      return attachment.connections().isEmpty() && sameSpec && previous.getMessage() != null
-          && previous.getMessage().contains("id " + attachment.attachment().getId())
+    boolean told = REPLACED.equals(previous.getReason()) && previous.getMessage() != null
+        && previous.getMessage().contains("id " + attachment.attachment().getId() + ",");
+    if (!attachment.recreated() && told) {
+      return attachment.connections().isEmpty() && sameSpec
           ? ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, REPLACED, previous.getMessage()) : null;
     }
     if (!attachment.recreated() && !newerThan(attachment.attachment().getCreationTimestamp(), previous.getLastTransitionTime())) {
