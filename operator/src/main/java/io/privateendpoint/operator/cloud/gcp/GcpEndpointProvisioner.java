@@ -152,7 +152,10 @@ public final class GcpEndpointProvisioner implements ApplyStep {
 
   private static boolean newerThan(String created, String published) {
     try {
-      return java.time.OffsetDateTime.parse(created).toInstant().isAfter(java.time.Instant.parse(published));
+      // The status's times are whole seconds, Compute's are not: an attachment made in the second the
+      // condition turned True is that attachment, not a later one.
+      return java.time.OffsetDateTime.parse(created).toInstant()
+          .isAfter(java.time.Instant.parse(published).plusSeconds(2));
     } catch (RuntimeException unparsable) {
       return false;
     }
