@@ -53,8 +53,8 @@ public final class OperatorAssembly {
         new ListenerRevertGuard(clock, settings.revertBackoff(), events));
     EndpointPeers peers = namespace -> view.list(KafkaPrivateEndpoint.class, namespace, java.util.Map.of());
     // Kafka side first: the load balancer points at listeners that must exist; cleanup runs in reverse.
-    List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName()),
-        new GcpEndpointProvisioner(gcp, settings.clusterName()));
+    List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName(), events),
+        new GcpEndpointProvisioner(gcp, settings.clusterName(), events));
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
         events);
     return new KafkaPrivateEndpointReconciler(pipeline, metrics,

@@ -1,11 +1,14 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
 import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
+import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.StepOutcome;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +36,20 @@ public final class AwsEndpointProvisioner implements ApplyStep {
   /** Passes per endpoint, to rotate the drift checks of broker target groups. */
   private final Map<String, AtomicLong> passes = new ConcurrentHashMap<>();
 
+  /** Reason of EndpointServiceReady (True) and of the Warning event when a deleted endpoint service was made again under a new name. */
+  public static final String REPLACED = "EndpointServiceReplaced";
+
+  private final EventRecorder events;
+
   public AwsEndpointProvisioner(AwsClients clients, String clusterName) {
+    this(clients, clusterName, null);
+  }
+
+  /** @param events where repairs of out-of-band drift are told (one event per repaired resource); null for none */
+  public AwsEndpointProvisioner(AwsClients clients, String clusterName, EventRecorder events) {
     this.clients = clients;
     this.clusterName = clusterName;
+    this.events = events;
   }
 
   @Override
@@ -45,9 +59,21 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     }
     String region = resource.getSpec().getAws().getRegion();
     NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName);
+    Repairs repairs = Repairs.of(resource);
+    try {
+      return apply(resource, plan, nlb, region, repairs);
+    } finally {
+      // One event per repaired resource, also when a later step of the pass failed.
+      repairs.emit(events, resource);
+    }
+  }
+
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, NlbSynthesizer nlb, String region,
+      Repairs repairs) {
     NlbSynthesizer.Result lb;
     try {
-      lb = nlb.sync(plan, passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement());
+      lb = nlb.sync(plan, passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement(),
+          repairs);
     } catch (AwsProblem p) {
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (SdkException e) {
@@ -55,11 +81,39 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     }
     EndpointServiceSynthesizer.Result service;
     try {
-      service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName).sync(lb.loadBalancer().loadBalancerArn());
+      service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName)
+          .sync(lb.loadBalancer().loadBalancerArn(), repairs);
     } catch (SdkException e) {
       return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "publishing the endpoint service"));
     }
-    return outcome(lb, service);
+    ConditionReport replaced = replaced(resource, service);
+    if (service.replacedFrom() != null) {
+      repairs.warning(REPLACED, replaced.message());
+    }
+    return outcome(lb, service, replaced);
+  }
+
+  /**
+   * EndpointServiceReady while the service in use is a replacement of the one consumers were given:
+   * True (it is published) with reason {@value #REPLACED}, naming the old and the new name. It stays
+   * until a consumer connects to the new service or the spec changes, so a consumer reading the status
+   * later still learns it; null when there is nothing to tell.
+   */
+  private static ConditionReport replaced(KafkaPrivateEndpoint resource, EndpointServiceSynthesizer.Result service) {
+    String name = service.service().serviceName();
+    if (service.replacedFrom() != null) {
+      return ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, REPLACED, "endpoint service "
+          + service.replacedFrom() + " was deleted out of band and is replaced by " + name
+          + ": its endpoint connections are gone; consumers must create a VPC endpoint to " + name);
+    }
+    EndpointCondition previous = Repairs.previous(resource, ConditionType.ENDPOINT_SERVICE_READY);
+    boolean sameSpec = resource.getStatus() != null
+        && java.util.Objects.equals(resource.getStatus().getObservedGeneration(), resource.getMetadata().getGeneration());
+    if (previous != null && REPLACED.equals(previous.getReason()) && previous.getMessage() != null
+        && previous.getMessage().contains(name) && service.connections().isEmpty() && sameSpec) {
+      return ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, REPLACED, previous.getMessage());
+    }
+    return null;
   }
 
   /**
@@ -117,7 +171,8 @@ public final class AwsEndpointProvisioner implements ApplyStep {
   }
 
 
-  private static StepOutcome outcome(NlbSynthesizer.Result lb, EndpointServiceSynthesizer.Result service) {
+  private static StepOutcome outcome(NlbSynthesizer.Result lb, EndpointServiceSynthesizer.Result service,
+      ConditionReport replaced) {
     LoadBalancer balancer = lb.loadBalancer();
     boolean active = balancer.state() == null || balancer.state().code() == LoadBalancerStateEnum.ACTIVE;
     ConditionReport lbReady = active
@@ -126,7 +181,8 @@ public final class AwsEndpointProvisioner implements ApplyStep {
         : ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, "Provisioning", "NLB " + balancer.loadBalancerName()
             + " is " + balancer.state().codeAsString());
     String state = service.service().serviceStateAsString();
-    ConditionReport svcReady = "Available".equalsIgnoreCase(state)
+    ConditionReport svcReady = "Available".equalsIgnoreCase(state) && replaced != null ? replaced
+        : "Available".equalsIgnoreCase(state)
         ? ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, "Available", "endpoint service "
             + service.service().serviceName() + (service.connectionsSupported() ? ""
             : " (this endpoint API does not answer DescribeVpcEndpointConnections: connections are not shown)"))

@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.cloud.Repairs;
 import io.privateendpoint.operator.model.ConnectionStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import java.util.List;
@@ -31,22 +32,70 @@ final class EndpointServiceSynthesizer {
     this.clusterName = clusterName;
   }
 
-  record Result(ServiceConfiguration service, List<ConnectionStatus> connections, boolean connectionsSupported) {}
+  /**
+   * @param replacedFrom the endpoint service name the last status published when this pass found (or
+   *                     made) a service of another name: ours was deleted out of band and made again,
+   *                     so consumers must connect to the new name; null otherwise
+   */
+  record Result(ServiceConfiguration service, List<ConnectionStatus> connections, boolean connectionsSupported,
+      String replacedFrom) {
+
+    Result(ServiceConfiguration service, List<ConnectionStatus> connections, boolean connectionsSupported) {
+      this(service, connections, connectionsSupported, null);
+    }
+
+    Result replacing(String old) {
+      return new Result(service, connections, connectionsSupported, old);
+    }
+  }
 
   Result sync(String loadBalancerArn) {
+    return sync(loadBalancerArn, Repairs.none());
+  }
+
+  /**
+   * As above, recording repairs. A deleted service is made again, necessarily under a new name
+   * (AWS names it from its id): the replacement is told by name, old and new, in the result. It is
+   * found by comparing with the name the last status published, not by having created it, so a
+   * crash between the create and the status write still reports it. The re-create uses a client
+   * token of its own (the first one would answer with the deleted service, within AWS's idempotency
+   * window), derived from the old name, so a retried re-create does not make a twin either.
+   */
+  Result sync(String loadBalancerArn, Repairs repairs) {
     var aws = resource.getSpec().getAws();
+    String published = resource.getStatus() == null ? null : resource.getStatus().getEndpointServiceName();
     ServiceConfiguration service = find();
     if (service == null) {
+      String token = published == null ? AwsNames.of(resource).clientToken()
+          : AwsNames.of(resource).clientToken() + "-" + Integer.toHexString(published.hashCode());
       // The client token makes a retried create return the first one instead of a twin (on AWS).
       service = ec2.createVpcEndpointServiceConfiguration(b -> b.networkLoadBalancerArns(loadBalancerArn)
-          .acceptanceRequired(aws.getAcceptanceRequired()).clientToken(AwsNames.of(resource).clientToken())
+          .acceptanceRequired(aws.getAcceptanceRequired()).clientToken(token)
           .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.VPC_ENDPOINT_SERVICE))).serviceConfiguration();
-    } else if (!aws.getAcceptanceRequired().equals(service.acceptanceRequired())) {
-      String id = service.serviceId();
-      ec2.modifyVpcEndpointServiceConfiguration(b -> b.serviceId(id).acceptanceRequired(aws.getAcceptanceRequired()));
+      if (published != null) {
+        repairs.recreated("endpoint service", service.serviceId() + " (" + service.serviceName() + ", was " + published + ")");
+      }
+    } else {
+      if (!aws.getAcceptanceRequired().equals(service.acceptanceRequired())) {
+        String id = service.serviceId();
+        ec2.modifyVpcEndpointServiceConfiguration(b -> b.serviceId(id).acceptanceRequired(aws.getAcceptanceRequired()));
+        repairs.repaired("endpoint service", id, "acceptance required set back to " + aws.getAcceptanceRequired());
+      }
+      if (!service.networkLoadBalancerArns().equals(List.of(loadBalancerArn))) {
+        // The NLB was deleted (and made again) or swapped out of band: the service fronts ours again.
+        String id = service.serviceId();
+        List<String> stale = service.networkLoadBalancerArns().stream().filter(a -> !a.equals(loadBalancerArn)).toList();
+        boolean missing = !service.networkLoadBalancerArns().contains(loadBalancerArn);
+        ec2.modifyVpcEndpointServiceConfiguration(b -> b.serviceId(id)
+            .addNetworkLoadBalancerArns(missing ? List.of(loadBalancerArn) : null)
+            .removeNetworkLoadBalancerArns(stale.isEmpty() ? null : stale));
+        repairs.repaired("endpoint service", id, "fronts NLB " + loadBalancerArn + " again (was " + service.networkLoadBalancerArns() + ")");
+        service = find();
+      }
     }
     syncPrincipals(service.serviceId());
-    return connections(service);
+    Result result = connections(service);
+    return published != null && !published.equals(service.serviceName()) ? result.replacing(published) : result;
   }
 
   /** Our endpoint service: by owner tag (moto ignores the tag filter, so the tags are checked here too). */

@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.cloud.Repairs;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.PortRange;
 import java.util.ArrayList;
@@ -39,13 +40,20 @@ final class LoadBalancerSecurityGroup {
 
   /** Creates the group if missing, brings its inbound rules to the spec, and returns its id. */
   String sync() {
+    return sync(Repairs.none());
+  }
+
+  /** As {@link #sync()}, recording a recreated group or restored rules in {@code repairs}. */
+  String sync(Repairs repairs) {
     var aws = resource.getSpec().getAws();
     SecurityGroup group = find();
+    boolean created = group == null;
     if (group == null) {
       String id = ec2.createSecurityGroup(b -> b.groupName(names.loadBalancer()).vpcId(aws.getVpcId())
           .description("Kafka private endpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
           .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP))).groupId();
       group = SecurityGroup.builder().groupId(id).ipPermissions(List.of()).build();
+      repairs.recreated("security group " + names.loadBalancer(), id);
     } else if (!AwsTags.ours(AwsTags.ec2Map(group.tags()), resource, clusterName)) {
       throw new AwsProblem("ForeignResource", "security group " + names.loadBalancer() + " (" + group.groupId()
           + ") exists in " + aws.getVpcId() + " without this endpoint's tags; it is left untouched");
@@ -70,6 +78,11 @@ final class LoadBalancerSecurityGroup {
     }
     if (!add.isEmpty()) {
       ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(add));
+    }
+    if (!created && (!add.isEmpty() || !revoke.isEmpty())) {
+      repairs.repaired("security group rules of", groupId, "inbound rules restored to the reserved ports from "
+          + aws.getConsumerCidrs() + (add.isEmpty() ? "" : " (added " + want.stream().filter(r -> !have.contains(r)).toList() + ")")
+          + (revoke.isEmpty() ? "" : " (revoked " + have.stream().filter(r -> !want.contains(r)).toList() + ")"));
     }
     return groupId;
   }

@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.cloud.Repairs;
 import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
@@ -63,27 +64,60 @@ final class NlbSynthesizer {
 
   /** Brings the NLB side to the plan and returns the load balancer and each broker's target health. */
   Result sync(EndpointPlan plan, long pass) {
+    return sync(plan, pass, Repairs.none());
+  }
+
+  /**
+   * As above, recording in {@code repairs} each resource of ours that was deleted or changed out of
+   * band and made right again. In dependency order: the security group before the NLB (a recreated
+   * group is set on the NLB), the NLB before its listeners (a deleted NLB takes them with it: they
+   * are made again with it), the target groups before the listeners forwarding to them.
+   */
+  Result sync(EndpointPlan plan, long pass, Repairs repairs) {
     Map<Integer, List<TargetDescription>> desired = desiredTargets(plan);
     List<Subnet> subnets = subnets();
-    String securityGroup = new LoadBalancerSecurityGroup(ec2, resource, clusterName).sync();
+    String securityGroup = new LoadBalancerSecurityGroup(ec2, resource, clusterName).sync(repairs);
     LoadBalancer lb = findLoadBalancer();
+    boolean lbCreated = lb == null;
     if (lb == null) {
       lb = elb.createLoadBalancer(b -> b.name(names.loadBalancer()).type(LoadBalancerTypeEnum.NETWORK)
           .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(subnets.stream().map(Subnet::subnetId).toList())
           .securityGroups(securityGroup).tags(elbTags())).loadBalancers().get(0);
       setPrivateLinkEnforcement(lb, securityGroup);
+      repairs.recreated("NLB " + names.loadBalancer() + " (with its listeners)", lb.loadBalancerArn());
+    } else if (lb.hasSecurityGroups() && !lb.securityGroups().equals(List.of(securityGroup))) {
+      // Its group was deleted (and made again above) or swapped out of band: the NLB gets ours back.
+      List<String> before = lb.securityGroups();
+      setPrivateLinkEnforcement(lb, securityGroup);
+      repairs.repaired("NLB", lb.loadBalancerArn(), "security groups " + before + " set back to [" + securityGroup + "]");
     } else if (lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic() != null
         && !enforcement().equalsIgnoreCase(lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic())) {
       setPrivateLinkEnforcement(lb, securityGroup);
     }
     syncCrossZone(lb);
     Set<Integer> created = new TreeSet<>();
+    Set<Integer> known = knownPorts(plan);
     Map<Integer, TargetGroup> groups = syncTargetGroups(desired, lb, created);
-    syncListeners(lb, groups);
+    created.stream().filter(known::contains)
+        .forEach(port -> repairs.recreated("target group " + names.targetGroup(port), groups.get(port).targetGroupArn()));
+    syncListeners(lb, groups, lbCreated ? Repairs.none() : repairs, known);
     Map<Integer, String> health = syncTargets(desired, groups, created, plan, pass);
     List<String> unreachable = new TargetSecurityGroupRules(ec2, resource, clusterName)
-        .sync(plan, securityGroup, subnets.stream().map(Subnet::cidrBlock).toList());
+        .sync(plan, securityGroup, subnets.stream().map(Subnet::cidrBlock).toList(), repairs);
     return new Result(lb, health, unreachable);
+  }
+
+  /** The load-balancer ports the last status already served: a missing listener or group there was deleted, not new. */
+  private Set<Integer> knownPorts(EndpointPlan plan) {
+    Set<Integer> known = new TreeSet<>(previousTargets().keySet());
+    if (resource.getStatus() != null && resource.getStatus().getBootstrapPorts() != null) {
+      for (String p : resource.getStatus().getBootstrapPorts().split(",")) {
+        if (!p.isBlank()) {
+          known.add(Integer.valueOf(p.trim()));
+        }
+      }
+    }
+    return known;
   }
 
   /**
@@ -234,17 +268,22 @@ final class NlbSynthesizer {
     return byName;
   }
 
-  private void syncListeners(LoadBalancer lb, Map<Integer, TargetGroup> groups) {
+  private void syncListeners(LoadBalancer lb, Map<Integer, TargetGroup> groups, Repairs repairs, Set<Integer> known) {
     Map<Integer, Listener> existing = new HashMap<>();
     elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().forEach(l -> existing.put(l.port(), l));
     groups.forEach((port, group) -> {
       Listener listener = existing.get(port);
       Action forward = Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(group.targetGroupArn()).build();
       if (listener == null) {
-        elb.createListener(b -> b.loadBalancerArn(lb.loadBalancerArn()).protocol(ProtocolEnum.TCP).port(port)
-            .defaultActions(forward).tags(elbTags()));
+        String arn = elb.createListener(b -> b.loadBalancerArn(lb.loadBalancerArn()).protocol(ProtocolEnum.TCP).port(port)
+            .defaultActions(forward).tags(elbTags())).listeners().stream().findFirst().map(Listener::listenerArn).orElse("");
+        if (known.contains(port)) {
+          repairs.recreated("listener TCP:" + port, arn);
+        }
       } else if (listener.defaultActions().stream().noneMatch(a -> group.targetGroupArn().equals(a.targetGroupArn()))) {
         elb.modifyListener(b -> b.listenerArn(listener.listenerArn()).defaultActions(forward));
+        repairs.repaired("listener TCP:" + port, listener.listenerArn(), "forwards to target group "
+            + group.targetGroupName() + " again");
       }
     });
   }

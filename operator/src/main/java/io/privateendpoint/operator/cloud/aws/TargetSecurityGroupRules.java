@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.cloud.Repairs;
 import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
@@ -62,6 +63,11 @@ final class TargetSecurityGroupRules {
    * @return what still keeps a target from being reached, one phrase each; empty when all is admitted
    */
   List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs) {
+    return sync(plan, nlbGroup, subnetCidrs, Repairs.none());
+  }
+
+  /** As above, recording a re-added rule in {@code repairs} when one of ours had been there. */
+  List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs, Repairs repairs) {
     List<Cidr> subnets = subnetCidrs.stream().map(Cidr::parse).flatMap(Optional::stream).toList();
     List<String> problems = new ArrayList<>();
     List<Need> needs = needs(plan, problems);
@@ -93,6 +99,12 @@ final class TargetSecurityGroupRules {
         .ipPermissions(ranges(ports).stream().map(r -> IpPermission.builder().ipProtocol("tcp").fromPort(r[0]).toPort(r[1])
             .userIdGroupPairs(UserIdGroupPair.builder().groupId(nlbGroup).description(description()).build()).build()).toList())
         .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP_RULE))));
+    // With no rule of ours left at all while targets need one, ours was revoked (or its group's rules were) out of band.
+    add.forEach((group, ports) -> {
+      if (ours.stream().noneMatch(r -> group.equals(r.groupId()))) {
+        repairs.recreated("security group rule (tcp:" + ports + " from " + nlbGroup + ") in", group);
+      }
+    });
     Map<String, List<String>> stale = new TreeMap<>();
     for (SecurityGroupRule rule : ours) {
       boolean needed = needs.stream().anyMatch(n -> admits(rule, n, nlbGroup, List.of()));

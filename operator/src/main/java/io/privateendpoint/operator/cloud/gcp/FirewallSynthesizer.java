@@ -1,5 +1,7 @@
 package io.privateendpoint.operator.cloud.gcp;
 
+import io.privateendpoint.operator.cloud.Repairs;
+
 import com.google.cloud.compute.v1.Allowed;
 import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.FirewallsClient;
@@ -30,6 +32,10 @@ final class FirewallSynthesizer {
 
   /** @param ports the ports the NEG's targets listen on (never empty: an empty list would allow every port) */
   Firewall sync(SortedSet<Integer> ports) {
+    return sync(ports, Repairs.none());
+  }
+
+  Firewall sync(SortedSet<Integer> ports, Repairs repairs) {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("a firewall rule without ports would admit every port");
     }
@@ -42,6 +48,9 @@ final class FirewallSynthesizer {
     if (rule == null) {
       ComputeOps.insert(() -> firewalls.insertAsync(gcp.getProject(), desired));
       rule = find();
+      if (owner.ownsDescription(rule.getDescription())) {
+        repairs.recreated("firewall rule", ComputeOps.path(rule.getSelfLink()));
+      }
     }
     if (!owner.ownsDescription(rule.getDescription())) {
       throw GcpProblem.notOurs("firewall rule", name, null);
@@ -56,6 +65,8 @@ final class FirewallSynthesizer {
       // Widened, narrowed or disabled out of band (or the listener port changed). PUT, not PATCH: a
       // patch cannot clear a list someone added (an empty list is simply not sent), a PUT replaces the rule.
       ComputeOps.await(firewalls.updateAsync(gcp.getProject(), name, desired));
+      repairs.repaired("firewall rule", ComputeOps.path(rule.getSelfLink()), "set back to ingress tcp:"
+          + String.join(",", ranges(ports)) + " from " + gcp.getPscNatSubnet().getCidr() + " only");
       rule = find();
     }
     return rule;

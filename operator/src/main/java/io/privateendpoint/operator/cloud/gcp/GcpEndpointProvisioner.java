@@ -8,6 +8,8 @@ import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.Subnetwork;
+import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.GcpSpec;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
@@ -17,6 +19,7 @@ import io.privateendpoint.operator.plan.Provider;
 import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
+import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.StepOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,9 +41,20 @@ public final class GcpEndpointProvisioner implements ApplyStep {
   private final GcpClients clients;
   private final String clusterName;
 
+  /** Reason of EndpointServiceReady (True) and of the Warning event when a deleted service attachment was made again. */
+  public static final String REPLACED = "ServiceAttachmentReplaced";
+
+  private final EventRecorder events;
+
   public GcpEndpointProvisioner(GcpClients clients, String clusterName) {
+    this(clients, clusterName, null);
+  }
+
+  /** @param events where repairs of out-of-band drift are told (one event per repaired resource); null for none */
+  public GcpEndpointProvisioner(GcpClients clients, String clusterName, EventRecorder events) {
     this.clients = clients;
     this.clusterName = clusterName;
+    this.events = events;
   }
 
   @Override
@@ -48,6 +62,15 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     if (plan.provider() != Provider.GCP) {
       return StepOutcome.of();
     }
+    Repairs repairs = Repairs.of(resource);
+    try {
+      return apply(resource, plan, repairs);
+    } finally {
+      repairs.emit(events, resource);
+    }
+  }
+
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Repairs repairs) {
     GcpSpec gcp = resource.getSpec().getGcp();
     GcpOwner owner = GcpOwner.of(resource, clusterName);
     GcpNames names = GcpNames.of(resource);
@@ -56,16 +79,16 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     PortMapNegSynthesizer.Result neg;
     LoadBalancerSynthesizer.Result lb;
     try {
-      natSubnet = new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).sync();
+      natSubnet = new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).sync(repairs);
     } catch (GcpProblem p) {
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
       return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "PSC NAT subnet " + gcp.getPscNatSubnet().getName()));
     }
     try {
-      neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan);
+      neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan, repairs);
       lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names)
-          .sync(neg.neg().getSelfLink());
+          .sync(neg.neg().getSelfLink(), repairs);
     } catch (GcpProblem p) {
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
@@ -75,8 +98,8 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     Firewall firewall;
     try {
       attachment = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment())
-          .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink());
-      firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(firewallPorts(plan));
+          .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink(), repairs, published(resource) != null);
+      firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(firewallPorts(plan), repairs);
     } catch (GcpProblem p) {
       return StepOutcome.halt(loadBalancerReady(lb, neg), ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason,
           p.getMessage()));
@@ -84,7 +107,58 @@ public final class GcpEndpointProvisioner implements ApplyStep {
       return StepOutcome.halt(loadBalancerReady(lb, neg), refused(e, ConditionType.ENDPOINT_SERVICE_READY,
           "service attachment " + names.serviceAttachment()));
     }
-    return outcome(plan, neg, lb, attachment, natSubnet, firewall);
+    ConditionReport replaced = replaced(resource, attachment);
+    if (attachment.recreated()) {
+      repairs.warning(REPLACED, replaced.message());
+    }
+    return outcome(plan, neg, lb, attachment, natSubnet, firewall, replaced);
+  }
+
+  private static String published(KafkaPrivateEndpoint resource) {
+    return resource.getStatus() == null ? null : resource.getStatus().getServiceAttachment();
+  }
+
+  /**
+   * EndpointServiceReady while the attachment in use replaces the one consumers connected to: True
+   * (it is published) with reason {@value #REPLACED}, naming the old and the new attachment (the
+   * same path: the name is the operator's; a new id). The consumers' endpoints to the old one are
+   * closed for good. It is told from the attachment's creation time, later than the time the last
+   * status saw it published, so a crash between the re-create and the status write still tells
+   * it; it stays until a consumer connects to the new attachment or the spec changes. Null when
+   * there is nothing to tell.
+   */
+  private static ConditionReport replaced(KafkaPrivateEndpoint resource, ServiceAttachmentSynthesizer.Result attachment) {
+    String old = published(resource);
+    EndpointCondition previous = Repairs.previous(resource, ConditionType.ENDPOINT_SERVICE_READY);
+    boolean sameSpec = java.util.Objects.equals(resource.getStatus() == null ? null : resource.getStatus().getObservedGeneration(),
+        resource.getMetadata().getGeneration());
+    if (old == null || previous == null || !"True".equals(previous.getStatus())) {
+      return null;
+    }
+    boolean told = REPLACED.equals(previous.getReason()) && previous.getMessage() != null
+        && previous.getMessage().contains("id " + attachment.attachment().getId() + ",");
+    if (!attachment.recreated() && told) {
+      return attachment.connections().isEmpty() && sameSpec
+          ? ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, REPLACED, previous.getMessage()) : null;
+    }
+    if (!attachment.recreated() && !newerThan(attachment.attachment().getCreationTimestamp(), previous.getLastTransitionTime())) {
+      return null;
+    }
+    return ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, REPLACED, "service attachment " + old
+        + " was deleted out of band and is replaced by " + attachment.path() + " (id " + attachment.attachment().getId()
+        + ", created " + attachment.attachment().getCreationTimestamp() + "): consumers' endpoints to the old one are"
+        + " closed; consumers must create a new PSC endpoint to " + attachment.path());
+  }
+
+  private static boolean newerThan(String created, String published) {
+    try {
+      // The status's times are whole seconds, Compute's are not: an attachment made in the second the
+      // condition turned True is that attachment, not a later one.
+      return java.time.OffsetDateTime.parse(created).toInstant()
+          .isAfter(java.time.Instant.parse(published).plusSeconds(2));
+    } catch (RuntimeException unparsable) {
+      return false;
+    }
   }
 
   /**
@@ -163,8 +237,8 @@ public final class GcpEndpointProvisioner implements ApplyStep {
   }
 
   private static StepOutcome outcome(EndpointPlan plan, PortMapNegSynthesizer.Result neg, LoadBalancerSynthesizer.Result lb,
-      ServiceAttachmentSynthesizer.Result attachment, Subnetwork natSubnet, Firewall firewall) {
-    ConditionReport published = ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, "Published", "service attachment "
+      ServiceAttachmentSynthesizer.Result attachment, Subnetwork natSubnet, Firewall firewall, ConditionReport replaced) {
+    ConditionReport published = replaced != null ? replaced : ConditionReport.isTrue(ConditionType.ENDPOINT_SERVICE_READY, "Published", "service attachment "
         + attachment.path() + " (ACCEPT_MANUAL for " + attachment.attachment().getConsumerAcceptListsList().stream()
         .map(a -> a.getProjectIdOrNum()).collect(Collectors.joining(", ")) + ") NATs through subnet " + natSubnet.getName()
         + " " + natSubnet.getIpCidrRange() + "; firewall rule " + firewall.getName() + " admits tcp:"

@@ -1,5 +1,7 @@
 package io.privateendpoint.operator.cloud.gcp;
 
+import io.privateendpoint.operator.cloud.Repairs;
+
 import com.google.cloud.compute.v1.Backend;
 import com.google.cloud.compute.v1.BackendService;
 import com.google.cloud.compute.v1.ForwardingRule;
@@ -38,11 +40,15 @@ final class LoadBalancerSynthesizer {
   record Result(BackendService backendService, ForwardingRule forwardingRule) {}
 
   Result sync(String negSelfLink) {
-    BackendService service = syncBackendService(negSelfLink);
-    return new Result(service, syncForwardingRule(service.getSelfLink()));
+    return sync(negSelfLink, Repairs.none());
   }
 
-  private BackendService syncBackendService(String negSelfLink) {
+  Result sync(String negSelfLink, Repairs repairs) {
+    BackendService service = syncBackendService(negSelfLink, repairs);
+    return new Result(service, syncForwardingRule(service.getSelfLink(), repairs));
+  }
+
+  private BackendService syncBackendService(String negSelfLink, Repairs repairs) {
     Backend backend = Backend.newBuilder().setGroup(negSelfLink).setBalancingMode(BALANCING_MODE).build();
     BackendService service = findBackendService();
     if (service == null) {
@@ -51,6 +57,9 @@ final class LoadBalancerSynthesizer {
           .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
           .addBackends(backend).setDescription(owner.description()).build()));
       service = findBackendService();
+      if (owner.ownsDescription(service.getDescription())) {
+        repairs.recreated("backend service", ComputeOps.path(service.getSelfLink()));
+      }
     }
     if (!owner.ownsDescription(service.getDescription())) {
       throw GcpProblem.notOurs("backend service", names.backendService(), null);
@@ -62,12 +71,14 @@ final class LoadBalancerSynthesizer {
       // Drift: the NEG was detached or another backend added out of band. The fingerprint guards the patch.
       ComputeOps.await(backendServices.patchAsync(gcp.getProject(), gcp.getRegion(), names.backendService(),
           BackendService.newBuilder().addBackends(backend).setFingerprint(service.getFingerprint()).build()));
+      repairs.repaired("backend service", ComputeOps.path(service.getSelfLink()), "its only backend is NEG "
+          + ComputeOps.path(negSelfLink) + " again");
       service = findBackendService();
     }
     return service;
   }
 
-  private ForwardingRule syncForwardingRule(String backendServiceSelfLink) {
+  private ForwardingRule syncForwardingRule(String backendServiceSelfLink, Repairs repairs) {
     ForwardingRule rule = findForwardingRule();
     if (rule == null) {
       ComputeOps.insert(() -> forwardingRules.insertAsync(gcp.getProject(), gcp.getRegion(), ForwardingRule.newBuilder()
@@ -77,6 +88,9 @@ final class LoadBalancerSynthesizer {
           .setSubnetwork(ComputeOps.subnetworkPath(gcp.getProject(), gcp.getRegion(), gcp.getSubnetwork()))
           .putAllLabels(owner.labels()).setDescription(owner.description()).build()));
       rule = findForwardingRule();
+      if (owner.ownsLabels(rule.getLabelsMap())) {
+        repairs.recreated("forwarding rule", ComputeOps.path(rule.getSelfLink()) + " (" + rule.getIPAddress() + ")");
+      }
     }
     if (!owner.ownsLabels(rule.getLabelsMap())) {
       throw GcpProblem.notOurs("forwarding rule", names.forwardingRule(), null);
@@ -86,6 +100,7 @@ final class LoadBalancerSynthesizer {
       Map<String, String> labels = owner.labels();
       ComputeOps.await(forwardingRules.setLabelsAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule(),
           RegionSetLabelsRequest.newBuilder().putAllLabels(labels).setLabelFingerprint(rule.getLabelFingerprint()).build()));
+      repairs.repaired("forwarding rule", ComputeOps.path(rule.getSelfLink()), "labels set back to " + labels);
       rule = findForwardingRule();
     }
     if (!ComputeOps.same(rule.getBackendService(), backendServiceSelfLink) || !rule.getAllPorts()) {

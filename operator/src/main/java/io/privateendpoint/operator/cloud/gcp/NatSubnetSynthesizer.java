@@ -1,5 +1,7 @@
 package io.privateendpoint.operator.cloud.gcp;
 
+import io.privateendpoint.operator.cloud.Repairs;
+
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.compute.v1.SubnetworksClient;
 import io.privateendpoint.operator.model.GcpSpec;
@@ -24,6 +26,10 @@ final class NatSubnetSynthesizer {
   }
 
   Subnetwork sync() {
+    return sync(Repairs.none());
+  }
+
+  Subnetwork sync(Repairs repairs) {
     String name = gcp.getPscNatSubnet().getName();
     Subnetwork subnet = find();
     if (subnet == null) {
@@ -32,6 +38,9 @@ final class NatSubnetSynthesizer {
           .setIpCidrRange(gcp.getPscNatSubnet().getCidr()).setPurpose(PURPOSE)
           .setDescription(owner.description()).build()));
       subnet = find();
+      if (owner.ownsDescription(subnet.getDescription())) {
+        repairs.recreated("PSC NAT subnet", ComputeOps.path(subnet.getSelfLink()));
+      }
     }
     if (!owner.ownsDescription(subnet.getDescription())) {
       throw GcpProblem.notOurs("subnetwork", name, "spec.gcp.pscNatSubnet.name");

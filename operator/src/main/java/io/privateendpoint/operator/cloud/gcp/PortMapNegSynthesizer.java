@@ -1,5 +1,7 @@
 package io.privateendpoint.operator.cloud.gcp;
 
+import io.privateendpoint.operator.cloud.Repairs;
+
 import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.NetworkEndpointGroup;
 import com.google.cloud.compute.v1.NetworkEndpointWithHealthStatus;
@@ -46,6 +48,10 @@ final class PortMapNegSynthesizer {
   record Result(NetworkEndpointGroup neg, Map<Integer, NetworkEndpoint> attached) {}
 
   Result sync(EndpointPlan plan) {
+    return sync(plan, Repairs.none());
+  }
+
+  Result sync(EndpointPlan plan, Repairs repairs) {
     NetworkEndpointGroup neg = find();
     if (neg == null) {
       ComputeOps.insert(() -> negs.insertAsync(gcp.getProject(), gcp.getRegion(), NetworkEndpointGroup.newBuilder()
@@ -54,6 +60,9 @@ final class PortMapNegSynthesizer {
           .setSubnetwork(ComputeOps.subnetworkPath(gcp.getProject(), gcp.getRegion(), gcp.getSubnetwork()))
           .setDescription(owner.description()).build()));
       neg = find();
+      if (owner.ownsDescription(neg.getDescription())) {
+        repairs.recreated("network endpoint group", ComputeOps.path(neg.getSelfLink()));
+      }
     }
     if (!owner.ownsDescription(neg.getDescription())) {
       throw GcpProblem.notOurs("network endpoint group", name, null);

@@ -1,5 +1,7 @@
 package io.privateendpoint.operator.cloud.gcp;
 
+import io.privateendpoint.operator.cloud.Repairs;
+
 import com.google.cloud.compute.v1.ServiceAttachment;
 import com.google.cloud.compute.v1.ServiceAttachmentConnectedEndpoint;
 import com.google.cloud.compute.v1.ServiceAttachmentConsumerProjectLimit;
@@ -34,7 +36,12 @@ final class ServiceAttachmentSynthesizer {
     this.name = name;
   }
 
-  record Result(ServiceAttachment attachment, List<ConnectionStatus> connections) {
+  /** @param recreated whether this pass made the attachment again after it had been published (deleted out of band) */
+  record Result(ServiceAttachment attachment, List<ConnectionStatus> connections, boolean recreated) {
+
+    Result(ServiceAttachment attachment, List<ConnectionStatus> connections) {
+      this(attachment, connections, false);
+    }
 
     /** projects/…/regions/…/serviceAttachments/…, as the consumer's console takes it. */
     String path() {
@@ -43,14 +50,28 @@ final class ServiceAttachmentSynthesizer {
   }
 
   Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink) {
+    return sync(forwardingRuleSelfLink, natSubnetSelfLink, Repairs.none(), false);
+  }
+
+  /**
+   * As above, recording repairs. A deleted attachment is made again with the spec's accept list
+   * (consumers' endpoints to the old one are closed for good and must be made again).
+   *
+   * @param published whether the last status already published an attachment (so a missing one was deleted)
+   */
+  Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink, Repairs repairs, boolean published) {
     List<ServiceAttachmentConsumerProjectLimit> accept = acceptList();
     ServiceAttachment attachment = find();
+    boolean created = attachment == null;
     if (attachment == null) {
       ComputeOps.insert(() -> attachments.insertAsync(gcp.getProject(), gcp.getRegion(), ServiceAttachment.newBuilder()
           .setName(name).setTargetService(forwardingRuleSelfLink).setConnectionPreference(PREFERENCE)
           .addNatSubnets(natSubnetSelfLink).addAllConsumerAcceptLists(accept).setEnableProxyProtocol(false)
           .setDescription(owner.description()).build()));
       attachment = find();
+      if (owner.ownsDescription(attachment.getDescription())) {
+        repairs.recreated("service attachment", ComputeOps.path(attachment.getSelfLink()) + " (id " + attachment.getId() + ")");
+      }
     }
     if (!owner.ownsDescription(attachment.getDescription())) {
       throw GcpProblem.notOurs("service attachment", name, null);
@@ -70,9 +91,11 @@ final class ServiceAttachmentSynthesizer {
         patch.addNatSubnets(natSubnetSelfLink);
       }
       ComputeOps.await(attachments.patchAsync(gcp.getProject(), gcp.getRegion(), name, patch.build()));
+      repairs.repaired("service attachment", ComputeOps.path(attachment.getSelfLink()), "accept list, NAT subnet and"
+          + " connection preference set back to the spec");
       attachment = find();
     }
-    return new Result(attachment, connections(attachment));
+    return new Result(attachment, connections(attachment), created && published);
   }
 
   private List<ServiceAttachmentConsumerProjectLimit> acceptList() {
