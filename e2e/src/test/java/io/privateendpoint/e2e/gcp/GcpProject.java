@@ -209,7 +209,9 @@ public final class GcpProject {
   }
 
   List<Subnetwork> subnets(String name) {
-    return stored("subnetworks", Subnetwork.class, name).stream().filter(s -> s.getName().equals(name)).toList();
+    // This project's only: the fake serves every test class's project, and subnetwork names repeat.
+    return stored("subnetworks", Subnetwork.class, name).stream().filter(s -> s.getName().equals(name))
+        .filter(s -> s.getRegion().contains("/projects/" + project + "/")).toList();
   }
 
   private interface Factory<T> {
