@@ -201,19 +201,8 @@ class AwsDriftIT {
   }
 
   private static Event awaitEvent(String reason, String text) {
-    try {
-      await().atMost(REPAIR).until(() -> driftEvents().stream()
-          .anyMatch(e -> reason.equals(e.getReason()) && e.getMessage().contains(text)));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("no " + reason + " event containing '" + text + "'; events: "
-          + Endpoints.events(operator, "drift").stream().map(ev -> ev.getReason() + ": " + ev.getMessage()).toList()
-          + "; conditions: " + operator.get(KafkaPrivateEndpoint.class, "drift").getStatus().getConditions().stream()
-          .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage()).toList()
-          + "; denied: " + calls.denied() + "; mutating calls: " + calls.mutatingSince(0) + "; groups: " + aws.ec2.describeSecurityGroups().securityGroups()
-          .stream().map(g -> g.groupId() + "/" + g.groupName()).toList(), e);
-    }
-    return driftEvents().stream().filter(e -> reason.equals(e.getReason()) && e.getMessage().contains(text)).findFirst()
-        .orElseThrow();
+    return Endpoints.awaitEvent(operator, "drift", reason, text, REPAIR, () -> "; denied: " + calls.denied() + "; mutating calls: " + calls.mutatingSince(0) + "; groups: "
+        + aws.ec2.describeSecurityGroups().securityGroups().stream().map(g -> g.groupId() + "/" + g.groupName()).toList());
   }
 
   private static LoadBalancer loadBalancer(AwsNames names) {

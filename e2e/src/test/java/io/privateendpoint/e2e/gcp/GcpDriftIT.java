@@ -203,16 +203,6 @@ class GcpDriftIT {
   }
 
   private static Event awaitEvent(String reason, String text) {
-    try {
-      await().atMost(REPAIR).until(() -> driftEvents().stream()
-          .anyMatch(e -> reason.equals(e.getReason()) && e.getMessage().contains(text)));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("no " + reason + " event containing '" + text + "'; events: "
-          + Endpoints.events(operator, "gdrift").stream().map(ev -> ev.getReason() + ": " + ev.getMessage()).toList()
-          + "; conditions: " + operator.get(KafkaPrivateEndpoint.class, "gdrift").getStatus().getConditions().stream()
-          .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage()).toList(), e);
-    }
-    return driftEvents().stream().filter(e -> reason.equals(e.getReason()) && e.getMessage().contains(text)).findFirst()
-        .orElseThrow();
+    return Endpoints.awaitEvent(operator, "gdrift", reason, text, REPAIR, () -> "");
   }
 }

@@ -11,7 +11,10 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.status.ConditionType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Building KafkaPrivateEndpoints for tests and waiting on what the operator reports about them. */
 public final class Endpoints {
@@ -115,5 +118,26 @@ public final class Endpoints {
   public static List<Event> events(LocallyRunOperatorExtension operator, String name) {
     return operator.getKubernetesClient().v1().events().inNamespace(operator.getNamespace()).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+  }
+
+  /**
+   * Waits up to {@code atMost} for an event on the endpoint with this reason whose message contains
+   * {@code text}, and returns it; on timeout fails with the endpoint's events, its conditions and
+   * {@code more} (what else the test wants said, e.g. the cloud's calls).
+   */
+  public static Event awaitEvent(LocallyRunOperatorExtension operator, String name, String reason, String text,
+      Duration atMost, Supplier<String> more) {
+    Supplier<Optional<Event>> found = () -> events(operator, name).stream()
+        .filter(e -> reason.equals(e.getReason()) && e.getMessage() != null && e.getMessage().contains(text)).findFirst();
+    try {
+      await().atMost(atMost).until(() -> found.get().isPresent());
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no " + reason + " event containing '" + text + "'; events: "
+          + events(operator, name).stream().map(ev -> ev.getReason() + ": " + ev.getMessage()).toList()
+          + "; conditions: " + operator.get(KafkaPrivateEndpoint.class, name).getStatus().getConditions().stream()
+          .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage()).toList()
+          + more.get(), e);
+    }
+    return found.get().orElseThrow();
   }
 }
