@@ -87,7 +87,8 @@ public final class MetadataProbe {
       return metadata.brokers().stream().map(n -> new Advertised(n.id(), n.host(), n.port()))
           .sorted(Comparator.comparingInt(Advertised::nodeId)).toList();
     } catch (IOException e) {
-      throw new ProbeFailure(host + ":" + port + ": " + e.getMessage());
+      // NetworkClient says "Connection to <node> failed": refused, reset or not routed.
+      throw new ProbeFailure(host + ":" + port + " did not accept a connection");
     } catch (RuntimeException e) {
       // Authentication, TLS and config errors come as KafkaException subclasses.
       throw new ProbeFailure(host + ":" + port + ": " + e.getClass().getSimpleName()
