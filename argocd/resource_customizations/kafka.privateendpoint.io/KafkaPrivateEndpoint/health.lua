@@ -36,6 +36,9 @@
 -- LoadBalancerReady,  Provisioning, Pending, WaitingForNodePorts Progressing the cloud converges
 -- EndpointServiceReady
 -- Verified            TargetSecurityGroupRuleMissing            Degraded     a node security-group rule the operator does not manage
+-- Verified            AdvertisedMismatch, ListenerUnreachable,
+--                     VerificationSecretUnavailable             Degraded     a broker advertises another name or port than
+--                                                                            planned, or its listener cannot be asked
 -- Verified            TargetsNotHealthy, EndpointsNotMapped     Progressing  targets register and pass health checks
 -- any                 Unknown status (Blocked, NotReported)     Progressing
 --
@@ -54,7 +57,8 @@ local degraded = {
   BrokersShareNode = true, ZoneNotServed = true, PortRangeExhausted = true, AdvertisedAddressTooLong = true,
   SubnetMismatch = true, SubnetNotFound = true, ForeignResource = true, ResourceNotOwned = true,
   ForwardingRuleMismatch = true, ServiceAttachmentMismatch = true, NatSubnetMismatch = true, NegTypeMismatch = true,
-  TargetSecurityGroupRuleMissing = true
+  TargetSecurityGroupRuleMissing = true,
+  AdvertisedMismatch = true, ListenerUnreachable = true, VerificationSecretUnavailable = true
 }
 
 -- Ready=True exactly when all of these are; in the order of the data path, so the first one that

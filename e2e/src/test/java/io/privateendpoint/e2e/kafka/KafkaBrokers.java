@@ -151,6 +151,26 @@ public final class KafkaBrokers implements AutoCloseable {
     awaitListening(processes.size() - 1, nodeId, new InetSocketAddress(address, INTERNAL_PORT), Duration.ofSeconds(120));
   }
 
+  /**
+   * Stops broker {@code i} (one of those started together), edits its properties file with {@code edit}
+   * and starts it again: a pod restarted with a corrected configuration.
+   */
+  public void restart(int i, java.util.function.UnaryOperator<String> edit) throws IOException, InterruptedException {
+    Process old = processes.get(i);
+    old.destroy();
+    if (!old.waitFor(30, TimeUnit.SECONDS)) {
+      old.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    Path dir = work.resolve("broker-" + i);
+    Path config = dir.resolve("server.properties");
+    Files.writeString(config, edit.apply(Files.readString(config)));
+    List<String> command = new ArrayList<>(hosts.exec(i));
+    command.addAll(java("kafka.Kafka", config.toString()));
+    processes.set(i, new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kafka.log").toFile())).start());
+    awaitListening(i, i, new InetSocketAddress(hosts.address(i), INTERNAL_PORT), Duration.ofSeconds(120));
+  }
+
   /** What the merged properties file of broker {@code i} says, for assertions. */
   public String config(int i) throws IOException {
     return Files.readString(work.resolve("broker-" + i).resolve("server.properties"));

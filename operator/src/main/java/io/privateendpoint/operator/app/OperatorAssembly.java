@@ -11,12 +11,14 @@ import io.privateendpoint.operator.cloud.gcp.GcpClients;
 import io.privateendpoint.operator.cloud.gcp.GcpEndpointProvisioner;
 import io.privateendpoint.operator.kafka.KafkaSide;
 import io.privateendpoint.operator.kafka.ListenerRevertGuard;
+import io.privateendpoint.operator.kafka.ListenerVerifier;
 import io.privateendpoint.operator.kube.CachedKubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.proxy.ProxySide;
 import io.privateendpoint.operator.proxy.UpstreamClients;
 import io.privateendpoint.operator.proxy.UpstreamPolling;
 import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.Verification;
 import io.privateendpoint.operator.metrics.OperatorMetrics;
 import io.privateendpoint.operator.metrics.ReconcileMetrics;
 import io.privateendpoint.operator.reconcile.EndpointPeers;
@@ -55,10 +57,14 @@ public final class OperatorAssembly {
     // Kafka side first: the load balancer points at listeners that must exist; cleanup runs in reverse.
     List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName(), events),
         new GcpEndpointProvisioner(gcp, settings.clusterName(), events));
+    // Verified at the Kafka protocol: checks run on their own threads and wake the endpoint when they find something new.
+    var checked = ListenerVerifier.wakeUps();
+    Verification verification = settings.verifyListeners()
+        ? new ListenerVerifier(client, clock, settings.resyncPeriod(), checked::propagateEvent) : (resource, plan) -> null;
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
-        events);
+        events, verification);
     return new KafkaPrivateEndpointReconciler(pipeline, metrics,
-        context -> List.of(UpstreamPolling.eventSource(context, proxy)), view);
+        context -> List.of(UpstreamPolling.eventSource(context, proxy), checked), view);
   }
 
   /** Watched namespaces and resync period, applied to the controller's configuration. */

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  */
 public record OperatorSettings(String clusterName, Set<String> namespaces, Duration resyncPeriod,
     LogFormat logFormat, String logLevel, String gcpComputeEndpoint, LeaderElection leaderElection,
-    int healthPort, int metricsPort, String proxyImage, Duration revertBackoff) {
+    int healthPort, int metricsPort, String proxyImage, Duration revertBackoff, boolean verifyListeners) {
 
   /** The image this build is published as; it carries the proxy under /app/proxy. */
   public static final String OWN_IMAGE = "kafka-private-endpoint-operator:" + Version.imageTag();
@@ -81,7 +81,10 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
     REVERT_BACKOFF("revert-backoff", "KPE_REVERT_BACKOFF", "1m",
         "when someone keeps reverting the listener the operator wrote (GitOps self-heal), wait this long before"
             + " writing it back the second time, doubling with each revert up to 1h; the first revert is written back"
-            + " at once (e.g. 30s, 1m, PT1M)");
+            + " at once (e.g. 30s, 1m, PT1M)"),
+    VERIFY_LISTENERS("verify-listeners", "KPE_VERIFY_LISTENERS", "true",
+        "true or false: check what each broker advertises on an endpoint's listener with a Kafka Metadata request to"
+            + " its pod (Verified is True only when every broker lists every broker at its planned name and port)");
 
     final String flag;
     final String env;
@@ -166,7 +169,8 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
         port(Setting.HEALTH_PORT, values.get(Setting.HEALTH_PORT)),
         port(Setting.METRICS_PORT, values.get(Setting.METRICS_PORT)),
         values.get(Setting.PROXY_IMAGE).isEmpty() ? OWN_IMAGE : values.get(Setting.PROXY_IMAGE),
-        duration(Setting.REVERT_BACKOFF, values.get(Setting.REVERT_BACKOFF)));
+        duration(Setting.REVERT_BACKOFF, values.get(Setting.REVERT_BACKOFF)),
+        bool(Setting.VERIFY_LISTENERS, values.get(Setting.VERIFY_LISTENERS)));
   }
 
   public boolean watchesAllNamespaces() {

@@ -54,6 +54,9 @@ public class ListenerSpec {
       + "status.externalListener and turns ListenerConfigured True once the brokers carry it. Not with mode Proxy.")
   private ListenerManagement management = ListenerManagement.Operator;
 
+  @JsonPropertyDescription("The operator's check of this listener at the Kafka protocol (on by default).")
+  private ListenerVerification verification;
+
   public String getName() { return name; }
   public void setName(String name) { this.name = name; }
   public Integer getContainerPort() { return containerPort; }
@@ -62,6 +65,13 @@ public class ListenerSpec {
   public void setAdvertisedPattern(String advertisedPattern) { this.advertisedPattern = advertisedPattern; }
   public ListenerManagement getManagement() { return management; }
   public void setManagement(ListenerManagement management) { this.management = management; }
+  public ListenerVerification getVerification() { return verification; }
+  public void setVerification(ListenerVerification verification) { this.verification = verification; }
+
+  /** The verification settings, their defaults when the spec gives none. */
+  public ListenerVerification verificationOrDefault() {
+    return verification != null ? verification : new ListenerVerification();
+  }
   public SecurityProtocol getSecurityProtocol() { return securityProtocol; }
   public void setSecurityProtocol(SecurityProtocol securityProtocol) { this.securityProtocol = securityProtocol; }
 }

@@ -3,10 +3,8 @@ package io.privateendpoint.operator.proxy;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.ProxyUpstream;
-import io.privateendpoint.operator.model.SecurityProtocol;
+import io.privateendpoint.operator.kafka.KafkaClientSecurity;
 import io.privateendpoint.operator.plan.UpstreamBroker;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +17,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.config.SslConfigs;
 
 /**
  * One Kafka Admin client per endpoint, kept while its connection settings stay the same (the
@@ -86,42 +82,14 @@ public final class UpstreamClients implements AutoCloseable {
 
   /** Admin settings from spec.proxy.upstream and its Secret (ca.crt, username, password). */
   static Map<String, Object> config(ProxyUpstream upstream, String bootstrap, Secret secret) {
-    Map<String, Object> c = new TreeMap<>();
+    Map<String, Object> c = new TreeMap<>(KafkaClientSecurity.settings(upstream.getSecurityProtocol(),
+        upstream.getSaslMechanism(), secret));
     c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(AdminClientConfig.CLIENT_ID_CONFIG, "kafka-private-endpoint-operator");
     c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
     c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
     c.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000);
-    SecurityProtocol protocol = upstream.getSecurityProtocol();
-    c.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, protocol.name());
-    String ca = value(secret, UpstreamSecret.CA);
-    if ((protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL) && ca != null) {
-      c.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-      c.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, ca);
-    }
-    if (upstream.getSaslMechanism() != null) {
-      String mechanism = upstream.getSaslMechanism().kafkaName();
-      String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-          : "org.apache.kafka.common.security.scram.ScramLoginModule";
-      c.put(SaslConfigs.SASL_MECHANISM, mechanism);
-      c.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + escape(value(secret, UpstreamSecret.USERNAME))
-          + "\" password=\"" + escape(value(secret, UpstreamSecret.PASSWORD)) + "\";");
-    }
     return c;
-  }
-
-  private static String escape(String s) {
-    return s == null ? "" : s.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
-
-  static String value(Secret secret, String key) {
-    if (secret == null) {
-      return null;
-    }
-    if (secret.getData() != null && secret.getData().get(key) != null) {
-      return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-    return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
 
   /** The upstream could not be described; the message says where and why. */

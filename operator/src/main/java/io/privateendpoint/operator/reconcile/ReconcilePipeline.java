@@ -1,6 +1,7 @@
 package io.privateendpoint.operator.reconcile;
 
 import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.Verification;
 import io.privateendpoint.operator.kafka.BrokerDiscovery;
 import io.privateendpoint.operator.model.DeletionPolicy;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -33,12 +34,21 @@ public final class ReconcilePipeline {
   private final List<ApplyStep> applySteps;
   private final KafkaPrivateEndpointStatusFactory statusFactory;
   private final EventRecorder events;
+  private final Verification verification;
 
   public static final String REASON_BLOCKED = "Blocked";
   public static final String REASON_DELETION_BLOCKED = "DeletionBlocked";
 
   public ReconcilePipeline(SpecValidator validator, EndpointPeers peers, BrokerDiscovery discovery,
       List<ApplyStep> applySteps, KafkaPrivateEndpointStatusFactory statusFactory, EventRecorder events) {
+    this(validator, peers, discovery, applySteps, statusFactory, events, (resource, plan) -> null);
+  }
+
+  /** @param verification checks the data path once the brokers carry the listener (Verified at the Kafka protocol) */
+  public ReconcilePipeline(SpecValidator validator, EndpointPeers peers, BrokerDiscovery discovery,
+      List<ApplyStep> applySteps, KafkaPrivateEndpointStatusFactory statusFactory, EventRecorder events,
+      Verification verification) {
+    this.verification = verification;
     this.validator = validator;
     this.peers = peers;
     this.discovery = discovery;
@@ -86,10 +96,24 @@ public final class ReconcilePipeline {
         // A refusal (a listener or ConfigMap that is not ours) means the data path cannot work:
         // no cloud resource is made for it. What exists already stays until the refusal is resolved.
         outcomes.add(waiting(outcome.conditions().get(0), outcomes));
-        break;
+        return statusFactory.reconciled(resource, plan, outcomes);
       }
     }
+    if (reported(outcomes, ConditionType.LISTENER_CONFIGURED)) {
+      ConditionReport verified = verification.verify(resource, plan);
+      if (verified != null) {
+        outcomes.add(StepOutcome.of(verified));
+      }
+    } else {
+      // Rolling (or not written yet): what the brokers advertised before says nothing about after.
+      verification.forget(resource);
+    }
     return statusFactory.reconciled(resource, plan, outcomes);
+  }
+
+  private static boolean reported(List<StepOutcome> outcomes, String type) {
+    return outcomes.stream().flatMap(o -> o.conditions().stream())
+        .anyMatch(c -> c.type().equals(type) && "True".equals(c.status()));
   }
 
   /** The cloud steps' access checks; the first that fails, else the first that passed. */
@@ -123,6 +147,7 @@ public final class ReconcilePipeline {
    * Orphan} the cloud steps are skipped and what they leave is recorded in an event.
    */
   public Cleanup cleanup(KafkaPrivateEndpoint resource) {
+    verification.forget(resource);
     boolean orphan = resource.getSpec().getDeletionPolicy() == DeletionPolicy.Orphan;
     for (int i = applySteps.size() - 1; i >= 0; i--) {
       ApplyStep step = applySteps.get(i);

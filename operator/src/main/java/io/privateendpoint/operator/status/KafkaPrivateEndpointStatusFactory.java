@@ -73,7 +73,8 @@ public final class KafkaPrivateEndpointStatusFactory {
   /** A reconcile that went through the pipeline: conditions from the apply steps, Ready from them. */
   public KafkaPrivateEndpointStatus reconciled(KafkaPrivateEndpoint resource, EndpointPlan plan, List<StepOutcome> outcomes) {
     Map<String, ConditionReport> reports = new LinkedHashMap<>();
-    outcomes.forEach(outcome -> outcome.conditions().forEach(report -> reports.put(report.type(), report)));
+    outcomes.forEach(outcome -> outcome.conditions().forEach(report -> reports.merge(report.type(), report,
+        KafkaPrivateEndpointStatusFactory::both)));
     List<ConditionReport> components = ConditionType.COMPONENTS.stream()
         .map(type -> reports.getOrDefault(type, ConditionReport.unknown(type, REASON_NOT_REPORTED,
             "no step reported " + type + " in this pass")))
@@ -111,6 +112,24 @@ public final class KafkaPrivateEndpointStatusFactory {
     status.setListenerReverts(reverts == null || reverts.getCount() == null ? null : reverts);
     status.setConditions(conditions(previousConditions(resource), all, resource.getMetadata().getGeneration()));
     return status;
+  }
+
+  /**
+   * One condition reported by two steps (Verified: the load balancer's health checks, then the check
+   * at the Kafka protocol): True only when both are, else the first that is not, with the other's
+   * finding added when it is not True either.
+   */
+  static ConditionReport both(ConditionReport first, ConditionReport second) {
+    boolean firstTrue = "True".equals(first.status());
+    boolean secondTrue = "True".equals(second.status());
+    if (firstTrue && secondTrue) {
+      return new ConditionReport(first.type(), "True", first.reason(), first.message() + "; " + second.message());
+    }
+    if (firstTrue) {
+      return second;
+    }
+    return secondTrue ? first
+        : new ConditionReport(first.type(), first.status(), first.reason(), first.message() + "; " + second.message());
   }
 
   private static ConditionReport readiness(List<ConditionReport> components) {

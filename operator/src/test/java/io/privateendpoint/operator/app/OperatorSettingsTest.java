@@ -158,6 +158,14 @@ class OperatorSettingsTest {
   }
 
   @Test
+  void listenersAreVerifiedUnlessTurnedOff() {
+    assertThat(OperatorSettings.parse(new String[0], Map.of()).verifyListeners()).isTrue();
+    assertThat(OperatorSettings.parse(new String[0], Map.of("KPE_VERIFY_LISTENERS", "false")).verifyListeners()).isFalse();
+    assertThat(OperatorSettings.parse(new String[] {"--verify-listeners", "true"}, Map.of("KPE_VERIFY_LISTENERS", "false"))
+        .verifyListeners()).isTrue();
+  }
+
+  @Test
   void usageListsEveryFlagAndVariable() {
     String usage = OperatorSettings.usage();
     for (OperatorSettings.Setting s : OperatorSettings.Setting.values()) {

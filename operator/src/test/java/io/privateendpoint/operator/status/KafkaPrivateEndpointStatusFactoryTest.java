@@ -124,4 +124,23 @@ class KafkaPrivateEndpointStatusFactoryTest {
   private static EndpointCondition condition(KafkaPrivateEndpointStatus status, String type) {
     return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
   }
+
+  @Test
+  void verifiedIsTrueOnlyWhenTheLoadBalancerAndTheKafkaCheckBothSaySo() {
+    ConditionReport healthy = ConditionReport.isTrue(ConditionType.VERIFIED, "TargetsHealthy", "every broker port reaches its broker");
+    ConditionReport matches = ConditionReport.isTrue(ConditionType.VERIFIED, "MetadataMatches", "every broker lists the 3 brokers");
+    ConditionReport wrong = ConditionReport.isFalse(ConditionType.VERIFIED, "AdvertisedMismatch", "broker 1 advertises x:1, planned x:2");
+    ConditionReport unhealthy = ConditionReport.isFalse(ConditionType.VERIFIED, "TargetsNotHealthy", "port 9094 unhealthy");
+
+    ConditionReport both = KafkaPrivateEndpointStatusFactory.both(healthy, matches);
+    assertThat(both.status()).isEqualTo("True");
+    assertThat(both.reason()).isEqualTo("TargetsHealthy");
+    assertThat(both.message()).isEqualTo("every broker port reaches its broker; every broker lists the 3 brokers");
+    assertThat(KafkaPrivateEndpointStatusFactory.both(healthy, wrong)).isEqualTo(wrong);
+    assertThat(KafkaPrivateEndpointStatusFactory.both(unhealthy, matches)).isEqualTo(unhealthy);
+    ConditionReport neither = KafkaPrivateEndpointStatusFactory.both(unhealthy, wrong);
+    assertThat(neither.status()).isEqualTo("False");
+    assertThat(neither.reason()).isEqualTo("TargetsNotHealthy");
+    assertThat(neither.message()).contains("port 9094 unhealthy").contains("broker 1 advertises x:1");
+  }
 }
