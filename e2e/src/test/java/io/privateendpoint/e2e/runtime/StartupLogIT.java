@@ -11,6 +11,7 @@ import io.privateendpoint.e2e.gcp.GcpProject;
 import io.privateendpoint.e2e.support.Endpoints;
 import io.privateendpoint.e2e.support.KafkaCluster;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
+import io.privateendpoint.e2e.support.Kubectl;
 import io.privateendpoint.e2e.support.LocalCompute;
 import io.privateendpoint.e2e.support.MotoServer;
 import io.privateendpoint.e2e.support.OperatorProcess;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * What a user sees of the operator jar (java -jar, as the image runs it): --version and --help answer
  * and exit 0 without touching a cluster; a real run — start-up against the tests' API server, one AWS
  * and one GCP endpoint to Ready and deleted — logs no WARN or ERROR line and no JVM warning (e.g.
- * sun.misc.Unsafe from a library, which the JVM prints as "WARNING:" on stderr, in the same log).
+ * sun.misc.Unsafe from a library, which the JVM prints as "WARNING:" on stderr, in the same log), and
+ * {@code kubectl get} shows the endpoints' bootstrap ports and broker counts.
  */
 @ExtendWith(KubernetesApiServerExtension.class)
 class StartupLogIT {
@@ -126,6 +128,12 @@ class StartupLogIT {
       KafkaPrivateEndpointStatus ready = awaitStatus(name, s -> "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
       assertThat(ready.getBrokerCount()).isEqualTo(3);
     }
+    // kubectl get shows what to give the consumer and how many brokers are behind it.
+    String table = new Kubectl(KubernetesApiServerExtension.cluster()).run("get", "kpe", "-n", NAMESPACE);
+    assertThat(column(table, "on-aws", "BOOTSTRAP PORTS")).isEqualTo("9092");
+    assertThat(column(table, "on-aws", "BROKERS")).isEqualTo("3");
+    assertThat(column(table, "on-gcp", "BOOTSTRAP PORTS")).isEqualTo("9093,9094,9095");
+    assertThat(column(table, "on-gcp", "BROKERS")).isEqualTo("3");
     client.resources(KafkaPrivateEndpoint.class).inNamespace(NAMESPACE).delete();
     await().atMost(Duration.ofSeconds(180)).until(() -> client.resources(KafkaPrivateEndpoint.class).inNamespace(NAMESPACE)
         .list().getItems().isEmpty());
@@ -141,6 +149,15 @@ class StartupLogIT {
       KafkaPrivateEndpoint r = client.resources(KafkaPrivateEndpoint.class).inNamespace(NAMESPACE).withName(name).get();
       return r == null ? null : r.getStatus();
     }, s -> s != null && until.test(s));
+  }
+
+  /** The value in {@code kubectl get}'s table under {@code header}, on the row of {@code name}. */
+  private static String column(String table, String name, String header) {
+    String head = table.lines().findFirst().orElseThrow();
+    int at = head.indexOf(header);
+    assertThat(at).as("column %s in %s", header, head).isNotNegative();
+    String row = table.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow();
+    return row.substring(at).split("\\s+")[0];
   }
 
   /** The jar with {@code flag} and no cluster at all: stdout and stderr together; fails unless it exits 0. */
