@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 
 /**
  * hack/run-local.sh, on this machine only: a local API server, three brokers simulated as in the
- * tests (Nodes in three zones, a StatefulSet, its Pods) — or, for a mode: Proxy sample, real brokers
+ * tests (Nodes in three zones, and a StatefulSet and its Pods or a Strimzi Kafka and its node pool:
+ * {@link LocalKafka}) — or, for a mode: Proxy sample, real brokers
  * behind real proxy replicas (LocalProxyRun) — the cloud of the sample emulated (moto for
  * AWS, the Compute fake for GCP), the operator jar run as a process pointed at it, the sample
  * applied; it prints what the consumer's console needs, then deletes the endpoint and checks that
