@@ -31,6 +31,7 @@ final class LocalGcpRun {
     ComputeFake fake = LocalCompute.get();
     GcpProject project = new GcpProject(spec.getProject(), spec.getNetwork(), spec.getSubnetwork());
     String ns = endpoint.getMetadata().getNamespace();
+    LocalKafka.prepare(client, endpoint);
     KafkaCluster nodes = new KafkaCluster(client, ns);
     List<String> zones = endpoint.getSpec().getZones();
     for (int n = 1; n <= 3; n++) {
@@ -40,10 +41,8 @@ final class LocalGcpRun {
     }
     say("Compute fake at " + fake.endpoint() + ": network " + spec.getNetwork() + ", subnetwork " + spec.getSubnetwork()
         + ", VMs gke-node-1..3 in " + String.join(", ", zones) + " with pod alias ranges 10.61.n.0/24");
-    String stsName = endpoint.getSpec().getKafka().getStatefulSet().getName();
-    KafkaCluster kafka = LocalRun.brokers(client, endpoint, List.of("gke-node-1", "gke-node-2", "gke-node-3"),
-        List.of("10.61.1.10", "10.61.2.10", "10.61.3.10"));
-    say("simulated brokers: StatefulSet " + stsName + " with 3 pods on GKE-like nodes");
+    LocalKafka kafka = LocalKafka.simulate(client, endpoint, "gke-node-", "10.61");
+    say("simulated brokers: " + kafka.describe() + " (GKE-like)");
 
     Process operator = LocalRun.startOperator(cluster, jar, work, Map.of("KPE_GCP_COMPUTE_ENDPOINT", fake.endpoint()));
     say("operator: java -jar " + jar.getFileName() + " (KPE_GCP_COMPUTE_ENDPOINT=" + fake.endpoint()
@@ -52,12 +51,13 @@ final class LocalGcpRun {
       client.resource(endpoint).create();
       String name = endpoint.getMetadata().getName();
       say("applied " + sample);
-      KafkaPrivateEndpointStatus status = LocalRun.readyAfterRoll(client, kafka, ns, name, stsName);
+      KafkaPrivateEndpointStatus status = LocalRun.readyAfterRoll(client, kafka, ns, name);
+      LocalRun.showTable(cluster, ns);
       System.out.println("For the consumer's console:");
       System.out.println("  service attachment: " + status.getServiceAttachment());
       System.out.println("  bootstrap ports:    " + status.getBootstrapPorts());
       System.out.println();
-      LocalRun.deleteAndWait(client, ns, name, work);
+      LocalRun.deleteAndWait(client, ns, name, work, kafka);
       long left = COLLECTIONS.stream().mapToLong(c -> fake.resources(c).size()).sum()
           + project.subnetsNamed(spec.getPscNatSubnet().getName());
       say("deleted the endpoint: " + left + " NEGs, backend services, forwarding rules, service attachments,"

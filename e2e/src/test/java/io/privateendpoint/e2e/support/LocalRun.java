@@ -1,12 +1,13 @@
 package io.privateendpoint.e2e.support;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
+import io.privateendpoint.operator.model.KafkaSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 
 /**
  * hack/run-local.sh, on this machine only: a local API server, three brokers simulated as in the
- * tests (Nodes in three zones, a StatefulSet, its Pods) — or, for a mode: Proxy sample, real brokers
+ * tests (Nodes in three zones, and a StatefulSet and its Pods or a Strimzi Kafka and its node pool:
+ * {@link LocalKafka}) — or, for a mode: Proxy sample, real brokers
  * behind real proxy replicas (LocalProxyRun) — the cloud of the sample emulated (moto for
  * AWS, the Compute fake for GCP), the operator jar run as a process pointed at it, the sample
  * applied; it prints what the consumer's console needs, then deletes the endpoint and checks that
@@ -35,8 +38,15 @@ public final class LocalRun {
   private LocalRun() {}
 
   public static void main(String[] args) {
+    // The run's own lines and the operator's log are what the user reads: not fabric8's note that
+    // kafkaprivateendpoints is v1alpha1, nor the progress of generating Strimzi's CRDs.
+    ((Logger) LoggerFactory.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils")).setLevel(Level.ERROR);
+    ((Logger) LoggerFactory.getLogger("io.fabric8.crdv2.generator")).setLevel(Level.WARN);
     try {
       run(args);
+    } catch (RefusedSample e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
     } catch (Throwable e) {
       // Clients' and servers' threads may outlive main: exit explicitly so that a failure is an exit code.
       e.printStackTrace();
@@ -50,15 +60,8 @@ public final class LocalRun {
     Path sample = Path.of(args[1]);
     Path work = Path.of(args[2]);
     String version = System.getProperty("kpe.kubernetes.version", "1.34.1");
-    KafkaPrivateEndpoint endpoint = Serialization.unmarshal(Files.readString(sample), KafkaPrivateEndpoint.class);
+    KafkaPrivateEndpoint endpoint = sample(sample);
     boolean proxy = endpoint.getSpec().getMode() == EndpointMode.Proxy;
-    if (proxy && endpoint.getSpec().getAws() == null) {
-      throw new IllegalArgumentException(sample + ": the local run of Proxy mode emulates AWS only; use an aws sample");
-    }
-    if (!proxy && endpoint.getSpec().getKafka().getStatefulSet() == null) {
-      throw new IllegalArgumentException(sample + ": the local run simulates a StatefulSet of brokers, or runs real brokers"
-          + " behind the proxy; use a statefulSet or a mode: Proxy sample");
-    }
     try (BinaryApiServerCluster cluster = BinaryApiServerCluster.start(KubernetesApiServerExtension.projectRoot(), version);
         KubernetesClient client = cluster.newClient()) {
       if (proxy) {
@@ -88,22 +91,22 @@ public final class LocalRun {
       String nodeGroup = ec2.createSecurityGroup(b -> b.groupName("eks-nodes").description("EKS nodes").vpcId(vpc)).groupId();
       String[] subnetIds = ec2.describeSubnets(b -> b.filters(f -> f.name("vpc-id").values(vpc))).subnets().stream()
           .sorted(java.util.Comparator.comparing(sn -> sn.cidrBlock())).map(sn -> sn.subnetId()).toArray(String[]::new);
+      List<String> podIps = LocalKafka.podIps("10.0");
       for (int az = 1; az <= 3; az++) {
         String subnet = subnetIds[az - 1];
-        String ip = "10.0." + az + ".10";
+        String ip = podIps.get(az - 1);
         ec2.createNetworkInterface(b -> b.subnetId(subnet).privateIpAddress(ip).groups(nodeGroup));
       }
       say("moto: " + vpc + " with a subnet in usw2-az1, usw2-az2, usw2-az3 and node group " + nodeGroup);
 
       String ns = endpoint.getMetadata().getNamespace();
-      String stsName = endpoint.getSpec().getKafka().getStatefulSet().getName();
+      LocalKafka.prepare(client, endpoint);
       KafkaCluster nodes = new KafkaCluster(client, ns);
       for (int az = 1; az <= 3; az++) {
         nodes.awsNode("node-" + az, az);
       }
-      KafkaCluster kafka = brokers(client, endpoint, List.of("node-1", "node-2", "node-3"),
-          List.of("10.0.1.10", "10.0.2.10", "10.0.3.10"));
-      say("simulated brokers: StatefulSet " + stsName + " with 3 pods on nodes in usw2-az1..3");
+      LocalKafka kafka = LocalKafka.simulate(client, endpoint, "node-", "10.0");
+      say("simulated brokers: " + kafka.describe() + " (usw2-az1..3)");
 
       // The operator as moto's IAM user holding config/aws/iam-policy.json, as its role would be.
       var keys = moto.operatorCredentials().resolveCredentials();
@@ -113,15 +116,26 @@ public final class LocalRun {
           + ", IAM user with config/aws/iam-policy.json)");
       try {
         endpoint.getSpec().getAws().setVpcId(vpc);
+        String replaced = "vpcId " + vpc;
+        if (endpoint.getSpec().getAws().getSubnets() != null && !endpoint.getSpec().getAws().getSubnets().isEmpty()) {
+          // The sample names subnets of its own VPC; here they are moto's, one per AZ ID as in the sample.
+          Map<String, String> subnets = new java.util.TreeMap<>();
+          for (int az = 1; az <= 3; az++) {
+            subnets.put("usw2-az" + az, subnetIds[az - 1]);
+          }
+          endpoint.getSpec().getAws().setSubnets(subnets);
+          replaced += ", subnets " + subnets;
+        }
         client.resource(endpoint).create();
         String name = endpoint.getMetadata().getName();
-        say("applied " + sample + " (vpcId " + vpc + ")");
-        KafkaPrivateEndpointStatus status = readyAfterRoll(client, kafka, ns, name, stsName);
+        say("applied " + sample + " (" + replaced + ")");
+        KafkaPrivateEndpointStatus status = readyAfterRoll(client, kafka, ns, name);
+        showTable(cluster, ns);
         System.out.println("For the consumer's console:");
         System.out.println("  endpoint service name: " + status.getEndpointServiceName());
         System.out.println("  bootstrap ports:       " + status.getBootstrapPorts());
         System.out.println();
-        deleteAndWait(client, ns, name, work);
+        deleteAndWait(client, ns, name, work, kafka);
         long left = elb.describeLoadBalancers().loadBalancers().size() + elb.describeTargetGroups().targetGroups().size()
             + ec2.describeVpcEndpointServiceConfigurations().serviceConfigurations().size()
             + ec2.describeSecurityGroupRules(b -> b.filters(f -> f.name("group-id").values(nodeGroup))).securityGroupRules()
@@ -163,25 +177,11 @@ public final class LocalRun {
     }
   }
 
-  /** The sample's namespace, the CRD, and a StatefulSet of three brokers, pod i on {@code nodes[i]} with {@code ips[i]}. */
-  static KafkaCluster brokers(KubernetesClient client, KafkaPrivateEndpoint endpoint, List<String> nodes, List<String> ips) {
-    ProjectCrds.install(client);
-    String ns = endpoint.getMetadata().getNamespace();
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).createOr(r -> r.update());
-    KafkaCluster kafka = new KafkaCluster(client, ns);
-    String stsName = endpoint.getSpec().getKafka().getStatefulSet().getName();
-    StatefulSet sts = kafka.statefulSet(stsName, 3);
-    for (int i = 0; i < 3; i++) {
-      kafka.pod(sts, i, nodes.get(i), ips.get(i));
-    }
-    return kafka;
-  }
-
   /** Waits for the listener roll, simulates it, waits for Ready and prints conditions and brokers. */
-  static KafkaPrivateEndpointStatus readyAfterRoll(KubernetesClient client, KafkaCluster kafka, String ns, String name,
-      String stsName) throws InterruptedException {
-    await(client, ns, name, s -> reason(s, "ListenerConfigured", "RollingRestart"));
-    kafka.rolledOut(stsName);
+  static KafkaPrivateEndpointStatus readyAfterRoll(KubernetesClient client, LocalKafka kafka, String ns, String name)
+      throws InterruptedException {
+    await(client, ns, name, s -> reason(s, "ListenerConfigured", kafka.rollReason()));
+    kafka.rollOut();
     say("brokers restarted with the listener (simulated roll)");
     KafkaPrivateEndpointStatus status = await(client, ns, name, s -> reason(s, "Ready", "Ready"));
     System.out.println();
@@ -193,6 +193,17 @@ public final class LocalRun {
     return status;
   }
 
+  /** What {@code kubectl get kpe} shows, when kubectl is installed. */
+  static void showTable(TestCluster cluster, String ns) {
+    try {
+      System.out.println("kubectl get kpe -n " + ns + ":");
+      new Kubectl(cluster).run("get", "kpe", "-n", ns).lines().forEach(l -> System.out.println("  " + l));
+      System.out.println();
+    } catch (java.io.UncheckedIOException e) {
+      System.out.println("  (kubectl not found: " + e.getCause().getMessage() + ")");
+    }
+  }
+
   static void deleteAndWait(KubernetesClient client, String ns, String name, Path work) throws InterruptedException {
     client.resources(KafkaPrivateEndpoint.class).inNamespace(ns).withName(name).delete();
     Instant deadline = Instant.now().plusSeconds(60);
@@ -202,6 +213,61 @@ public final class LocalRun {
       }
       Thread.sleep(500);
     }
+  }
+
+  /** As above, then checks that the Kafka side holds nothing of the endpoint either. */
+  static void deleteAndWait(KubernetesClient client, String ns, String name, Path work, LocalKafka kafka)
+      throws InterruptedException {
+    deleteAndWait(client, ns, name, work);
+    String left = kafka.leftover();
+    if (!left.isEmpty()) {
+      throw new IllegalStateException("the endpoint is deleted but " + left);
+    }
+    kafka.cleanedUp().ifPresent(LocalRun::say);
+  }
+
+  /** Thrown for a sample the local run cannot play; said in one line, without a stack trace. */
+  static final class RefusedSample extends IllegalArgumentException {
+    RefusedSample(Path sample, String why) {
+      super(sample + ": " + why);
+    }
+  }
+
+  /**
+   * The sample, if the local run can play it: a StatefulSet or Strimzi source on AWS or GCP, or mode: Proxy
+   * on AWS (real brokers and proxies; hack/run-local.sh refuses the same before it builds anything).
+   */
+  static KafkaPrivateEndpoint sample(Path sample) throws IOException {
+    if (!Files.isRegularFile(sample)) {
+      throw new RefusedSample(sample, "no such file");
+    }
+    KafkaPrivateEndpoint endpoint;
+    try {
+      endpoint = Serialization.unmarshal(Files.readString(sample), KafkaPrivateEndpoint.class);
+    } catch (RuntimeException e) {
+      throw new RefusedSample(sample, "not a KafkaPrivateEndpoint: " + e.getMessage());
+    }
+    if (endpoint == null || endpoint.getSpec() == null || endpoint.getSpec().getKafka() == null) {
+      throw new RefusedSample(sample, "not a KafkaPrivateEndpoint with spec.kafka");
+    }
+    boolean proxy = endpoint.getSpec().getMode() == EndpointMode.Proxy;
+    boolean aws = endpoint.getSpec().getAws() != null;
+    if (!aws && endpoint.getSpec().getGcp() == null) {
+      throw new RefusedSample(sample, "names no cloud: spec.aws or spec.gcp");
+    }
+    if (proxy && !aws) {
+      throw new RefusedSample(sample, "the local run of mode: Proxy emulates AWS only (moto's load balancer);"
+          + " use an AWS sample such as config/samples/proxy-bootstrapservers.yaml");
+    }
+    KafkaSource source = endpoint.getSpec().getKafka();
+    if (!proxy && source.getStatefulSet() == null && source.getStrimzi() == null) {
+      throw new RefusedSample(sample, "the local run simulates brokers of a spec.kafka.statefulSet or spec.kafka.strimzi;"
+          + " spec.kafka.bootstrapServers needs mode: Proxy");
+    }
+    if (endpoint.getMetadata() == null || endpoint.getMetadata().getNamespace() == null) {
+      throw new RefusedSample(sample, "metadata.namespace is not set");
+    }
+    return endpoint;
   }
 
   static KafkaPrivateEndpointStatus await(KubernetesClient client, String ns, String name,

@@ -46,6 +46,10 @@ final class LogSetup {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level, Level.INFO));
     root.addAppender(console);
+    // fabric8 warns once per informer that a resource's version is not GA: our own CRD is v1alpha1 and
+    // Strimzi's Kafka v1beta2 by design, and nothing the user can act on; a WARN at every start-up teaches
+    // users to ignore WARN. That is the logger's only message.
+    context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
     // Proxy mode's Admin clients: an unreachable upstream is said in the endpoint's condition
     // (UpstreamUnreachable); kafka-clients would also log it on every poll, every 5 s, per endpoint.
     if (root.getLevel().isGreaterOrEqual(Level.INFO)) {

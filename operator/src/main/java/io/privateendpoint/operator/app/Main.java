@@ -22,6 +22,10 @@ public final class Main {
       System.out.print(OperatorSettings.usage());
       return;
     }
+    if (arguments.contains("--version")) {
+      System.out.println("kafka-private-endpoint-operator " + Version.current());
+      return;
+    }
     OperatorSettings settings;
     try {
       settings = OperatorSettings.parse(args, System.getenv());

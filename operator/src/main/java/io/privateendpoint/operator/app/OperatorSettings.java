@@ -65,7 +65,7 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
     GCP_COMPUTE_ENDPOINT("gcp-compute-endpoint", "KPE_GCP_COMPUTE_ENDPOINT", "",
         "Compute Engine API endpoint, e.g. a Private Service Connect endpoint for Google APIs"
             + " (https://compute-kpe.p.googleapis.com) or a local fake (http://127.0.0.1:8089, sent no credentials);"
-            + " empty for Google's https://compute.googleapis.com", "Google's"),
+            + " empty for Google's own", "https://compute.googleapis.com"),
     LEADER_ELECTION("leader-election", "KPE_LEADER_ELECTION", "false",
         "true or false: elect one leader among replicas through a Lease; only the leader reconciles"),
     LEADER_ELECTION_NAMESPACE("leader-election-namespace", "KPE_LEADER_ELECTION_NAMESPACE", "",
@@ -178,7 +178,8 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
   }
 
   public static String usage() {
-    StringBuilder text = new StringBuilder("Usage: java -jar kafka-private-endpoint-operator.jar [--flag value]...\n\n");
+    StringBuilder text = new StringBuilder("Usage: java -jar kafka-private-endpoint-operator.jar [--flag value]...\n"
+        + "       java -jar kafka-private-endpoint-operator.jar --help | --version\n\n");
     for (Setting s : Setting.values()) {
       text.append(String.format(Locale.ROOT, "  --%-26s %-30s %s (default: %s)%n", s.flag, s.env, s.help, s.shownDefault));
     }

@@ -4,10 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.util.Objects;
 
 /**
  * RFC 6902 JSON Patch pieces for the resources the operator shares with others (a StatefulSet, a
@@ -33,6 +39,34 @@ final class JsonPatches {
     ArrayNode ops = JSON.createArrayNode();
     ops.add(test("/metadata/resourceVersion", resourceVersion));
     return ops;
+  }
+
+  /**
+   * Sends a patch that opens with {@link #guardedBy}. The API server answers a failed "test" with 422
+   * Invalid, as it answers a patch that is wrong in itself, and says nothing more. When the resource has
+   * moved on from the version the patch was computed from (someone wrote it, or the cache read was
+   * behind), the guard did its job: that is rethrown as the 409 Conflict it means, which JOSDK and the
+   * reconciler treat as an expected retry (one line, no stack trace, no error status). A 422 on an
+   * unchanged resource is a real error and is thrown as it came.
+   */
+  static <T extends HasMetadata> T send(Resource<T> target, ArrayNode guarded) {
+    try {
+      return target.patch(context(), guarded.toString());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 422) {
+        throw e;
+      }
+      String tested = guarded.get(0).path("value").asText(null);
+      T now = target.get();
+      String current = now == null ? null : now.getMetadata().getResourceVersion();
+      if (Objects.equals(current, tested)) {
+        throw e;
+      }
+      String what = now == null ? "it was deleted" : "it is now at resourceVersion " + current;
+      throw new KubernetesClientException(new StatusBuilder().withCode(HttpURLConnection.HTTP_CONFLICT).withReason("Conflict")
+          .withMessage("changed since it was read at resourceVersion " + tested + " (" + what + "); read again and retry")
+          .build());
+    }
   }
 
   static ObjectNode test(String path, String value) {

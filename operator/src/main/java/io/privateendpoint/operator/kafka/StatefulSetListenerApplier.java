@@ -153,8 +153,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
 
     var patch = StatefulSetPatch.apply(sts, container, volume, key, hash);
     if (!patch.isEmpty()) {
-      view.updated(client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
-          .patch(JsonPatches.context(), patch.toString()), sts);
+      view.updated(JsonPatches.send(client.apps().statefulSets().inNamespace(namespace).withName(source.getName()), patch), sts);
       if (writeBack != null) {
         writeBack.written();
       }
@@ -187,8 +186,8 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     if (ours) {
       var patch = StatefulSetPatch.remove(sts, containerName(listener), containerName(listener), hashAnnotation(listener));
       if (!patch.isEmpty()) {
-        view.updated(client.apps().statefulSets().inNamespace(namespace).withName(source.getName())
-            .patch(JsonPatches.context(), patch.toString()), sts);
+        view.updated(JsonPatches.send(client.apps().statefulSets().inNamespace(namespace).withName(source.getName()), patch),
+            sts);
       }
     }
     nodePorts.delete(resource);

@@ -126,9 +126,8 @@ public final class StrimziListenerApplier implements ApplyStep {
       ops.add(JsonPatches.op("replace", "/spec/kafka/listeners/" + index, JsonPatches.tree(desired)));
     }
     addAnnotation(ops, kafka, key, owner + " " + desiredHash);
-    // Guarded by the resourceVersion read: a cache behind the API server fails it (409), and the retry reads again.
-    view.updated(Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(JsonPatches.context(),
-        ops.toString()), kafka);
+    // Guarded by the resourceVersion read: a cache behind the API server fails it (a conflict), and the retry reads again.
+    view.updated(JsonPatches.send(Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster), ops), kafka);
     if (writeBack != null) {
       writeBack.written();
       return outcome("False", REVERTED, reverted);
@@ -157,8 +156,7 @@ public final class StrimziListenerApplier implements ApplyStep {
       ops.add(JsonPatches.op("remove", "/spec/kafka/listeners/" + index, null));
     }
     ops.add(JsonPatches.op("remove", "/metadata/annotations/" + JsonPatches.escape(ownerAnnotation(name)), null));
-    view.updated(Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster).patch(JsonPatches.context(),
-        ops.toString()), kafka);
+    view.updated(JsonPatches.send(Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster), ops), kafka);
     return true;
   }
 

@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Provider", jsonPath = ".status.provider")
 @AdditionalPrinterColumn(name = "Mode", jsonPath = ".spec.mode")
 @AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".status.endpoint")
+@AdditionalPrinterColumn(name = "Bootstrap Ports", jsonPath = ".status.bootstrapPorts")
+@AdditionalPrinterColumn(name = "Brokers", jsonPath = ".status.brokerCount", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)

@@ -34,6 +34,9 @@ public class KafkaPrivateEndpointStatus {
   @JsonPropertyDescription("One row per broker: node id, zone, advertised address and load-balancer target.")
   private List<BrokerStatus> brokers = new ArrayList<>();
 
+  @JsonPropertyDescription("How many rows brokers has; a scalar so that `kubectl get` can show it in a column.")
+  private Integer brokerCount;
+
   @JsonPropertyDescription("Every load-balancer port handed out, by node id, including nodes that left: "
       + "a port is never given to another broker while its old one could still be advertised. The operator "
       + "rebuilds its assignments from this list.")
@@ -66,6 +69,8 @@ public class KafkaPrivateEndpointStatus {
   public void setBootstrapPorts(String bootstrapPorts) { this.bootstrapPorts = bootstrapPorts; }
   public List<BrokerStatus> getBrokers() { return brokers; }
   public void setBrokers(List<BrokerStatus> brokers) { this.brokers = brokers; }
+  public Integer getBrokerCount() { return brokerCount; }
+  public void setBrokerCount(Integer brokerCount) { this.brokerCount = brokerCount; }
   public List<PortAssignment> getPorts() { return ports; }
   public void setPorts(List<PortAssignment> ports) { this.ports = ports; }
   public List<ConnectionStatus> getConnections() { return connections; }
@@ -87,6 +92,7 @@ public class KafkaPrivateEndpointStatus {
         && Objects.equals(serviceAttachment, that.serviceAttachment)
         && Objects.equals(bootstrapPorts, that.bootstrapPorts)
         && Objects.equals(brokers, that.brokers)
+        && Objects.equals(brokerCount, that.brokerCount)
         && Objects.equals(ports, that.ports)
         && Objects.equals(connections, that.connections)
         && Objects.equals(externalListener, that.externalListener)
@@ -96,6 +102,6 @@ public class KafkaPrivateEndpointStatus {
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment,
-        bootstrapPorts, brokers, ports, connections, externalListener, listenerReverts);
+        bootstrapPorts, brokers, brokerCount, ports, connections, externalListener, listenerReverts);
   }
 }

@@ -98,6 +98,7 @@ public final class KafkaPrivateEndpointStatusFactory {
       row.setHealth(health.get(b.nodeId()));
       status.getBrokers().add(row);
     });
+    status.setBrokerCount(status.getBrokers().size());
     plan.ports().forEach((node, port) -> status.getPorts().add(new PortAssignment(node, port)));
     outcomes.forEach(outcome -> status.getConnections().addAll(outcome.connections()));
     // A pass that stopped before the Kafka side (a broker not ready yet) keeps what was published last:
@@ -150,6 +151,7 @@ public final class KafkaPrivateEndpointStatusFactory {
     status.setServiceAttachment(previous.getServiceAttachment());
     status.setBootstrapPorts(previous.getBootstrapPorts());
     status.setBrokers(new ArrayList<>(previous.getBrokers()));
+    status.setBrokerCount(status.getBrokers().size());
     status.setPorts(new ArrayList<>(previous.getPorts()));
     status.setConnections(new ArrayList<>(previous.getConnections()));
     status.setExternalListener(previous.getExternalListener());

@@ -174,6 +174,30 @@ class OperatorSettingsTest {
     // Real defaults, not the empty value that stands for them.
     assertThat(usage).contains("(default: 8081)").contains("(default: 8080)").contains("(default: false)")
         .contains("(default: $POD_NAMESPACE)").contains("(default: kafka-private-endpoint-operator)")
-        .contains("(default: Google's)").doesNotContain("(default: )");
+        .contains("(default: https://compute.googleapis.com)").doesNotContain("(default: )");
+  }
+
+  @Test
+  void everyDefaultHelpShowsIsTheValueUsedWhenNothingIsSet() {
+    Map<String, String> env = Map.of("POD_NAME", "kpe-0");
+    OperatorSettings unset = OperatorSettings.parse(new String[0], env);
+    // Defaults that are not values of their flag, and what they stand for instead.
+    Map<OperatorSettings.Setting, String> described = Map.of(
+        OperatorSettings.Setting.NAMESPACES, "all",
+        OperatorSettings.Setting.GCP_COMPUTE_ENDPOINT, "https://compute.googleapis.com",
+        OperatorSettings.Setting.LEADER_ELECTION_NAMESPACE, "$POD_NAMESPACE");
+    for (OperatorSettings.Setting s : OperatorSettings.Setting.values()) {
+      if (described.containsKey(s)) {
+        assertThat(s.shownDefault).isEqualTo(described.get(s));
+        continue;
+      }
+      // Given explicitly, the shown default changes nothing.
+      assertThat(OperatorSettings.parse(new String[] {"--" + s.flag + "=" + s.shownDefault}, env))
+          .as("--%s=%s", s.flag, s.shownDefault).isEqualTo(unset);
+    }
+    assertThat(unset.watchesAllNamespaces()).isTrue();
+    assertThat(unset.gcpComputeEndpoint()).isEmpty();
+    assertThat(OperatorSettings.parse(new String[0], Map.of("POD_NAME", "kpe-0", "POD_NAMESPACE", "ops"))
+        .leaderElection().namespace()).isEqualTo("ops");
   }
 }

@@ -8,6 +8,7 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.model.ListenerManagement;
 import io.privateendpoint.operator.model.ListenerReverts;
+import io.privateendpoint.operator.plan.Broker;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.EndpointPlanner;
 import io.privateendpoint.operator.plan.Observation;
@@ -44,6 +45,24 @@ class KafkaPrivateEndpointStatusFactoryTest {
     EndpointCondition ready = condition(factory(T0).reconciled(resource, plan, List.of(oneFalse)), ConditionType.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getMessage()).contains("LoadBalancerReady (Provisioning)").contains("ListenerConfigured (NotReported)");
+  }
+
+  @Test
+  void brokerCountFollowsTheBrokerTableForKubectlsColumn() {
+    KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), Observation.of(List.of(
+        new Broker(1, "kafka-1", "us-west-2a", "usw2-az1", "10.0.1.5", "node-a", "i-1"),
+        new Broker(2, "kafka-2", "us-west-2b", "usw2-az2", "10.0.2.5", "node-b", "i-2"))), Map.of());
+
+    resource.setStatus(factory(T0).reconciled(resource, plan, List.of()));
+    assertThat(resource.getStatus().getBrokers()).hasSize(2);
+    assertThat(resource.getStatus().getBrokerCount()).isEqualTo(2);
+
+    // A failed pass keeps the table, and its count with it.
+    assertThat(factory(T1).failed(resource, new IllegalStateException("boom")).getBrokerCount()).isEqualTo(2);
+
+    EndpointPlan none = EndpointPlanner.plan(resource.getSpec(), Observation.of(List.of()), Map.of());
+    assertThat(factory(T1).reconciled(resource, none, List.of()).getBrokerCount()).isZero();
   }
 
   @Test
