@@ -44,7 +44,12 @@ EXTRA_MODULES=jdk.crypto.ec,jdk.httpserver,java.management,jdk.management,jdk.zi
 EXCLUDE_FILES='**/libawt_xawt.so,**/libjawt.so,**/libsplashscreen.so,**/libjsound.so,**/libfontmanager.so,**/libjavajpeg.so,**/liblcms.so'
 # The JVM flags, sized for a container from hack/bench.sh --scale, live in config/jvm/operator-flags (the e2e
 # OperatorProcess runs the jar with the same file).
-mapfile -t JVM_FLAGS < <(sed 's/#.*//; s/^[[:space:]]*//; s/[[:space:]]*$//; /^$/d' config/jvm/operator-flags)
+# Lines starting with '-' are flags, NAME=value lines the JVM's environment (in the image's Env).
+mapfile -t JVM_SETTINGS < <(sed 's/#.*//; s/^[[:space:]]*//; s/[[:space:]]*$//; /^$/d' config/jvm/operator-flags)
+JVM_FLAGS=() JVM_ENV=()
+for setting in "${JVM_SETTINGS[@]}"; do
+  if [[ "$setting" == -* ]]; then JVM_FLAGS+=("$setting"); else JVM_ENV+=(--env "$setting"); fi
+done
 ENTRYPOINT="$(python3 -c 'import json, sys; print(json.dumps(["/opt/java/bin/java", *sys.argv[2:], "-jar", sys.argv[1]]))' \
   "/app/$JAR_NAME" "${JVM_FLAGS[@]}")"
 
@@ -202,7 +207,7 @@ debian_packages="$(sed 's/_amd64\.deb$//; s/_all\.deb$//; s/%3a/:/g; s/_/=/' "$d
 python3 hack/oci-image.py \
   --libs-root "$libs" --java-home "$jre" --jar "$jar" --proxy-dir "$proxy_dir" \
   --name "$IMAGE_NAME" --tag "$tag" --created "$created" --entrypoint "$ENTRYPOINT" \
-  --env PATH=/opt/java/bin:/usr/local/bin:/usr/bin:/bin --env JAVA_HOME=/opt/java --env LANG=C.UTF-8 \
+  --env PATH=/opt/java/bin:/usr/local/bin:/usr/bin:/bin --env JAVA_HOME=/opt/java --env LANG=C.UTF-8 "${JVM_ENV[@]}" \
   --label "org.opencontainers.image.title=$IMAGE_NAME" \
   --label "org.opencontainers.image.description=Kafka private endpoint operator" \
   --label "org.opencontainers.image.version=$tag" \

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.privateendpoint.e2e.runtime.ScaleScenario.Figures;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
 import io.privateendpoint.e2e.support.MotoServer;
-import io.privateendpoint.e2e.support.OperatorProcess;
 import io.privateendpoint.e2e.support.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +55,8 @@ public final class ScaleBench {
   /** BENCH lines, one column per run, so that a throttled run reads beside the plain one. */
   static void print(List<Figures> runs) {
     Figures first = runs.get(0);
-    System.out.printf("BENCH scale: %d endpoints x %d brokers, one operator, JVM %s -XX:MaxRAM=%s (the chart's limit)%n",
-        first.endpoints(), ScaleScenario.BROKERS, String.join(" ", first.jvmFlags()), OperatorProcess.chartMemoryLimit());
+    System.out.printf("BENCH scale: %d endpoints x %d brokers, one operator, JVM %s (MaxRAM: the chart's memory limit)%n",
+        first.endpoints(), ScaleScenario.BROKERS, String.join(" ", first.jvmFlags()));
     row(runs, "run", Figures::label);
     row(runs, "seconds until Ready, 1 endpoint", f -> String.format("%.1f", f.readyOneSeconds()));
     row(runs, "seconds until all Ready, N endpoints", f -> String.format("%.1f", f.readyAllSeconds()));

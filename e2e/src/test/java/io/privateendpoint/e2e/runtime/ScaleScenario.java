@@ -43,6 +43,14 @@ final class ScaleScenario {
 
   static final int BROKERS = 6;
   private static final int NODES_PER_ZONE = 4;
+  /**
+   * Endpoints whose brokers share one EKS-like node security group. The operator admits each NLB's
+   * group there with one ingress rule, and a security group holds at most 60 inbound rules
+   * (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups;
+   * moto enforces it): with every endpoint on one node group, the 60th fails with
+   * RulesPerSecurityGroupLimitExceeded.
+   */
+  private static final int ENDPOINTS_PER_NODE_GROUP = 25;
   private static final AtomicInteger NEXT_VPC = new AtomicInteger(100);
 
   /** Deltas of the operator's counters over a window. {@code cloudCalls}: calls as they ended (success, throttled, refused, error). */
@@ -75,7 +83,7 @@ final class ScaleScenario {
   }
 
   /**
-   * What one run measured. Creation counts cover the N endpoints created at once (the lone first one
+   * What one run measured, and the operator's JVM flags ({@code -XX:MaxRAM} the chart's memory limit). Creation counts cover the N endpoints created at once (the lone first one
    * aside), steady counts every pass of every endpoint (N + 1) over one resync period.
    */
   record Figures(String label, int endpoints, double readyOneSeconds, double readyAllSeconds, long peakRssKiB,
@@ -128,6 +136,10 @@ final class ScaleScenario {
       brokers(kafka, vpc, sts(e), e + 1);
     }
 
+    // As OperatorProcess starts the JVM (read here too, so that the figures name what ran).
+    List<String> jvm = new ArrayList<>(OperatorProcess.jvmFlags());
+    jvm.add("-XX:MaxRAM=" + OperatorProcess.chartMemoryLimit());
+    OperatorProcess.jvmEnvironment().forEach((name, value) -> jvm.add(name + "=" + value));
     var keys = MotoServer.get().operatorCredentials().resolveCredentials();
     try (OperatorProcess operator = OperatorProcess.start("bench-" + label, cluster.kubeConfigYaml(), Map.of(
         "AWS_ENDPOINT_URL", awsEndpointUrl, "AWS_ACCESS_KEY_ID", keys.accessKeyId(),
@@ -135,8 +147,7 @@ final class ScaleScenario {
         "KPE_CLUSTER_NAME", "bench-" + label, "KPE_WATCH_NAMESPACES", ns, "KPE_RESYNC_PERIOD", resync.toSeconds() + "s"));
         RssSampler rss = new RssSampler(operator.pid())) {
       awaitStarted(operator);
-      say(label + ": operator up (pid " + operator.pid() + ", log " + operator.log() + ", flags " + OperatorProcess.jvmFlags()
-          + " -XX:MaxRAM=" + OperatorProcess.chartMemoryLimit() + ")");
+      say(label + ": operator up (pid " + operator.pid() + ", log " + operator.log() + ", JVM flags " + jvm + ")");
 
       long start = System.nanoTime();
       create(ns, vpc, "solo", "kafka-solo");
@@ -174,8 +185,7 @@ final class ScaleScenario {
       say(label + ": broker moved to a new pod IP, its target followed in " + String.format("%.1f s", ipChange));
       long peak = rss.peakKiB();
       return new Figures(label, n, readyOne, readyAll, peak, Math.max(rss.maxSampledKiB(), rss.currentKiB()), steadyRss,
-          Counts.between(before, created), Counts.between(created, steady), passes(steady) - passesBefore, ipChange,
-          OperatorProcess.jvmFlags());
+          Counts.between(before, created), Counts.between(created, steady), passes(steady) - passesBefore, ipChange, jvm);
     }
   }
 
@@ -196,7 +206,7 @@ final class ScaleScenario {
     StatefulSet sts = kafka.statefulSet(name, BROKERS);
     for (int b = 0; b < BROKERS; b++) {
       int az = b % 3 + 1;
-      kafka.pod(sts, b, node(az, (spread + b / 3) % NODES_PER_ZONE), vpc.podIp(az));
+      kafka.pod(sts, b, node(az, (spread + b / 3) % NODES_PER_ZONE), vpc.podIp(az, spread / ENDPOINTS_PER_NODE_GROUP));
     }
   }
 
@@ -265,7 +275,7 @@ final class ScaleScenario {
         .targetGroups().get(0).targetGroupArn();
     Pod old = client.pods().inNamespace(ns).withName(stsName + "-0").get();
     String oldIp = old.getStatus().getPodIP();
-    String newIp = vpc.podIp(1);
+    String newIp = vpc.podIp(1, 0);
     client.pods().inNamespace(ns).withName(stsName + "-0").withGracePeriod(0).delete();
     long gone = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (client.pods().inNamespace(ns).withName(stsName + "-0").get() != null && System.nanoTime() < gone) {
@@ -331,14 +341,14 @@ final class ScaleScenario {
 
   /**
    * A VPC 10.&lt;n&gt;.0.0/16 with a /18 subnet in each of usw2-az1..3 (room for the pods of hundreds of
-   * endpoints), its EKS-like node group, and pod IPs handed out per zone, each on a network interface
-   * in that group as the VPC CNI makes them.
+   * endpoints), EKS-like node groups (security groups), and pod IPs handed out per zone, each on a
+   * network interface in its node group as the VPC CNI makes them.
    */
   private static final class Vpc {
     final String id;
     private final MotoAccount aws;
     private final int second;
-    private final String group;
+    private final Map<Integer, String> groups = new HashMap<>();
     private final Map<Integer, String> subnets = new HashMap<>();
     private final Map<Integer, Integer> used = new HashMap<>();
 
@@ -351,10 +361,11 @@ final class ScaleScenario {
         subnets.put(az, aws.ec2.createSubnet(b -> b.vpcId(id).cidrBlock("10." + second + "." + 64 * (n - 1) + ".0/18")
             .availabilityZoneId("usw2-az" + n)).subnet().subnetId());
       }
-      this.group = aws.nodeGroup(id);
     }
 
-    String podIp(int az) {
+    String podIp(int az, int nodeGroup) {
+      String group = groups.computeIfAbsent(nodeGroup, g -> aws.ec2.createSecurityGroup(b -> b.groupName("eks-nodes-" + g)
+          .description("EKS node group " + g).vpcId(id)).groupId());
       int k = used.merge(az, 1, Integer::sum) - 1;
       String ip = "10." + second + "." + (64 * (az - 1) + k / 250) + "." + (k % 250 + 4);
       aws.ec2.createNetworkInterface(b -> b.subnetId(subnets.get(az)).privateIpAddress(ip).groups(group)

@@ -70,7 +70,9 @@ public final class OperatorProcess implements AutoCloseable {
       int health = freePort();
       int metrics = freePort();
       Path log = work.resolve("operator-" + name + ".log");
-      List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+      // kpe.operator.java: another JVM's command, e.g. the image's own runtime (hack/bench.sh --scale runs that).
+      String java = System.getProperty("kpe.operator.java", ProcessHandle.current().info().command().orElse("java"));
+      List<String> command = new ArrayList<>(List.of(java.strip().split("\\s+")));
       command.addAll(jvmFlags());
       command.add("-XX:MaxRAM=" + chartMemoryLimit());
       command.addAll(List.of("-jar", jar().toString()));
@@ -78,6 +80,7 @@ public final class OperatorProcess implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       // Nothing of the test JVM's AWS settings leaks in: the operator gets exactly what env says.
       builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("KPE_"));
+      builder.environment().putAll(jvmEnvironment());
       builder.environment().put("KUBECONFIG", kubeconfig.toString());
       builder.environment().put("POD_NAME", name);
       builder.environment().put("KPE_HEALTH_PORT", String.valueOf(health));
@@ -91,6 +94,16 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** The image's JVM flags, from config/jvm/operator-flags (hack/build-image.sh reads the same file). */
   public static List<String> jvmFlags() {
+    return jvmSettings().stream().filter(l -> l.startsWith("-")).toList();
+  }
+
+  /** The environment the image sets for the JVM (NAME=value lines of config/jvm/operator-flags, e.g. MALLOC_ARENA_MAX). */
+  public static Map<String, String> jvmEnvironment() {
+    return jvmSettings().stream().filter(l -> !l.startsWith("-"))
+        .collect(java.util.stream.Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+  }
+
+  private static List<String> jvmSettings() {
     Path file = KubernetesApiServerExtension.projectRoot().resolve("config/jvm/operator-flags");
     try {
       return Files.readAllLines(file).stream().map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();

@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.kube;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
@@ -30,7 +31,12 @@ public final class KubeRequestCounter implements Interceptor {
 
   /** A client from the standard configuration (in-cluster, KUBECONFIG) whose every request goes to {@code sink(verb, resource)}. */
   public static KubernetesClient client(BiConsumer<String, String> sink) {
-    return new KubernetesClientBuilder()
+    return client(Config.autoConfigure(null), sink);
+  }
+
+  /** As above, for the cluster of {@code config}. */
+  public static KubernetesClient client(Config config, BiConsumer<String, String> sink) {
+    return new KubernetesClientBuilder().withConfig(config)
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(NAME, new KubeRequestCounter(sink))).build();
   }
 
