@@ -171,6 +171,9 @@ class ImageTarballIT {
   @Test
   void entrypointIsTheOneTheChartRunsFromApp() {
     assertThat(config.at("/config/Entrypoint")).extracting(JsonNode::asText).containsExactlyElementsOf(ENTRYPOINT);
+    // The JVM's environment from the same file (MALLOC_ARENA_MAX).
+    assertThat(config.at("/config/Env")).extracting(JsonNode::asText).containsAll(OperatorProcess.jvmEnvironment().entrySet()
+        .stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     assertThat(config.at("/config/Cmd").isMissingNode() || config.at("/config/Cmd").isNull()
         || config.at("/config/Cmd").isEmpty()).as("no Cmd: the chart passes settings as environment variables").isTrue();
     assertThat(config.at("/config/WorkingDir").asText()).isEqualTo("/app");
