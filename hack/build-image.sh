@@ -11,7 +11,7 @@
 #   - the C libraries that runtime needs (libc6, libgcc-s1, libstdc++6, zlib1g from the same release) and
 #     the C.UTF-8 locale;
 #   - the operator's shaded jar at /app, run as 65532:65532 by
-#     ENTRYPOINT ["/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-jar", "/app/kafka-private-endpoint-operator.jar"];
+#     ENTRYPOINT ["/opt/java/bin/java", <the flags of config/jvm/operator-flags>, "-jar", "/app/kafka-private-endpoint-operator.jar"];
 #   - the proxy (proxy mode's Deployment runs this same image): /app/proxy/kpe-proxy.jar and its libraries
 #     (Kroxylicious 0.12.0 and what it depends on) in /app/proxy/lib, run with the command
 #     ["/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-cp", "/app/proxy/kpe-proxy.jar:/app/proxy/lib/*",
@@ -42,7 +42,16 @@ EXTRA_MODULES=jdk.crypto.ec,jdk.httpserver,java.management,jdk.management,jdk.zi
 # java.desktop is in for java.beans (jdeps); its X11, font, sound, JPEG and colour-management libraries would need
 # libraries the operator never loads, so they are left out rather than shipped half-linked.
 EXCLUDE_FILES='**/libawt_xawt.so,**/libjawt.so,**/libsplashscreen.so,**/libjsound.so,**/libfontmanager.so,**/libjavajpeg.so,**/liblcms.so'
-ENTRYPOINT='["/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-jar", "/app/kafka-private-endpoint-operator.jar"]'
+# The JVM flags, sized for a container from hack/bench.sh --scale, live in config/jvm/operator-flags (the e2e
+# OperatorProcess runs the jar with the same file).
+# Lines starting with '-' are flags, NAME=value lines the JVM's environment (in the image's Env).
+mapfile -t JVM_SETTINGS < <(sed 's/#.*//; s/^[[:space:]]*//; s/[[:space:]]*$//; /^$/d' config/jvm/operator-flags)
+JVM_FLAGS=() JVM_ENV=()
+for setting in "${JVM_SETTINGS[@]}"; do
+  if [[ "$setting" == -* ]]; then JVM_FLAGS+=("$setting"); else JVM_ENV+=(--env "$setting"); fi
+done
+ENTRYPOINT="$(python3 -c 'import json, sys; print(json.dumps(["/opt/java/bin/java", *sys.argv[2:], "-jar", sys.argv[1]]))' \
+  "/app/$JAR_NAME" "${JVM_FLAGS[@]}")"
 
 jar="" proxy_dir="" refresh=false output="operator/target/kafka-private-endpoint-operator-image.tar"
 while [[ $# -gt 0 ]]; do
@@ -198,7 +207,7 @@ debian_packages="$(sed 's/_amd64\.deb$//; s/_all\.deb$//; s/%3a/:/g; s/_/=/' "$d
 python3 hack/oci-image.py \
   --libs-root "$libs" --java-home "$jre" --jar "$jar" --proxy-dir "$proxy_dir" \
   --name "$IMAGE_NAME" --tag "$tag" --created "$created" --entrypoint "$ENTRYPOINT" \
-  --env PATH=/opt/java/bin:/usr/local/bin:/usr/bin:/bin --env JAVA_HOME=/opt/java --env LANG=C.UTF-8 \
+  --env PATH=/opt/java/bin:/usr/local/bin:/usr/bin:/bin --env JAVA_HOME=/opt/java --env LANG=C.UTF-8 "${JVM_ENV[@]}" \
   --label "org.opencontainers.image.title=$IMAGE_NAME" \
   --label "org.opencontainers.image.description=Kafka private endpoint operator" \
   --label "org.opencontainers.image.version=$tag" \

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.privateendpoint.e2e.support.OperatorProcess;
 import io.privateendpoint.e2e.support.Tar;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,9 @@ class ImageTarballIT {
   private static final String NAME = "kafka-private-endpoint-operator";
   private static final String JAR = "/app/kafka-private-endpoint-operator.jar";
   private static final String JAVA = "/opt/java/bin/java";
-  private static final List<String> ENTRYPOINT = List.of(JAVA, "-XX:MaxRAMPercentage=75", "-jar", JAR);
+  // The flags of config/jvm/operator-flags, which the image and OperatorProcess share.
+  private static final List<String> ENTRYPOINT = java.util.stream.Stream.of(List.of(JAVA), OperatorProcess.jvmFlags(),
+      List.of("-jar", JAR)).flatMap(List::stream).toList();
   /** The proxy Deployment's command: the same image, the proxy's jars. */
   private static final List<String> PROXY_COMMAND = List.of(JAVA, "-XX:MaxRAMPercentage=75", "-cp",
       "/app/proxy/kpe-proxy.jar:/app/proxy/lib/*", "io.privateendpoint.proxy.ProxyMain", "/config/proxy.yaml");
@@ -168,6 +171,9 @@ class ImageTarballIT {
   @Test
   void entrypointIsTheOneTheChartRunsFromApp() {
     assertThat(config.at("/config/Entrypoint")).extracting(JsonNode::asText).containsExactlyElementsOf(ENTRYPOINT);
+    // The JVM's environment from the same file (MALLOC_ARENA_MAX).
+    assertThat(config.at("/config/Env")).extracting(JsonNode::asText).containsAll(OperatorProcess.jvmEnvironment().entrySet()
+        .stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     assertThat(config.at("/config/Cmd").isMissingNode() || config.at("/config/Cmd").isNull()
         || config.at("/config/Cmd").isEmpty()).as("no Cmd: the chart passes settings as environment variables").isTrue();
     assertThat(config.at("/config/WorkingDir").asText()).isEqualTo("/app");

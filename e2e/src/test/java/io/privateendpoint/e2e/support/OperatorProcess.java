@@ -14,12 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The operator jar (operator/target/kafka-private-endpoint-operator.jar, built in the operator's
  * package phase) run as its own JVM, as in a pod: KUBECONFIG for the tests' API server, settings
  * from environment variables as the Helm chart sets them, its health and metrics ports free ports
- * of this machine. Its log goes to e2e/target/operator-&lt;name&gt;.log.
+ * of this machine. Its log goes to e2e/target/operator-&lt;name&gt;.log. The JVM runs with the image's
+ * flags (config/jvm/operator-flags) and, as a container would, sees the chart's default memory limit
+ * as its RAM (-XX:MaxRAM, the value of resources.limits.memory in the chart's values.yaml): heap and
+ * RSS here are what a pod of the chart's defaults gets.
  */
 public final class OperatorProcess implements AutoCloseable {
 
@@ -65,12 +70,17 @@ public final class OperatorProcess implements AutoCloseable {
       int health = freePort();
       int metrics = freePort();
       Path log = work.resolve("operator-" + name + ".log");
-      List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-          "-jar", jar().toString()));
+      // kpe.operator.java: another JVM's command, e.g. the image's own runtime (hack/bench.sh --scale runs that).
+      String java = System.getProperty("kpe.operator.java", ProcessHandle.current().info().command().orElse("java"));
+      List<String> command = new ArrayList<>(List.of(java.strip().split("\\s+")));
+      command.addAll(jvmFlags());
+      command.add("-XX:MaxRAM=" + chartMemoryLimit());
+      command.addAll(List.of("-jar", jar().toString()));
       command.addAll(List.of(flags));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       // Nothing of the test JVM's AWS settings leaks in: the operator gets exactly what env says.
       builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("KPE_"));
+      builder.environment().putAll(jvmEnvironment());
       builder.environment().put("KUBECONFIG", kubeconfig.toString());
       builder.environment().put("POD_NAME", name);
       builder.environment().put("KPE_HEALTH_PORT", String.valueOf(health));
@@ -84,12 +94,51 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** The image's JVM flags, from config/jvm/operator-flags (hack/build-image.sh reads the same file). */
+  public static List<String> jvmFlags() {
+    return jvmSettings().stream().filter(l -> l.startsWith("-")).toList();
+  }
+
+  /** The environment the image sets for the JVM (NAME=value lines of config/jvm/operator-flags, e.g. MALLOC_ARENA_MAX). */
+  public static Map<String, String> jvmEnvironment() {
+    return jvmSettings().stream().filter(l -> !l.startsWith("-"))
+        .collect(java.util.stream.Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+  }
+
+  private static List<String> jvmSettings() {
+    Path file = KubernetesApiServerExtension.projectRoot().resolve("config/jvm/operator-flags");
+    try {
+      return Files.readAllLines(file).stream().map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** The chart's default resources.limits.memory as a JVM size (512Mi → 512m). */
+  public static String chartMemoryLimit() {
+    Path values = KubernetesApiServerExtension.projectRoot().resolve("helm/kafka-private-endpoint-operator/values.yaml");
+    try {
+      Matcher m = Pattern.compile("(?ms)^resources:.*?^  limits:.*?^    memory: *(\\d+)(Mi|Gi)\\s*$").matcher(Files.readString(values));
+      if (!m.find()) {
+        throw new IllegalStateException(values + " has no resources.limits.memory in Mi or Gi");
+      }
+      return m.group(1) + (m.group(2).equals("Gi") ? "g" : "m");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + values, e);
+    }
+  }
+
   public String name() {
     return name;
   }
 
   public Path log() {
     return log;
+  }
+
+  /** The JVM's process id, for /proc/&lt;pid&gt;/status. */
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {

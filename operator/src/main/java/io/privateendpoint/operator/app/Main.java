@@ -1,7 +1,7 @@
 package io.privateendpoint.operator.app;
 
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.privateendpoint.operator.kube.KubeRequestCounter;
 import io.privateendpoint.operator.metrics.OperatorMetrics;
 import java.io.IOException;
 import java.time.Clock;
@@ -44,7 +44,7 @@ public final class Main {
             + election.identity() + ")" : "off");
     OperatorMetrics metrics = new OperatorMetrics();
     Leadership leadership = new Leadership(election);
-    Operator operator = OperatorAssembly.operator(new KubernetesClientBuilder().build(), settings, Clock.systemUTC(), metrics,
+    Operator operator = OperatorAssembly.operator(KubeRequestCounter.client(metrics.kubeRequests()::record), settings, Clock.systemUTC(), metrics,
         leadership);
     OperatorHealth health = new OperatorHealth(operator, leadership);
     try {

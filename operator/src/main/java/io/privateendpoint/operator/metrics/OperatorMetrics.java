@@ -24,6 +24,7 @@ public final class OperatorMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final CloudCallMetrics cloudCalls = new CloudCallMetrics(registry);
   private final ReconcileMetrics reconcile = new ReconcileMetrics(registry);
+  private final KubeRequestMetrics kubeRequests = new KubeRequestMetrics(registry);
   // Aggregated per resource kind, not per resource: series do not grow with the number of endpoints,
   // and kpe_endpoints already says how many are Ready.
   private final Metrics josdk = MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build();
@@ -45,6 +46,10 @@ public final class OperatorMetrics {
 
   public CloudCallMetrics cloudCalls() {
     return cloudCalls;
+  }
+
+  public KubeRequestMetrics kubeRequests() {
+    return kubeRequests;
   }
 
   public ReconcileMetrics reconcile() {

@@ -1,0 +1,99 @@
+package io.privateendpoint.e2e.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.e2e.runtime.ScaleScenario.Figures;
+import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
+import io.privateendpoint.e2e.support.MotoServer;
+import io.privateendpoint.e2e.support.TestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * hack/bench.sh --scale N: what N endpoints of six brokers cost one operator, measured in one run
+ * against the real API server and moto (see {@link ScaleScenario} for the scenario). Prints BENCH lines:
+ * seconds until all Ready for 1 and for N endpoints and their ratio, the operator's peak RSS, cloud
+ * calls and Kubernetes requests per endpoint at creation and per steady-state pass, and seconds from a
+ * broker's pod IP change to its new target. Not an IT: at N = 100 it takes several minutes.
+ *
+ * <p>Argument: N (default 100). Properties: kpe.bench.resync (seconds; default 60 + 2 s per endpoint,
+ * longer than the creation of N, so that creation counts hold no resync pass).
+ */
+public final class ScaleBench {
+
+  private ScaleBench() {}
+
+  public static void main(String[] args) {
+    try {
+      run(args.length > 0 ? Integer.parseInt(args[0]) : 100);
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  private static void run(int n) throws Exception {
+    Duration resync = Duration.ofSeconds(Long.getLong("kpe.bench.resync", 60 + 2L * n));
+    TestCluster cluster = KubernetesApiServerExtension.cluster();
+    MotoServer moto = MotoServer.get();
+    try (KubernetesClient client = cluster.newClient()) {
+      ScaleScenario scenario = new ScaleScenario(cluster, client);
+      List<Figures> runs = new ArrayList<>();
+      runs.add(scenario.run("plain", moto.endpoint(), n, resync));
+      // ---- The throttled run goes here (issue 13): the same scenario with the operator's AWS calls through
+      // ---- FaultProxy.aws(URI.create(moto.endpoint()), 0.3, seed), e.g.
+      // ----   try (FaultProxy proxy = FaultProxy.aws(URI.create(moto.endpoint()), 0.3, 13)) {
+      // ----     runs.add(scenario.run("throttled", proxy.uri().toString(), n, resync));
+      // ----   }
+      // ---- print() then shows both side by side; compare their creation cloudCalls + cloudRetries (≤ 2×).
+      print(runs);
+    }
+  }
+
+  /** BENCH lines, one column per run, so that a throttled run reads beside the plain one. */
+  static void print(List<Figures> runs) {
+    Figures first = runs.get(0);
+    System.out.printf("BENCH scale: %d endpoints x %d brokers, one operator, JVM %s (MaxRAM: the chart's memory limit)%n",
+        first.endpoints(), ScaleScenario.BROKERS, String.join(" ", first.jvmFlags()));
+    row(runs, "run", Figures::label);
+    row(runs, "seconds until Ready, 1 endpoint", f -> String.format("%.1f", f.readyOneSeconds()));
+    row(runs, "seconds until all Ready, N endpoints", f -> String.format("%.1f", f.readyAllSeconds()));
+    row(runs, "ratio N/1 (N = " + first.endpoints() + ")", f -> String.format("%.1f", f.ratio()));
+    row(runs, "operator peak RSS MiB (VmHWM)", f -> mib(f.peakRssKiB()));
+    row(runs, "operator max sampled RSS MiB", f -> mib(f.maxSampledRssKiB()));
+    row(runs, "operator RSS MiB after steady pass", f -> mib(f.steadyRssKiB()));
+    row(runs, "cloud calls per endpoint, creation", f -> String.format("%.1f", f.perEndpoint(f.creation().cloudCalls())));
+    row(runs, "  + SDK retries per endpoint", f -> String.format("%.1f", f.perEndpoint(f.creation().cloudRetries())));
+    row(runs, "  total cloud requests, creation", f -> String.format("%.0f", f.creation().cloudCalls() + f.creation().cloudRetries()));
+    row(runs, "  calls still throttled, creation", f -> String.format("%.0f", f.creation().cloudThrottled()));
+    row(runs, "kube requests per endpoint, creation", f -> String.format("%.1f", f.perEndpoint(f.creation().kubeRequests())));
+    row(runs, "steady-state passes counted", f -> String.format("%.0f", f.steadyPasses()));
+    row(runs, "cloud calls per endpoint per steady pass", f -> String.format("%.2f", f.perPass(f.steady().cloudCalls())));
+    row(runs, "kube requests per endpoint per steady pass", f -> String.format("%.2f", f.perPass(f.steady().kubeRequests())));
+    row(runs, "watches opened (creation / steady)", f -> String.format("%.0f / %.0f", f.creation().kubeWatches(),
+        f.steady().kubeWatches()));
+    row(runs, "seconds from pod IP change to new target", f -> String.format("%.1f", f.ipChangeSeconds()));
+    for (Figures f : runs) {
+      System.out.println("BENCH " + f.label() + " creation per endpoint, cloud: "
+          + ScaleScenario.top(f.creation().cloudByOperation(), f.endpoints(), 40));
+      System.out.println("BENCH " + f.label() + " creation per endpoint, kube: "
+          + ScaleScenario.top(f.creation().kubeByRequest(), f.endpoints(), 40));
+      System.out.println("BENCH " + f.label() + " steady per pass, cloud: "
+          + ScaleScenario.top(f.steady().cloudByOperation(), f.steadyPasses(), 40));
+      System.out.println("BENCH " + f.label() + " steady per pass, kube: "
+          + ScaleScenario.top(f.steady().kubeByRequest(), f.steadyPasses(), 40));
+    }
+  }
+
+  private static void row(List<Figures> runs, String name, Function<Figures, String> value) {
+    StringBuilder line = new StringBuilder(String.format("BENCH %-44s", name));
+    runs.forEach(f -> line.append(String.format(" %12s", value.apply(f))));
+    System.out.println(line);
+  }
+
+  private static String mib(long kib) {
+    return String.format("%.0f", kib / 1024.0);
+  }
+}
