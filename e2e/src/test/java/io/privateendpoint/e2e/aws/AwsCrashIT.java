@@ -203,7 +203,9 @@ class AwsCrashIT {
                   : "node group rules " + aws.ingressRules(nodeGroup) + " are not as before " + nodeRulesBefore,
               () -> aws.ingressRules(otherGroup).equals(otherRulesBefore) ? null
                   : "second node group rules " + aws.ingressRules(otherGroup) + " are not as before");
-        });
+        },
+        // A failed delete pass is told as DeletionBlocked and looked at again DELETION_BLOCKED_RECHECK (30 s) later.
+        Duration.ofSeconds(300));
 
     // Complete: every kind of write the whole life made had a crash right after it in some phase.
     List<String> made = calls.mutatingSince(start).stream().distinct().sorted().toList();

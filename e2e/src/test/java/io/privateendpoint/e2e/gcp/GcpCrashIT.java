@@ -159,7 +159,9 @@ class GcpCrashIT {
               // Nothing else in the project changed: exactly as many resources as before the endpoint.
               () -> fake.totalResources() == resourcesBefore ? null
                   : fake.totalResources() + " resources in the fake, " + resourcesBefore + " before");
-        });
+        },
+        // A failed delete pass is told as DeletionBlocked and looked at again DELETION_BLOCKED_RECHECK (30 s) later.
+        Duration.ofSeconds(300));
 
     // Complete: every kind of write the whole life made had a crash right after it in some phase.
     List<String> made = fake.mutatingCallsSince(start).stream().map(ComputeFake.Call::rpc).distinct().sorted().toList();

@@ -92,6 +92,11 @@ public final class CrashMatrix {
    * exactly covered and that a resync later nothing more is written (converged means settled).
    */
   public void phase(String name, List<String> crashAfter, Runnable change, Supplier<String> differs) {
+    phase(name, crashAfter, change, differs, atMost);
+  }
+
+  /** As above, waiting at most {@code atMost} for convergence. */
+  public void phase(String name, List<String> crashAfter, Runnable change, Supplier<String> differs, Duration atMost) {
     long started = System.nanoTime();
     assertThat(writes.pendingCrashes()).as("%s: no crash left over from an earlier phase", name).isEmpty();
     int mark = writes.mark();
