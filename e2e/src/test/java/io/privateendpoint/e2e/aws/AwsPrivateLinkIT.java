@@ -206,23 +206,14 @@ class AwsPrivateLinkIT {
         .isLessThan(deletes.indexOf("ElasticLoadBalancingV2.DeleteTargetGroup"));
   }
 
+  /** Crashes after each write are AwsCrashIT's; here the settings that change in place, and drift repair. */
   @Test
-  void crashBetweenCallsNeverMakesATwinAndSettingsChangeInPlace() {
+  void settingsChangeInPlaceAndDriftIsRepaired() {
     String vpc = aws.vpcWithSubnets("10.30");
-    for (String op : List.of("Ec2.CreateSecurityGroup", "ElasticLoadBalancingV2.CreateLoadBalancer",
-        "ElasticLoadBalancingV2.CreateTargetGroup", "ElasticLoadBalancingV2.CreateListener",
-        "Ec2.AuthorizeSecurityGroupIngress",
-        "Ec2.CreateVpcEndpointServiceConfiguration", "Ec2.ModifyVpcEndpointServicePermissions")) {
-      calls.crashOnceAfter(op);
-    }
-    KafkaPrivateEndpoint kpe = statefulSetEndpoint("crashy", "kafkab", vpc, "10.30");
-    // Each injected crash costs a failed pass and a retry with backoff.
-    await().atMost(Duration.ofSeconds(90)).until(() -> "True".equals(Endpoints.condition(
-        operator.get(KafkaPrivateEndpoint.class, "crashy").getStatus(), ConditionType.READY).getStatus()));
-
-    assertThat(calls.pendingCrashes()).as("every injected crash happened").isEmpty();
-    AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "crashy"));
-    String owner = operator.getNamespace() + "/crashy/" + kpe.getMetadata().getUid();
+    KafkaPrivateEndpoint kpe = statefulSetEndpoint("inplace", "kafkab", vpc, "10.30");
+    awaitReady("inplace");
+    AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "inplace"));
+    String owner = operator.getNamespace() + "/inplace/" + kpe.getMetadata().getUid();
     assertThat(aws.loadBalancers(names.loadBalancer())).hasSize(1);
     assertThat(aws.targetGroups(names.base() + "-")).hasSize(4);
     assertThat(aws.securityGroups(vpc, names.loadBalancer())).isEqualTo(1);
@@ -233,7 +224,7 @@ class AwsPrivateLinkIT {
 
     // Principals, CIDRs and acceptance change in place: modifications, nothing recreated.
     int change = calls.mark();
-    KafkaPrivateEndpoint edit = operator.get(KafkaPrivateEndpoint.class, "crashy");
+    KafkaPrivateEndpoint edit = operator.get(KafkaPrivateEndpoint.class, "inplace");
     edit.getSpec().getAws().setAllowedPrincipals(List.of("arn:aws:iam::210987654321:root"));
     edit.getSpec().getAws().setConsumerCidrs(List.of("10.251.0.0/16", "2600:1f14:abcd::/56"));
     edit.getSpec().getAws().setAcceptanceRequired(false);
@@ -261,8 +252,8 @@ class AwsPrivateLinkIT {
     aws.ec2.modifyVpcEndpointServicePermissions(b -> b.serviceId(serviceId).removeAllowedPrincipals("arn:aws:iam::210987654321:root"));
     await().atMost(Duration.ofSeconds(30)).until(() -> principals(serviceId).equals(List.of("arn:aws:iam::210987654321:root")));
 
-    operator.delete(operator.get(KafkaPrivateEndpoint.class, "crashy"));
-    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "crashy") == null);
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "inplace"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "inplace") == null);
     assertThat(aws.loadBalancers(names.loadBalancer())).isEmpty();
     assertThat(aws.targetGroups(names.base() + "-")).isEmpty();
     assertThat(aws.endpointServices(owner)).isZero();

@@ -275,33 +275,6 @@ class GcpPrivateServiceConnectIT {
   }
 
   @Test
-  void crashBetweenCallsNeverMakesATwin() {
-    List<String> creating = List.of("Subnetworks.Insert", "RegionNetworkEndpointGroups.Insert",
-        "RegionNetworkEndpointGroups.AttachNetworkEndpoints", "RegionBackendServices.Insert", "ForwardingRules.Insert",
-        "ServiceAttachments.Insert", "Firewalls.Insert");
-    creating.forEach(fake::failOnceAfter);
-    int start = fake.mark();
-    KafkaPrivateEndpoint kpe = statefulSetEndpoint("crashy", "kafkac", "psc-nat-c", "10.128.4.0/24");
-    Endpoints.awaitReady(operator, "crashy", Duration.ofSeconds(120));
-    String base = base(kpe);
-    List<ComputeFake.Call> calls = fake.callsSince(start);
-    assertThat(calls).filteredOn(c -> c.status() == 503).extracting(ComputeFake.Call::rpc)
-        .as("every injected crash happened").containsAll(creating);
-    assertThat(gcp.subnets("psc-nat-c")).hasSize(1);
-    assertThat(gcp.negs(base)).hasSize(1);
-    assertThat(gcp.endpoints(base)).hasSize(3);
-    assertThat(gcp.backendServices(base)).hasSize(1);
-    assertThat(gcp.forwardingRules(base)).hasSize(1);
-    assertThat(gcp.attachments(base)).hasSize(1);
-    assertThat(gcp.firewalls(base)).hasSize(1);
-
-    operator.delete(operator.get(KafkaPrivateEndpoint.class, "crashy"));
-    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "crashy") == null);
-    assertThat(gcp.negs(base)).isEmpty();
-    assertThat(gcp.subnets("psc-nat-c")).isEmpty();
-  }
-
-  @Test
   void aForeignSubnetWithTheSameNameIsNeverTouched() throws Exception {
     gcp.subnetworks.insertAsync(PROJECT, GcpProject.REGION, Subnetwork.newBuilder().setName("someone-elses-psc")
         .setIpCidrRange("10.128.6.0/24").setNetwork(gcp.networkUrl()).setPurpose("PRIVATE_SERVICE_CONNECT")

@@ -90,6 +90,7 @@ public final class ComputeFake implements AutoCloseable {
   private final List<Call> calls = new ArrayList<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private final Map<String, Integer> running = new HashMap<>();
+  private final Map<String, Integer> repeats = new HashMap<>();
 
   private ComputeFake(HttpServer server, HttpServer ownerServer, ExecutorService executor, Settings settings) {
     this.server = server;
@@ -212,6 +213,34 @@ public final class ComputeFake implements AutoCloseable {
   }
 
   /**
+   * The next call of {@code rpc} ("Service.Method") is carried out twice and its client gets the
+   * second answer: what a client that retries sees when the answer to its first, carried-out attempt
+   * was lost (an insert then meets 409, a delete 404, an attach 400, a fingerprinted patch 412).
+   */
+  public void repeatOnce(String rpc) {
+    if (ROUTES.all().stream().noneMatch(r -> r.rpc().equals(rpc) && r.mutating())) {
+      throw new IllegalArgumentException("compute.proto has no RPC " + rpc + " answering an Operation");
+    }
+    synchronized (lock) {
+      repeats.merge(rpc, 1, Integer::sum);
+    }
+  }
+
+  /** The RPCs of {@link #repeatOnce} whose repeat has not happened yet. */
+  public Set<String> pendingRepeats() {
+    synchronized (lock) {
+      return repeats.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
+  }
+
+  /** The RPCs of {@link #failOnceAfter} whose failure has not happened yet. */
+  public Set<String> pendingFailures() {
+    synchronized (lock) {
+      return failures.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
+  }
+
+  /**
    * The next call of {@code rpc} ("Service.Method", one answering an Operation) is carried out, but its
    * answer says RUNNING, as Compute's first answer usually does: the client then polls the operations
    * service (RegionOperations.Get, GlobalOperations.Get…), which answers the stored, DONE operation.
@@ -266,6 +295,14 @@ public final class ComputeFake implements AutoCloseable {
           Message request = RequestDecoder.decode(match.route(), match.variables(), uri.getRawQuery(), body);
           String path = String.join("/", segments.subList(2, segments.size()));
           principal.check(match.route(), request, path);
+          if (repeats.getOrDefault(rpc, 0) > 0) {
+            repeats.merge(rpc, -1, Integer::sum);
+            try {
+              dispatcher.dispatch(match.route(), request, path);
+            } catch (ComputeError firstAttemptFailed) {
+              // The retry below meets the same error.
+            }
+          }
           Message response = dispatcher.dispatch(match.route(), request, path);
           if (response instanceof Operation op && running.getOrDefault(rpc, 0) > 0) {
             running.merge(rpc, -1, Integer::sum);

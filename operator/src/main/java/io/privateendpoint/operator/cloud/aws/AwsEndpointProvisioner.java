@@ -238,13 +238,14 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     }
     boolean done = true;
     for (var group : nlb.ownedTargetGroups().values()) {
-      done &= retryLater(() -> elb.deleteTargetGroup(b -> b.targetGroupArn(group.targetGroupArn())));
+      done &= retryLater(() -> AlreadyDone.unless(AlreadyDone.TARGET_GROUP_GONE,
+          () -> elb.deleteTargetGroup(b -> b.targetGroupArn(group.targetGroupArn()))));
     }
     // Our rules in the targets' groups reference the NLB's group, which cannot be deleted while they do.
     new TargetSecurityGroupRules(ec2, resource, clusterName).delete();
     SecurityGroup sg = new LoadBalancerSecurityGroup(ec2, resource, clusterName).findOwned();
     if (sg != null) {
-      done &= retryLater(() -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId())));
+      done &= retryLater(() -> AlreadyDone.unless(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId()))));
     }
     return done;
   }

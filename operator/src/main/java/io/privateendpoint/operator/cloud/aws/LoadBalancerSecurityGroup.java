@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
@@ -49,14 +50,10 @@ final class LoadBalancerSecurityGroup {
     SecurityGroup group = find();
     boolean created = group == null;
     if (group == null) {
-      String id = ec2.createSecurityGroup(b -> b.groupName(names.loadBalancer()).vpcId(aws.getVpcId())
-          .description("Kafka private endpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
-          .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP))).groupId();
-      group = SecurityGroup.builder().groupId(id).ipPermissions(List.of()).build();
-      repairs.recreated("security group " + names.loadBalancer(), id);
-    } else if (!AwsTags.ours(AwsTags.ec2Map(group.tags()), resource, clusterName)) {
-      throw new AwsProblem("ForeignResource", "security group " + names.loadBalancer() + " (" + group.groupId()
-          + ") exists in " + aws.getVpcId() + " without this endpoint's tags; it is left untouched");
+      group = create();
+      repairs.recreated("security group " + names.loadBalancer(), group.groupId());
+    } else {
+      requireOurs(group);
     }
     Set<String> want = new TreeSet<>();
     for (PortRange range : resource.getSpec().getPorts().reservedRanges()) {
@@ -74,10 +71,10 @@ final class LoadBalancerSecurityGroup {
     List<IpPermission> revoke = permissions(have.stream().filter(r -> !want.contains(r)).toList());
     // Revoke first: a group at its rule quota has room for the new rules only once the old ones are gone.
     if (!revoke.isEmpty()) {
-      ec2.revokeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(revoke));
+      AlreadyDone.unless(AlreadyDone.RULE_GONE, () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(revoke)));
     }
     if (!add.isEmpty()) {
-      ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(add));
+      AlreadyDone.unless(AlreadyDone.DUPLICATE_RULE, () -> ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(add)));
     }
     if (!created && (!add.isEmpty() || !revoke.isEmpty())) {
       repairs.repaired("security group rules of", groupId, "inbound rules restored to the reserved ports from "
@@ -85,6 +82,36 @@ final class LoadBalancerSecurityGroup {
           + (revoke.isEmpty() ? "" : " (revoked " + have.stream().filter(r -> !want.contains(r)).toList() + ")"));
     }
     return groupId;
+  }
+
+  /**
+   * Creates the group; a retried create that meets its first attempt's group (InvalidGroup.Duplicate,
+   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html) reads it back, and
+   * its tags are then checked as for any group found.
+   */
+  private SecurityGroup create() {
+    var aws = resource.getSpec().getAws();
+    try {
+      String id = ec2.createSecurityGroup(b -> b.groupName(names.loadBalancer()).vpcId(aws.getVpcId())
+          .description("Kafka private endpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
+          .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP))).groupId();
+      return SecurityGroup.builder().groupId(id).ipPermissions(List.of()).build();
+    } catch (AwsServiceException e) {
+      SecurityGroup made = "InvalidGroup.Duplicate".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())
+          ? find() : null;
+      if (made == null) {
+        throw e;
+      }
+      requireOurs(made);
+      return made;
+    }
+  }
+
+  private void requireOurs(SecurityGroup group) {
+    if (!AwsTags.ours(AwsTags.ec2Map(group.tags()), resource, clusterName)) {
+      throw new AwsProblem("ForeignResource", "security group " + names.loadBalancer() + " (" + group.groupId()
+          + ") exists in " + resource.getSpec().getAws().getVpcId() + " without this endpoint's tags; it is left untouched");
+    }
   }
 
   /** Our group, or a look-alike of our name (checked by the caller); null when there is none. */

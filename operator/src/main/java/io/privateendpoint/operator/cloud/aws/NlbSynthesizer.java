@@ -239,8 +239,8 @@ final class NlbSynthesizer {
     if (!stale.isEmpty()) {
       elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().stream()
           .filter(l -> l.defaultActions().stream().anyMatch(a -> stale.contains(a.targetGroupArn())))
-          .forEach(l -> elb.deleteListener(b -> b.listenerArn(l.listenerArn())));
-      stale.forEach(arn -> elb.deleteTargetGroup(b -> b.targetGroupArn(arn)));
+          .forEach(l -> AlreadyDone.unless(AlreadyDone.LISTENER_GONE, () -> elb.deleteListener(b -> b.listenerArn(l.listenerArn()))));
+      stale.forEach(arn -> AlreadyDone.unless(AlreadyDone.TARGET_GROUP_GONE, () -> elb.deleteTargetGroup(b -> b.targetGroupArn(arn))));
       existing.values().removeIf(g -> stale.contains(g.targetGroupArn()));
     }
     Map<Integer, TargetGroup> byPort = new TreeMap<>();

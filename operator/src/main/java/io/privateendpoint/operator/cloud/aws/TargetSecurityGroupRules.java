@@ -95,10 +95,11 @@ final class TargetSecurityGroupRules {
     }
     // Consecutive ports as one rule (Proxy mode's pods serve every broker port): a group holds 60
     // inbound rules by default, and a rule per broker port would spend them fast.
-    add.forEach((group, ports) -> ec2.authorizeSecurityGroupIngress(b -> b.groupId(group)
-        .ipPermissions(ranges(ports).stream().map(r -> IpPermission.builder().ipProtocol("tcp").fromPort(r[0]).toPort(r[1])
-            .userIdGroupPairs(UserIdGroupPair.builder().groupId(nlbGroup).description(description()).build()).build()).toList())
-        .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP_RULE))));
+    add.forEach((group, ports) -> AlreadyDone.unless(AlreadyDone.DUPLICATE_RULE, () -> ec2.authorizeSecurityGroupIngress(b -> b
+        .groupId(group).ipPermissions(ranges(ports).stream().map(r -> IpPermission.builder().ipProtocol("tcp").fromPort(r[0])
+            .toPort(r[1]).userIdGroupPairs(UserIdGroupPair.builder().groupId(nlbGroup).description(description()).build())
+            .build()).toList())
+        .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP_RULE)))));
     // With no rule of ours left at all while targets need one, ours was revoked (or its group's rules were) out of band.
     add.forEach((group, ports) -> {
       if (ours.stream().noneMatch(r -> group.equals(r.groupId()))) {
@@ -112,7 +113,7 @@ final class TargetSecurityGroupRules {
         stale.computeIfAbsent(rule.groupId(), g -> new ArrayList<>()).add(rule.securityGroupRuleId());
       }
     }
-    stale.forEach((group, ids) -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).securityGroupRuleIds(ids)));
+    stale.forEach((group, ids) -> revoke(group, ids));
     return problems;
   }
 
@@ -120,8 +121,12 @@ final class TargetSecurityGroupRules {
   boolean delete() {
     Map<String, List<String>> byGroup = new LinkedHashMap<>();
     owned().forEach(r -> byGroup.computeIfAbsent(r.groupId(), g -> new ArrayList<>()).add(r.securityGroupRuleId()));
-    byGroup.forEach((group, ids) -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).securityGroupRuleIds(ids)));
+    byGroup.forEach(this::revoke);
     return true;
+  }
+
+  private void revoke(String group, List<String> ruleIds) {
+    AlreadyDone.unless(AlreadyDone.RULE_GONE, () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(group).securityGroupRuleIds(ruleIds)));
   }
 
   /** Our ingress rules, wherever they are: found by owner tag, the cluster tag checked too. */

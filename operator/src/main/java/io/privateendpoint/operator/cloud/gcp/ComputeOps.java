@@ -15,6 +15,7 @@ import com.google.api.gax.rpc.PermissionDeniedException;
 import com.google.cloud.compute.v1.Operation;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** The few rules every Compute call here follows: wait for operations, absent means null, URLs compared by path. */
@@ -61,6 +62,23 @@ final class ComputeOps {
       await(insert.get());
     } catch (AlreadyExistsException | AbortedException madeBefore) {
       // Read back and ownership-checked by the caller.
+    }
+  }
+
+  /**
+   * Runs a change that a retry does not find idempotent: attaching or detaching endpoints (a second
+   * attach of the same endpoint is refused, 400, as is detaching one no longer there) or a write
+   * guarded by a fingerprint (the first attempt changed it: 412). When a client retries after the
+   * answer to a carried-out call was lost, the retry meets that refusal; so on a refusal the state
+   * is read again ({@code done}), and if it already is as wanted the change counts as made.
+   */
+  static void change(Supplier<OperationFuture<Operation, Operation>> change, BooleanSupplier done) {
+    try {
+      await(change.get());
+    } catch (InvalidArgumentException | FailedPreconditionException | AbortedException refused) {
+      if (!done.getAsBoolean()) {
+        throw refused;
+      }
     }
   }
 

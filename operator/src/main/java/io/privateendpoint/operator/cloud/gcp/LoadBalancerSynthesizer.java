@@ -64,18 +64,23 @@ final class LoadBalancerSynthesizer {
     if (!owner.ownsDescription(service.getDescription())) {
       throw GcpProblem.notOurs("backend service", names.backendService(), null);
     }
-    boolean backendsRight = service.getBackendsCount() == 1
-        && ComputeOps.same(service.getBackends(0).getGroup(), negSelfLink)
-        && BALANCING_MODE.equals(service.getBackends(0).getBalancingMode());
-    if (!backendsRight) {
+    if (!backendsRight(service, negSelfLink)) {
       // Drift: the NEG was detached or another backend added out of band. The fingerprint guards the patch.
-      ComputeOps.await(backendServices.patchAsync(gcp.getProject(), gcp.getRegion(), names.backendService(),
-          BackendService.newBuilder().addBackends(backend).setFingerprint(service.getFingerprint()).build()));
+      String fingerprint = service.getFingerprint();
+      ComputeOps.change(() -> backendServices.patchAsync(gcp.getProject(), gcp.getRegion(), names.backendService(),
+          BackendService.newBuilder().addBackends(backend).setFingerprint(fingerprint).build()),
+          () -> backendsRight(findBackendService(), negSelfLink));
       repairs.repaired("backend service", ComputeOps.path(service.getSelfLink()), "its only backend is NEG "
           + ComputeOps.path(negSelfLink) + " again");
       service = findBackendService();
     }
     return service;
+  }
+
+  /** Our NEG as the one backend, balanced as we set it. */
+  private static boolean backendsRight(BackendService service, String negSelfLink) {
+    return service != null && service.getBackendsCount() == 1 && ComputeOps.same(service.getBackends(0).getGroup(), negSelfLink)
+        && BALANCING_MODE.equals(service.getBackends(0).getBalancingMode());
   }
 
   private ForwardingRule syncForwardingRule(String backendServiceSelfLink, Repairs repairs) {
@@ -98,8 +103,13 @@ final class LoadBalancerSynthesizer {
     if (!rule.getLabelsMap().equals(owner.labels())) {
       // Our owner labels are intact but others were edited: put ours back, keeping the rest of the rule.
       Map<String, String> labels = owner.labels();
-      ComputeOps.await(forwardingRules.setLabelsAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule(),
-          RegionSetLabelsRequest.newBuilder().putAllLabels(labels).setLabelFingerprint(rule.getLabelFingerprint()).build()));
+      String fingerprint = rule.getLabelFingerprint();
+      ComputeOps.change(() -> forwardingRules.setLabelsAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule(),
+          RegionSetLabelsRequest.newBuilder().putAllLabels(labels).setLabelFingerprint(fingerprint).build()),
+          () -> {
+            ForwardingRule now = findForwardingRule();
+            return now != null && now.getLabelsMap().equals(labels);
+          });
       repairs.repaired("forwarding rule", ComputeOps.path(rule.getSelfLink()), "labels set back to " + labels);
       rule = findForwardingRule();
     }

@@ -72,21 +72,21 @@ final class PortMapNegSynthesizer {
           + ", not " + TYPE + ", and a NEG's type cannot change");
     }
     Map<Integer, NetworkEndpoint> wanted = wanted(plan);
-    List<NetworkEndpoint> have = StreamSupport.stream(
-        negs.listNetworkEndpoints(gcp.getProject(), gcp.getRegion(), name).iterateAll().spliterator(), false)
-        .map(NetworkEndpointWithHealthStatus::getNetworkEndpoint).toList();
+    List<NetworkEndpoint> have = attached();
     Set<String> wantedKeys = wanted.values().stream().map(PortMapNegSynthesizer::key).collect(Collectors.toSet());
     Set<String> haveKeys = have.stream().map(PortMapNegSynthesizer::key).collect(Collectors.toSet());
     List<NetworkEndpoint> detach = have.stream().filter(e -> !wantedKeys.contains(key(e))).toList();
     List<NetworkEndpoint> attach = wanted.values().stream().filter(e -> !haveKeys.contains(key(e))).toList();
     // Detach first: a client port maps to one endpoint, so a moved broker's port must be free again.
     if (!detach.isEmpty()) {
-      ComputeOps.await(negs.detachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
-          RegionNetworkEndpointGroupsDetachEndpointsRequest.newBuilder().addAllNetworkEndpoints(detach).build()));
+      ComputeOps.change(() -> negs.detachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
+          RegionNetworkEndpointGroupsDetachEndpointsRequest.newBuilder().addAllNetworkEndpoints(detach).build()),
+          () -> attachedKeys().stream().noneMatch(k -> detach.stream().map(PortMapNegSynthesizer::key).toList().contains(k)));
     }
     if (!attach.isEmpty()) {
-      ComputeOps.await(negs.attachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
-          RegionNetworkEndpointGroupsAttachEndpointsRequest.newBuilder().addAllNetworkEndpoints(attach).build()));
+      ComputeOps.change(() -> negs.attachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
+          RegionNetworkEndpointGroupsAttachEndpointsRequest.newBuilder().addAllNetworkEndpoints(attach).build()),
+          () -> attachedKeys().containsAll(attach.stream().map(PortMapNegSynthesizer::key).toList()));
     }
     Map<Integer, NetworkEndpoint> now = new TreeMap<>();
     have.stream().filter(e -> wantedKeys.contains(key(e))).forEach(e -> now.put(e.getClientDestinationPort(), e));
@@ -130,6 +130,15 @@ final class PortMapNegSynthesizer {
     int zones = instance.indexOf("zones/");
     instance = zones >= 0 ? instance.substring(zones) : instance;
     return instance + "|" + e.getPort() + "|" + e.getClientDestinationPort() + "|" + e.getIpAddress();
+  }
+
+  private List<NetworkEndpoint> attached() {
+    return StreamSupport.stream(negs.listNetworkEndpoints(gcp.getProject(), gcp.getRegion(), name).iterateAll().spliterator(), false)
+        .map(NetworkEndpointWithHealthStatus::getNetworkEndpoint).toList();
+  }
+
+  private Set<String> attachedKeys() {
+    return attached().stream().map(PortMapNegSynthesizer::key).collect(Collectors.toSet());
   }
 
   NetworkEndpointGroup find() {

@@ -82,20 +82,28 @@ final class ServiceAttachmentSynthesizer {
           + "; its target cannot change in place");
     }
     boolean natRight = attachment.getNatSubnetsCount() == 1 && ComputeOps.same(attachment.getNatSubnets(0), natSubnetSelfLink);
-    boolean acceptRight = limits(attachment.getConsumerAcceptListsList()).equals(limits(accept));
-    if (!natRight || !acceptRight || !PREFERENCE.equals(attachment.getConnectionPreference())) {
+    if (!right(attachment, natSubnetSelfLink, accept)) {
       // One patch carries every repaired field; the fingerprint makes a concurrent edit fail instead of being overwritten.
       ServiceAttachment.Builder patch = ServiceAttachment.newBuilder().setFingerprint(attachment.getFingerprint())
           .setConnectionPreference(PREFERENCE).addAllConsumerAcceptLists(accept);
       if (!natRight) {
         patch.addNatSubnets(natSubnetSelfLink);
       }
-      ComputeOps.await(attachments.patchAsync(gcp.getProject(), gcp.getRegion(), name, patch.build()));
+      ComputeOps.change(() -> attachments.patchAsync(gcp.getProject(), gcp.getRegion(), name, patch.build()),
+          () -> right(find(), natSubnetSelfLink, accept));
       repairs.repaired("service attachment", ComputeOps.path(attachment.getSelfLink()), "accept list, NAT subnet and"
           + " connection preference set back to the spec");
       attachment = find();
     }
     return new Result(attachment, connections(attachment), created && published);
+  }
+
+  /** NAT subnet, accept list and connection preference as the spec says. */
+  private static boolean right(ServiceAttachment attachment, String natSubnetSelfLink,
+      List<ServiceAttachmentConsumerProjectLimit> accept) {
+    return attachment != null && attachment.getNatSubnetsCount() == 1 && ComputeOps.same(attachment.getNatSubnets(0), natSubnetSelfLink)
+        && limits(attachment.getConsumerAcceptListsList()).equals(limits(accept))
+        && PREFERENCE.equals(attachment.getConnectionPreference());
   }
 
   private List<ServiceAttachmentConsumerProjectLimit> acceptList() {
