@@ -58,7 +58,7 @@ public final class OperatorAssembly {
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
         events);
     return new KafkaPrivateEndpointReconciler(pipeline, metrics,
-        context -> List.of(UpstreamPolling.eventSource(context, proxy)), view);
+        context -> List.of(UpstreamPolling.eventSource(context, proxy)), view).withResyncPeriod(settings.resyncPeriod());
   }
 
   /** Watched namespaces and resync period, applied to the controller's configuration. */
@@ -81,8 +81,9 @@ public final class OperatorAssembly {
       o.withKubernetesClient(client).withMetrics(metrics.josdk());
       leadership.configuration().ifPresent(o::withLeaderElectionConfiguration);
     });
-    AwsClients aws = new AwsClients(List.of(new AwsCallMetrics(metrics.cloudCalls())));
-    GcpClients gcp = new GcpClients(settings.gcpComputeEndpoint(), new GcpCallMetrics(metrics.cloudCalls()));
+    AwsClients aws = new AwsClients(List.of(new AwsCallMetrics(metrics.cloudCalls())), null, settings.awsCallRates());
+    GcpClients gcp = new GcpClients(settings.gcpComputeEndpoint(), new GcpCallMetrics(metrics.cloudCalls()),
+        settings.gcpCallRates());
     operator.register(reconciler(client, settings, clock, aws, gcp, metrics.reconcile()),
         controller -> configure(controller, settings));
     return operator;
