@@ -37,6 +37,9 @@
 -- EndpointServiceReady
 -- Verified            TargetSecurityGroupRuleMissing            Degraded     a node security-group rule the operator does not manage
 -- Verified            TargetsNotHealthy, EndpointsNotMapped     Progressing  targets register and pass health checks
+-- any component       Throttled                                 Progressing  a cloud API kept throttling (or was
+--                                                                            unavailable) through the SDK's retries;
+--                                                                            the operator retries after a pause
 -- any                 Unknown status (Blocked, NotReported)     Progressing
 --
 -- The message is the deciding condition's message, unchanged. While the resource is being deleted

@@ -2,6 +2,7 @@ package io.privateendpoint.operator.cloud.aws;
 
 import io.privateendpoint.operator.cloud.CallRateLimiter;
 import io.privateendpoint.operator.cloud.CloudCallRates;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ public final class AwsClients implements AutoCloseable {
   static final int MAX_ATTEMPTS = 5;
 
   private final List<ExecutionInterceptor> interceptors;
+  /** null: the SDK's endpoint settings. */
+  private final URI endpoint;
   /** null: the SDK's default credential chain. */
   private final AwsCredentialsProvider credentials;
   private final Map<String, Ec2Client> ec2 = new ConcurrentHashMap<>();
@@ -55,6 +58,16 @@ public final class AwsClients implements AutoCloseable {
 
   /** @param rates the operator's own ceiling per region and API ({@link CloudCallRates#UNLIMITED}: none) */
   public AwsClients(List<ExecutionInterceptor> interceptors, AwsCredentialsProvider credentials, CloudCallRates rates) {
+    this(interceptors, credentials, rates, null);
+  }
+
+  /**
+   * @param endpoint every API of every region at this URL instead of the SDK's endpoint settings (the
+   *     tests put a fault-injecting proxy in front of moto this way); null for the SDK's
+   */
+  public AwsClients(List<ExecutionInterceptor> interceptors, AwsCredentialsProvider credentials, CloudCallRates rates,
+      URI endpoint) {
+    this.endpoint = endpoint;
     List<ExecutionInterceptor> all = new ArrayList<>();
     // First: a request waits for its token before the others (the tests' recorders, metrics) see it sent.
     all.add(new AwsCallLimits(new CallRateLimiter(), rates));
@@ -65,13 +78,21 @@ public final class AwsClients implements AutoCloseable {
 
   public Ec2Client ec2(String region) {
     return ec2.computeIfAbsent(region, r -> Ec2Client.builder().region(Region.of(r))
-        .credentialsProvider(credentials)
+        .credentialsProvider(credentials).applyMutation(b -> {
+          if (endpoint != null) {
+            b.endpointOverride(endpoint);
+          }
+        })
         .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(override()).build());
   }
 
   public ElasticLoadBalancingV2Client elb(String region) {
     return elb.computeIfAbsent(region, r -> ElasticLoadBalancingV2Client.builder().region(Region.of(r))
-        .credentialsProvider(credentials)
+        .credentialsProvider(credentials).applyMutation(b -> {
+          if (endpoint != null) {
+            b.endpointOverride(endpoint);
+          }
+        })
         .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(override()).build());
   }
 
