@@ -92,12 +92,6 @@ public final class CallRateLimiter {
     }
   }
 
-  /** How long a call on {@code key} would wait now, without taking a token (for tests and diagnostics). */
-  long waitNanos(String key, Rate rate) {
-    Bucket bucket = buckets.get(key);
-    return bucket == null ? 0 : bucket.peek(clock.nanoTime());
-  }
-
   /**
    * A bucket kept as the instant it will be full again (a debt): a reservation is one synchronized
    * arithmetic step and the caller sleeps outside the lock. A call may go once the debt is no more
@@ -119,10 +113,6 @@ public final class CallRateLimiter {
       // An idle bucket holds at most burst tokens: the debt starts from now, not from the past.
       fullAt = Math.max(fullAt, now) + nanosPerToken;
       return Math.max(0, fullAt - burstNanos - now);
-    }
-
-    synchronized long peek(long now) {
-      return Math.max(0, Math.max(fullAt, now) + nanosPerToken - burstNanos - now);
     }
   }
 }
