@@ -40,6 +40,9 @@
 --                     VerificationSecretUnavailable             Degraded     a broker advertises another name or port than
 --                                                                            planned, or its listener cannot be asked
 -- Verified            TargetsNotHealthy, EndpointsNotMapped     Progressing  targets register and pass health checks
+-- any component       Throttled                                 Progressing  a cloud API kept throttling (or was
+--                                                                            unavailable) through the SDK's retries;
+--                                                                            the operator retries after a pause
 -- any                 Unknown status (Blocked, NotReported)     Progressing
 --
 -- The message is the deciding condition's message, unchanged. While the resource is being deleted

@@ -180,19 +180,19 @@ public final class GcpProject {
         .sorted(Comparator.comparing(Object::toString)).toList();
   }
 
-  List<NetworkEndpointGroup> negs(String prefix) {
+  public List<NetworkEndpointGroup> negs(String prefix) {
     return stored("networkEndpointGroups", NetworkEndpointGroup.class, prefix);
   }
 
-  List<BackendService> backendServices(String prefix) {
+  public List<BackendService> backendServices(String prefix) {
     return stored("backendServices", BackendService.class, prefix);
   }
 
-  List<ForwardingRule> forwardingRules(String prefix) {
+  public List<ForwardingRule> forwardingRules(String prefix) {
     return stored("forwardingRules", ForwardingRule.class, prefix);
   }
 
-  List<ServiceAttachment> attachments(String prefix) {
+  public List<ServiceAttachment> attachments(String prefix) {
     return stored("serviceAttachments", ServiceAttachment.class, prefix);
   }
 

@@ -56,7 +56,8 @@ public final class OperatorUnderTest {
     return extension(aws, new GcpClients(LocalCompute.get().endpoint()), null, requests, passes, flags);
   }
 
-  private static LocallyRunOperatorExtension extension(AwsClients aws, GcpClients gcp, OperatorMetrics metrics, String... flags) {
+  /** With the given clients of both clouds (e.g. through a FaultProxy), reporting into {@code metrics} (may be null). */
+  public static LocallyRunOperatorExtension extension(AwsClients aws, GcpClients gcp, OperatorMetrics metrics, String... flags) {
     return extension(aws, gcp, metrics, null, null, flags);
   }
 

@@ -64,7 +64,7 @@ public final class OperatorAssembly {
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
         events, verification);
     return new KafkaPrivateEndpointReconciler(pipeline, metrics,
-        context -> List.of(UpstreamPolling.eventSource(context, proxy), checked), view);
+        context -> List.of(UpstreamPolling.eventSource(context, proxy), checked), view).withResyncPeriod(settings.resyncPeriod());
   }
 
   /** Watched namespaces and resync period, applied to the controller's configuration. */
@@ -87,8 +87,9 @@ public final class OperatorAssembly {
       o.withKubernetesClient(client).withMetrics(metrics.josdk());
       leadership.configuration().ifPresent(o::withLeaderElectionConfiguration);
     });
-    AwsClients aws = new AwsClients(List.of(new AwsCallMetrics(metrics.cloudCalls())));
-    GcpClients gcp = new GcpClients(settings.gcpComputeEndpoint(), new GcpCallMetrics(metrics.cloudCalls()));
+    AwsClients aws = new AwsClients(List.of(new AwsCallMetrics(metrics.cloudCalls())), null, settings.awsCallRates());
+    GcpClients gcp = new GcpClients(settings.gcpComputeEndpoint(), new GcpCallMetrics(metrics.cloudCalls()),
+        settings.gcpCallRates());
     operator.register(reconciler(client, settings, clock, aws, gcp, metrics.reconcile()),
         controller -> configure(controller, settings));
     return operator;

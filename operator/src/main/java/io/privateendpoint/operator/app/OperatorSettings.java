@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.app;
 
+import io.privateendpoint.operator.cloud.CloudCallRates;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -30,10 +31,16 @@ import java.util.stream.Collectors;
  * @param proxyImage   image of Proxy-mode proxy pods when spec.proxy.image is unset
  * @param revertBackoff how long the operator waits before writing back a listener reverted a second
  *                     time; each further revert doubles the wait, up to an hour
+ * @param verifyListeners whether the operator checks, at the Kafka protocol, what each broker advertises
+ *                     on an endpoint's listener (Verified); off only where the operator cannot reach the
+ *                     brokers' pods (the tests' simulated brokers)
+ * @param awsCallRates  the operator's own ceiling on AWS calls per second, per region and API
+ * @param gcpCallRates  the operator's own ceiling on Compute calls per second, per project
  */
 public record OperatorSettings(String clusterName, Set<String> namespaces, Duration resyncPeriod,
     LogFormat logFormat, String logLevel, String gcpComputeEndpoint, LeaderElection leaderElection,
-    int healthPort, int metricsPort, String proxyImage, Duration revertBackoff, boolean verifyListeners) {
+    int healthPort, int metricsPort, String proxyImage, Duration revertBackoff, boolean verifyListeners,
+    CloudCallRates awsCallRates, CloudCallRates gcpCallRates) {
 
   /** The image this build is published as; it carries the proxy under /app/proxy. */
   public static final String OWN_IMAGE = "kafka-private-endpoint-operator:" + Version.imageTag();
@@ -84,7 +91,15 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
             + " at once (e.g. 30s, 1m, PT1M)"),
     VERIFY_LISTENERS("verify-listeners", "KPE_VERIFY_LISTENERS", "true",
         "true or false: check what each broker advertises on an endpoint's listener with a Kafka Metadata request to"
-            + " its pod (Verified is True only when every broker lists every broker at its planned name and port)");
+            + " its pod (Verified is True only when every broker lists every broker at its planned name and port)"),
+    AWS_READ_RATE("aws-read-rate", "KPE_AWS_READ_RATE", rate(CloudCallRates.AWS_DEFAULT.readsPerSecond()),
+        "most AWS read calls (Describe*) per second, per region and API (EC2, ELB); 0 for no limit"),
+    AWS_WRITE_RATE("aws-write-rate", "KPE_AWS_WRITE_RATE", rate(CloudCallRates.AWS_DEFAULT.writesPerSecond()),
+        "most AWS mutating calls per second, per region and API; 0 for no limit"),
+    GCP_READ_RATE("gcp-read-rate", "KPE_GCP_READ_RATE", rate(CloudCallRates.GCP_DEFAULT.readsPerSecond()),
+        "most Compute read calls (get, list, operation polls) per second, per project and quota group; 0 for no limit"),
+    GCP_WRITE_RATE("gcp-write-rate", "KPE_GCP_WRITE_RATE", rate(CloudCallRates.GCP_DEFAULT.writesPerSecond()),
+        "most Compute mutating calls per second, per project; 0 for no limit");
 
     final String flag;
     final String env;
@@ -170,7 +185,28 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
         port(Setting.METRICS_PORT, values.get(Setting.METRICS_PORT)),
         values.get(Setting.PROXY_IMAGE).isEmpty() ? OWN_IMAGE : values.get(Setting.PROXY_IMAGE),
         duration(Setting.REVERT_BACKOFF, values.get(Setting.REVERT_BACKOFF)),
-        bool(Setting.VERIFY_LISTENERS, values.get(Setting.VERIFY_LISTENERS)));
+        bool(Setting.VERIFY_LISTENERS, values.get(Setting.VERIFY_LISTENERS)),
+        new CloudCallRates(rate(Setting.AWS_READ_RATE, values), rate(Setting.AWS_WRITE_RATE, values)),
+        new CloudCallRates(rate(Setting.GCP_READ_RATE, values), rate(Setting.GCP_WRITE_RATE, values)));
+  }
+
+  private static String rate(double perSecond) {
+    return perSecond == Math.rint(perSecond) ? String.valueOf((long) perSecond) : String.valueOf(perSecond);
+  }
+
+  /** Calls per second: a decimal number, 0 for no limit. */
+  private static double rate(Setting setting, Map<Setting, String> values) {
+    String value = values.get(setting);
+    try {
+      double rate = Double.parseDouble(value);
+      if (rate >= 0 && rate <= 10_000 && !Double.isNaN(rate)) {
+        return rate;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidSettingException("--" + setting.flag + " '" + value + "' must be calls per second, such as 5 or 0.5"
+        + " (0 for no limit)");
   }
 
   public boolean watchesAllNamespaces() {

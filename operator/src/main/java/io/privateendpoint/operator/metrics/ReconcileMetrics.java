@@ -6,12 +6,14 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * What the reconciler reports: {@code kpe_endpoints{ready="True|False|Unknown"}}, the endpoints by the
  * Ready condition of the status the reconciler last computed for each (a deleted endpoint leaves it),
+ * {@code kpe_endpoints_throttled}, how many of them a cloud API kept throttling in their last pass,
  * and {@code kpe_reconcile_duration_seconds{pass="apply|cleanup"}}, a histogram of one pipeline pass.
  * A standby replica reconciles nothing, so it reports no endpoint.
  */
@@ -19,10 +21,13 @@ public final class ReconcileMetrics {
 
   public static final String ENDPOINTS = "kpe.endpoints";
   public static final String DURATION = "kpe.reconcile.duration";
+  public static final String THROTTLED = "kpe.endpoints.throttled";
   static final String[] READY_VALUES = {"True", "False", "Unknown"};
 
   /** namespace/name → the Ready condition's status. */
   private final Map<String, String> ready = new ConcurrentHashMap<>();
+  /** namespace/name of the endpoints whose last pass ended because a cloud kept throttling. */
+  private final Set<String> throttled = ConcurrentHashMap.newKeySet();
   private final Timer apply;
   private final Timer cleanup;
 
@@ -32,6 +37,9 @@ public final class ReconcileMetrics {
           .description("KafkaPrivateEndpoints by the status of their Ready condition").tag("ready", value)
           .register(registry);
     }
+    Gauge.builder(THROTTLED, throttled, Set::size)
+        .description("KafkaPrivateEndpoints whose last pass ended because a cloud API kept throttling (reason Throttled)")
+        .register(registry);
     apply = timer(registry, "apply");
     cleanup = timer(registry, "cleanup");
   }
@@ -63,7 +71,17 @@ public final class ReconcileMetrics {
     ready.put(namespace + "/" + name, value);
   }
 
+  /** @param throttled whether the endpoint's last pass ended because a cloud kept pushing back */
+  public void throttled(String namespace, String name, boolean throttled) {
+    if (throttled) {
+      this.throttled.add(namespace + "/" + name);
+    } else {
+      this.throttled.remove(namespace + "/" + name);
+    }
+  }
+
   public void deleted(String namespace, String name) {
     ready.remove(namespace + "/" + name);
+    throttled.remove(namespace + "/" + name);
   }
 }

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.privateendpoint.operator.cloud.CloudPushback;
 import io.privateendpoint.operator.kafka.KafkaWatches;
 import io.privateendpoint.operator.kube.CachedKubeView;
 import io.privateendpoint.operator.metrics.ReconcileMetrics;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,10 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   private final ReconcileMetrics metrics;
   private final Function<EventSourceContext<KafkaPrivateEndpoint>, List<EventSource<?, KafkaPrivateEndpoint>>> extraSources;
   private final CachedKubeView view;
+  /** The resync period every Ready endpoint is rescheduled around, jittered; null: JOSDK's max interval alone. */
+  private Duration resyncPeriod;
+  /** Uniform in [0, 1): spreads resyncs and throttled retries. */
+  private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
   public KafkaPrivateEndpointReconciler(ReconcilePipeline pipeline) {
     this(pipeline, ReconcileMetrics.unread());
@@ -69,6 +76,22 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
     this.metrics = metrics;
     this.extraSources = extraSources;
     this.view = view;
+  }
+
+  /**
+   * Reschedules each settled endpoint after the resync period times a random factor in [0.9, 1.1], so
+   * endpoints created (or an operator restarted) together do not all read the cloud in the same second
+   * ever after: 100 endpoints at a 10m period spread over two minutes.
+   */
+  public KafkaPrivateEndpointReconciler withResyncPeriod(Duration period) {
+    this.resyncPeriod = period;
+    return this;
+  }
+
+  /** For the tests: the source of randomness in [0, 1). */
+  KafkaPrivateEndpointReconciler withRandom(DoubleSupplier random) {
+    this.random = random;
+    return this;
   }
 
   @Override
@@ -138,9 +161,11 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
     String ready = status == null ? null : status.getConditions().stream().filter(c -> "Ready".equals(c.getType()))
         .map(c -> c.getStatus()).findFirst().orElse(null);
     metrics.ready(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), ready);
+    metrics.throttled(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
+        CloudPushback.pushedBack(status));
   }
 
-  private static UpdateControl<KafkaPrivateEndpoint> withStatus(KafkaPrivateEndpoint resource, KafkaPrivateEndpointStatus status) {
+  UpdateControl<KafkaPrivateEndpoint> withStatus(KafkaPrivateEndpoint resource, KafkaPrivateEndpointStatus status) {
     UpdateControl<KafkaPrivateEndpoint> control;
     if (Objects.equals(resource.getStatus(), status)) {
       control = UpdateControl.noUpdate();
@@ -148,9 +173,24 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
       resource.setStatus(status);
       control = UpdateControl.patchStatus(resource);
     }
+    // A cloud that kept throttling through the SDK's retries: the condition says so; come back after
+    // a jittered pause rather than at once, so throttled endpoints do not return in step.
+    if (CloudPushback.pushedBack(status)) {
+      return control.rescheduleAfter(jittered(CloudPushback.RETRY_AFTER, 1.0, 1.3, random.getAsDouble()));
+    }
     // Clouds converge on their own time (an NLB provisioning, targets turning healthy) without a
     // Kubernetes event to wake us: look again soon while not Ready. A bad spec waits for an edit.
-    return inProgress(status) ? control.rescheduleAfter(recheck(status, Instant.now())) : control;
+    if (inProgress(status)) {
+      return control.rescheduleAfter(recheck(status, Instant.now()));
+    }
+    return resyncPeriod == null ? control : control.rescheduleAfter(jittered(resyncPeriod, 0.9, 1.1, random.getAsDouble()));
+  }
+
+  /** {@code base} times a factor spread evenly over [low, high) by {@code uniform} in [0, 1). */
+  static Duration jittered(Duration base, double low, double high, double uniform) {
+    long from = Math.round(base.toMillis() * low);
+    long to = Math.round(base.toMillis() * high);
+    return Duration.ofMillis(from + (long) ((to - from) * uniform));
   }
 
   /** While backing off from a fight over the listener, come back when it is written back next. */

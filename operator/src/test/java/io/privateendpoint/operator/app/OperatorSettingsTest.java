@@ -28,6 +28,21 @@ class OperatorSettingsTest {
   }
 
   @Test
+  void cloudCallRatesFromFlagOrVariable() {
+    OperatorSettings defaults = OperatorSettings.parse(new String[0], Map.of());
+    assertThat(defaults.awsCallRates()).isEqualTo(io.privateendpoint.operator.cloud.CloudCallRates.AWS_DEFAULT);
+    assertThat(defaults.gcpCallRates()).isEqualTo(io.privateendpoint.operator.cloud.CloudCallRates.GCP_DEFAULT);
+    OperatorSettings set = OperatorSettings.parse(new String[] {"--aws-write-rate", "0.5", "--gcp-read-rate=0"},
+        Map.of("KPE_AWS_READ_RATE", "3", "KPE_GCP_WRITE_RATE", "2.5"));
+    assertThat(set.awsCallRates()).isEqualTo(new io.privateendpoint.operator.cloud.CloudCallRates(3, 0.5));
+    assertThat(set.gcpCallRates()).isEqualTo(new io.privateendpoint.operator.cloud.CloudCallRates(0, 2.5));
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--aws-read-rate=fast"}, Map.of()))
+        .hasMessageContaining("--aws-read-rate 'fast' must be calls per second");
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--gcp-write-rate=-1"}, Map.of()))
+        .hasMessageContaining("--gcp-write-rate");
+  }
+
+  @Test
   void revertBackoffFromFlagOrVariable() {
     assertThat(OperatorSettings.parse(new String[] {"--revert-backoff", "2s"}, Map.of()).revertBackoff())
         .isEqualTo(Duration.ofSeconds(2));

@@ -1,9 +1,14 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.cloud.CallRateLimiter;
+import io.privateendpoint.operator.cloud.CloudCallRates;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -17,12 +22,22 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  * standard settings, so the same jar runs against AWS, a VPC interface endpoint for the AWS APIs,
  * or a local emulator: AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EC2 /
  * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 (or the aws.endpointUrl* system properties), and the
- * default credential chain, in which IRSA's web-identity token works unchanged. Throttling and 5xx
- * are retried by the SDK's standard retry mode, with backoff.
+ * default credential chain, in which IRSA's web-identity token works unchanged.
+ *
+ * <p>Politeness at scale: every request first takes a token of the operator's own rate limit
+ * ({@link AwsCallLimits}, per region, API and reads/writes); throttling and 5xx are retried by the
+ * SDK's adaptive retry mode (ADAPTIVE_V2: exponential backoff with jitter, and a client-side rate that
+ * drops when AWS throttles and recovers as calls succeed), up to {@value #MAX_ATTEMPTS} attempts. A
+ * call still throttled after them ends the pass with a Throttled condition (see AwsRefusals).
  */
 public final class AwsClients implements AutoCloseable {
 
+  /** Attempts per call: the SDK's default 3 gives up on a throttled call too soon for a busy account. */
+  static final int MAX_ATTEMPTS = 5;
+
   private final List<ExecutionInterceptor> interceptors;
+  /** null: the SDK's endpoint settings. */
+  private final URI endpoint;
   /** null: the SDK's default credential chain. */
   private final AwsCredentialsProvider credentials;
   private final Map<String, Ec2Client> ec2 = new ConcurrentHashMap<>();
@@ -38,24 +53,52 @@ public final class AwsClients implements AutoCloseable {
    *     of moto holding config/aws/iam-policy.json); null for the default chain
    */
   public AwsClients(List<ExecutionInterceptor> interceptors, AwsCredentialsProvider credentials) {
-    this.interceptors = List.copyOf(interceptors);
+    this(interceptors, credentials, CloudCallRates.AWS_DEFAULT);
+  }
+
+  /** @param rates the operator's own ceiling per region and API ({@link CloudCallRates#UNLIMITED}: none) */
+  public AwsClients(List<ExecutionInterceptor> interceptors, AwsCredentialsProvider credentials, CloudCallRates rates) {
+    this(interceptors, credentials, rates, null);
+  }
+
+  /**
+   * @param endpoint every API of every region at this URL instead of the SDK's endpoint settings (the
+   *     tests put a fault-injecting proxy in front of moto this way); null for the SDK's
+   */
+  public AwsClients(List<ExecutionInterceptor> interceptors, AwsCredentialsProvider credentials, CloudCallRates rates,
+      URI endpoint) {
+    this.endpoint = endpoint;
+    List<ExecutionInterceptor> all = new ArrayList<>();
+    // First: a request waits for its token before the others (the tests' recorders, metrics) see it sent.
+    all.add(new AwsCallLimits(new CallRateLimiter(), rates));
+    all.addAll(interceptors);
+    this.interceptors = List.copyOf(all);
     this.credentials = credentials;
   }
 
   public Ec2Client ec2(String region) {
     return ec2.computeIfAbsent(region, r -> Ec2Client.builder().region(Region.of(r))
-        .credentialsProvider(credentials)
+        .credentialsProvider(credentials).applyMutation(b -> {
+          if (endpoint != null) {
+            b.endpointOverride(endpoint);
+          }
+        })
         .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(override()).build());
   }
 
   public ElasticLoadBalancingV2Client elb(String region) {
     return elb.computeIfAbsent(region, r -> ElasticLoadBalancingV2Client.builder().region(Region.of(r))
-        .credentialsProvider(credentials)
+        .credentialsProvider(credentials).applyMutation(b -> {
+          if (endpoint != null) {
+            b.endpointOverride(endpoint);
+          }
+        })
         .httpClientBuilder(UrlConnectionHttpClient.builder()).overrideConfiguration(override()).build());
   }
 
   private ClientOverrideConfiguration override() {
-    return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD)
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(AwsRetryStrategy.forRetryMode(RetryMode.ADAPTIVE_V2).toBuilder().maxAttempts(MAX_ATTEMPTS).build())
         .executionInterceptors(interceptors).build();
   }
 

@@ -1,5 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.cloud.CloudPushback;
 import io.privateendpoint.operator.cloud.Repairs;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -156,13 +157,24 @@ public final class AwsEndpointProvisioner implements ApplyStep {
   }
 
   private static ConditionReport accessRefused(SdkException e, String region) {
+    CloudPushback.Kind pushback = AwsRefusals.pushback(e);
+    if (pushback != null) {
+      return AwsRefusals.pushedBack(e, pushback, ConditionType.CLOUD_ACCESS);
+    }
     String reason = AwsRefusals.reason(e);
     return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, reason != null ? reason : "Unreachable",
         AwsRefusals.message(e, reason != null ? reason : "", "ec2:DescribeVpcs in " + region));
   }
 
-  /** A lasting refusal becomes a condition naming it; a transient error is thrown, so the pass is retried. */
+  /**
+   * A lasting refusal becomes a condition naming it, and so does AWS pushing back (throttling, 5xx)
+   * through the SDK's retries; anything else (a network failure) is thrown, so the pass is retried.
+   */
   private static ConditionReport refused(SdkException e, String type, String what) {
+    CloudPushback.Kind pushback = AwsRefusals.pushback(e);
+    if (pushback != null) {
+      return AwsRefusals.pushedBack(e, pushback, type);
+    }
     String reason = AwsRefusals.reason(e);
     if (reason == null) {
       throw e;

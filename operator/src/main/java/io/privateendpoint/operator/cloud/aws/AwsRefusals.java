@@ -1,9 +1,12 @@
 package io.privateendpoint.operator.cloud.aws;
 
+import io.privateendpoint.operator.cloud.CloudPushback;
+import io.privateendpoint.operator.status.ConditionReport;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
  * Tells an AWS error that will repeat until someone changes something (no credentials, a missing
@@ -42,6 +45,29 @@ final class AwsRefusals {
       return NO_CREDENTIALS;
     }
     return null;
+  }
+
+  /**
+   * Whether AWS pushed back — throttled (Throttling, RequestLimitExceeded, 429) or failed on its side
+   * (5xx) — and kept doing so through the SDK's retries: a Throttled condition, not an error loop.
+   */
+  static CloudPushback.Kind pushback(SdkException e) {
+    if (e instanceof SdkServiceException s) {
+      if (s.isThrottlingException()) {
+        return CloudPushback.Kind.throttled;
+      }
+      if (s.statusCode() >= 500) {
+        return CloudPushback.Kind.unavailable;
+      }
+    }
+    return null;
+  }
+
+  /** The condition for a call AWS kept pushing back on, naming the call. */
+  static ConditionReport pushedBack(SdkException e, CloudPushback.Kind kind, String type) {
+    String said = e instanceof AwsServiceException a && a.awsErrorDetails() != null
+        ? a.awsErrorDetails().errorCode() + ": " + a.awsErrorDetails().errorMessage() : String.valueOf(e.getMessage());
+    return CloudPushback.condition(type, "AWS", kind, AwsCallLimits.lastFailedOperation(), said);
   }
 
   /** What AWS said, with what to do for a reason the user can fix by configuration. */

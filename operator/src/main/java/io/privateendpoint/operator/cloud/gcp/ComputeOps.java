@@ -13,6 +13,8 @@ import com.google.api.gax.rpc.InvalidArgumentException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.PermissionDeniedException;
 import com.google.cloud.compute.v1.Operation;
+import com.google.api.gax.rpc.StatusCode;
+import io.privateendpoint.operator.cloud.CloudPushback;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
@@ -120,6 +122,25 @@ final class ComputeOps {
       }
     }
     return String.valueOf(e.getMessage());
+  }
+
+  /**
+   * Whether Compute pushed back, through gax's retries: 429 (RESOURCE_EXHAUSTED) and the 403 with
+   * reason rateLimitExceeded that Compute's per-minute rate quotas answer
+   * (https://cloud.google.com/compute/api-quota) are throttling; 503 (UNAVAILABLE, "backend busy"),
+   * 500 and timeouts are Compute unavailable. Null for anything else.
+   */
+  static CloudPushback.Kind pushback(ApiException e) {
+    StatusCode.Code code = e.getStatusCode() == null ? null : e.getStatusCode().getCode();
+    if (code == StatusCode.Code.RESOURCE_EXHAUSTED || code == StatusCode.Code.PERMISSION_DENIED
+        // rateLimitExceeded, userRateLimitExceeded
+        && detail(e).contains("ateLimitExceeded")) {
+      return CloudPushback.Kind.throttled;
+    }
+    if (code == StatusCode.Code.UNAVAILABLE || code == StatusCode.Code.INTERNAL || code == StatusCode.Code.DEADLINE_EXCEEDED) {
+      return CloudPushback.Kind.unavailable;
+    }
+    return null;
   }
 
   /** Compute refused the request itself (bad field, missing permission): worth a condition, not a retry storm. */

@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       one tracer per call with its retries inside: the call's outcome when it ends, one
  *       {@code retried} per failed attempt gax repeats;
  *   <li>as a channel interceptor, the calls that start a long-running operation (every insert,
- *       delete, patch, attach): gax sends them through a callable it does not trace. Compute's retry
- *       settings never repeat them (they are not idempotent), so each is one HTTP call, whose status
- *       is its outcome. The wait that follows is polls, counted as unary calls above.
+ *       delete, patch, attach): gax sends them through a callable it does not trace. Each HTTP call is
+ *       counted by its status — so a first call that {@link GcpRetries} repeats after a 429 or 503
+ *       counts as one throttled or error call per attempt. The wait that follows is polls, counted as
+ *       unary calls above.
  * </ul>
  */
 public final class GcpCallMetrics implements ApiTracerFactory, HttpJsonClientInterceptor {

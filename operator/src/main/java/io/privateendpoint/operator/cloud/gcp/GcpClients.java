@@ -21,7 +21,12 @@ import com.google.cloud.compute.v1.SubnetworksClient;
 import com.google.cloud.compute.v1.SubnetworksSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import com.google.api.gax.httpjson.HttpJsonClientInterceptor;
+import io.privateendpoint.operator.cloud.CallRateLimiter;
+import io.privateendpoint.operator.cloud.CloudCallRates;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -30,6 +35,8 @@ import java.util.function.Function;
  * Service Connect endpoint for Google APIs, or a local fake. Credentials come from Google's default
  * chain (GKE Workload Identity, GOOGLE_APPLICATION_CREDENTIALS, the metadata server) — except
  * against a plain-http endpoint, which only a local fake is, where sending a token would leak it.
+ * Every request takes a token of the operator's own rate limit first ({@link GcpCallLimits}), and
+ * every method retries Compute's throttling and unavailability ({@link GcpRetries}).
  */
 public final class GcpClients implements AutoCloseable {
 
@@ -37,6 +44,7 @@ public final class GcpClients implements AutoCloseable {
   private final CredentialsProvider credentials;
   /** null: no call is counted. */
   private final GcpCallMetrics metrics;
+  private final GcpCallLimits limits;
 
   private SubnetworksClient subnetworks;
   private RegionNetworkEndpointGroupsClient negs;
@@ -53,6 +61,12 @@ public final class GcpClients implements AutoCloseable {
 
   /** @param metrics sees every call and its retries, through gax's tracer and channel hooks; null for none */
   public GcpClients(String endpoint, GcpCallMetrics metrics) {
+    this(endpoint, metrics, CloudCallRates.GCP_DEFAULT);
+  }
+
+  /** @param rates the operator's own ceiling per project and quota group ({@link CloudCallRates#UNLIMITED}: none) */
+  public GcpClients(String endpoint, GcpCallMetrics metrics, CloudCallRates rates) {
+    this.limits = new GcpCallLimits(new CallRateLimiter(), rates);
     this.endpoint = endpoint == null || endpoint.isBlank() ? null : endpoint.trim();
     this.credentials = this.endpoint != null && this.endpoint.startsWith("http://") ? NoCredentialsProvider.create() : null;
     this.metrics = metrics;
@@ -61,7 +75,7 @@ public final class GcpClients implements AutoCloseable {
   synchronized SubnetworksClient subnetworks() {
     if (subnetworks == null) {
       subnetworks = create(() -> SubnetworksClient.create(settings(SubnetworksSettings.newBuilder(),
-          SubnetworksSettings.Builder::getStubSettingsBuilder)));
+          SubnetworksSettings.Builder::getStubSettingsBuilder, b -> GcpRetries.apply(b.getStubSettingsBuilder()))));
     }
     return subnetworks;
   }
@@ -69,7 +83,7 @@ public final class GcpClients implements AutoCloseable {
   synchronized RegionNetworkEndpointGroupsClient negs() {
     if (negs == null) {
       negs = create(() -> RegionNetworkEndpointGroupsClient.create(settings(RegionNetworkEndpointGroupsSettings.newBuilder(),
-          RegionNetworkEndpointGroupsSettings.Builder::getStubSettingsBuilder)));
+          RegionNetworkEndpointGroupsSettings.Builder::getStubSettingsBuilder, b -> GcpRetries.apply(b.getStubSettingsBuilder()))));
     }
     return negs;
   }
@@ -77,7 +91,7 @@ public final class GcpClients implements AutoCloseable {
   synchronized RegionBackendServicesClient backendServices() {
     if (backendServices == null) {
       backendServices = create(() -> RegionBackendServicesClient.create(settings(RegionBackendServicesSettings.newBuilder(),
-          RegionBackendServicesSettings.Builder::getStubSettingsBuilder)));
+          RegionBackendServicesSettings.Builder::getStubSettingsBuilder, b -> GcpRetries.apply(b.getStubSettingsBuilder()))));
     }
     return backendServices;
   }
@@ -85,7 +99,7 @@ public final class GcpClients implements AutoCloseable {
   synchronized ForwardingRulesClient forwardingRules() {
     if (forwardingRules == null) {
       forwardingRules = create(() -> ForwardingRulesClient.create(settings(ForwardingRulesSettings.newBuilder(),
-          ForwardingRulesSettings.Builder::getStubSettingsBuilder)));
+          ForwardingRulesSettings.Builder::getStubSettingsBuilder, b -> GcpRetries.apply(b.getStubSettingsBuilder()))));
     }
     return forwardingRules;
   }
@@ -93,7 +107,7 @@ public final class GcpClients implements AutoCloseable {
   synchronized ServiceAttachmentsClient serviceAttachments() {
     if (serviceAttachments == null) {
       serviceAttachments = create(() -> ServiceAttachmentsClient.create(settings(ServiceAttachmentsSettings.newBuilder(),
-          ServiceAttachmentsSettings.Builder::getStubSettingsBuilder)));
+          ServiceAttachmentsSettings.Builder::getStubSettingsBuilder, b -> GcpRetries.apply(b.getStubSettingsBuilder()))));
     }
     return serviceAttachments;
   }
@@ -101,7 +115,7 @@ public final class GcpClients implements AutoCloseable {
   synchronized FirewallsClient firewalls() {
     if (firewalls == null) {
       firewalls = create(() -> FirewallsClient.create(settings(FirewallsSettings.newBuilder(),
-          FirewallsSettings.Builder::getStubSettingsBuilder)));
+          FirewallsSettings.Builder::getStubSettingsBuilder, b -> GcpRetries.apply(b.getStubSettingsBuilder()))));
     }
     return firewalls;
   }
@@ -109,20 +123,24 @@ public final class GcpClients implements AutoCloseable {
   synchronized NetworksClient networks() {
     if (networks == null) {
       networks = create(() -> NetworksClient.create(settings(NetworksSettings.newBuilder(),
-          NetworksSettings.Builder::getStubSettingsBuilder)));
+          NetworksSettings.Builder::getStubSettingsBuilder, b -> GcpRetries.apply(b.getStubSettingsBuilder()))));
     }
     return networks;
   }
 
   /** @param stub the builder's stub settings, where gax takes the tracer (ClientSettings.Builder does not expose them) */
   private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(B builder,
-      Function<B, StubSettings.Builder<?, ?>> stub) throws IOException {
+      Function<B, StubSettings.Builder<?, ?>> stub, Consumer<B> retries) throws IOException {
+    retries.accept(builder);
+    List<HttpJsonClientInterceptor> interceptors = new ArrayList<>();
+    interceptors.add(limits); // first: a request waits for its token before metrics see it sent
     if (metrics != null) {
       stub.apply(builder).setTracerFactory(metrics);
-      // Compute's default REST channel, plus the interceptor that sees the calls gax does not trace.
-      builder.setTransportChannelProvider(InstantiatingHttpJsonChannelProvider.newBuilder()
-          .setInterceptorProvider(() -> List.of(metrics)).build());
+      interceptors.add(metrics); // sees the calls gax does not trace
     }
+    // Compute's default REST channel, with the interceptors.
+    builder.setTransportChannelProvider(InstantiatingHttpJsonChannelProvider.newBuilder()
+        .setInterceptorProvider(() -> interceptors).build());
     if (endpoint != null) {
       builder.setEndpoint(endpoint);
     }

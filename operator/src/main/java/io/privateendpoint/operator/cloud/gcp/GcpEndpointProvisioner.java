@@ -8,6 +8,7 @@ import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.Subnetwork;
+import io.privateendpoint.operator.cloud.CloudPushback;
 import io.privateendpoint.operator.cloud.Repairs;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.GcpSpec;
@@ -185,10 +186,17 @@ public final class GcpEndpointProvisioner implements ApplyStep {
       return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "NetworkNotFound", "spec.gcp.network: " + what
           + " does not exist (or spec.gcp.project is wrong): " + ComputeOps.detail(e));
     } catch (PermissionDeniedException | UnauthenticatedException e) {
+      if (ComputeOps.pushback(e) != null) { // a 403 rateLimitExceeded: a rate quota, not a missing permission
+        return pushedBack(e, ComputeOps.pushback(e), ConditionType.CLOUD_ACCESS, what);
+      }
       return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, e instanceof PermissionDeniedException ? "AccessDenied"
           : "InvalidCredentials", "reading " + what + " failed: " + ComputeOps.detail(e) + "; grant the operator's service"
           + " account the custom role in config/gcp/iam-role.yaml (with GKE Workload Identity)");
     } catch (ApiException e) {
+      CloudPushback.Kind pushback = ComputeOps.pushback(e);
+      if (pushback != null) {
+        return pushedBack(e, pushback, ConditionType.CLOUD_ACCESS, what);
+      }
       return ConditionReport.isFalse(ConditionType.CLOUD_ACCESS, "Unreachable", "reading " + what + " failed: "
           + ComputeOps.detail(e));
     } catch (RuntimeException e) {
@@ -220,6 +228,10 @@ public final class GcpEndpointProvisioner implements ApplyStep {
    * condition naming it; anything else (unavailable, timeouts) is thrown, so the pass is retried.
    */
   private static ConditionReport refused(ApiException e, String type, String what) {
+    CloudPushback.Kind pushback = ComputeOps.pushback(e);
+    if (pushback != null) {
+      return pushedBack(e, pushback, type, what);
+    }
     if (!ComputeOps.refusal(e)) {
       throw e;
     }
@@ -228,6 +240,12 @@ public final class GcpEndpointProvisioner implements ApplyStep {
         + ComputeOps.detail(e));
   }
 
+
+  /** Compute kept throttling, or being unavailable for, a request for {@code what} through gax's retries. */
+  private static ConditionReport pushedBack(ApiException e, CloudPushback.Kind kind, String type, String what) {
+    return CloudPushback.condition(type, "Compute", kind, "a request for " + what, e.getStatusCode().getCode() + ": "
+        + ComputeOps.detail(e));
+  }
 
   private static ConditionReport loadBalancerReady(LoadBalancerSynthesizer.Result lb, PortMapNegSynthesizer.Result neg) {
     return ConditionReport.isTrue(ConditionType.LOAD_BALANCER_READY, "Ready", "internal passthrough load balancer: forwarding rule "

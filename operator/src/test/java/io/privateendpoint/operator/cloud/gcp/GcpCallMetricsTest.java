@@ -50,13 +50,25 @@ class GcpCallMetricsTest {
   }
 
   @Test
-  void notFoundAndForbiddenAreRefusedRateLimitsThrottled() {
+  void notFoundAndForbiddenAreRefusedRateLimitsRetried() {
     compute.then(404, JSON, error(404, "notFound")).then(403, JSON, error(403, "forbidden"))
-        .then(429, JSON, error(429, "rateLimitExceeded"));
-    for (int i = 0; i < 3; i++) {
+        .then(429, JSON, error(429, "rateLimitExceeded")).then(200, JSON, "{\"name\": \"kafka-vpc\"}");
+    for (int i = 0; i < 2; i++) {
       assertThatThrownBy(() -> clients.networks().get("p", "kafka-vpc")).isInstanceOf(ApiException.class);
     }
-    assertCounts(Map.of("Networks.Get refused", 2.0, "Networks.Get throttled", 1.0));
+    clients.networks().get("p", "kafka-vpc"); // GcpRetries: a 429 is retried, with backoff
+    assertCounts(Map.of("Networks.Get refused", 2.0, "Networks.Get retried", 1.0, "Networks.Get success", 1.0));
+    assertThat(GcpCallMetrics.outcome(429)).isEqualTo(io.privateendpoint.operator.metrics.CloudCallMetrics.Outcome.throttled);
+  }
+
+  @Test
+  void anInsertAnswered503IsRetriedAndItsAlreadyExistsIsMadeBefore() {
+    // Compute may have made the subnetwork before answering 503: the retry meets 409 alreadyExists,
+    // which ComputeOps.insert takes as made before (the synthesizer reads it back).
+    compute.then(503, JSON, error(503, "backendError")).then(409, JSON, error(409, "alreadyExists"));
+    ComputeOps.insert(() -> clients.subnetworks().insertAsync("p", "us-west1", Subnetwork.newBuilder().setName("psc-nat").build()));
+    assertThat(compute.requests()).hasSize(2);
+    assertCounts(Map.of("Subnetworks.Insert error", 1.0, "Subnetworks.Insert refused", 1.0));
   }
 
   @Test
