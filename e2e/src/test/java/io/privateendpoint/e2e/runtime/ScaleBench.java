@@ -2,9 +2,11 @@ package io.privateendpoint.e2e.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.privateendpoint.e2e.runtime.ScaleScenario.Figures;
+import io.privateendpoint.e2e.support.FaultProxy;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
 import io.privateendpoint.e2e.support.MotoServer;
 import io.privateendpoint.e2e.support.TestCluster;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +44,24 @@ public final class ScaleBench {
       ScaleScenario scenario = new ScaleScenario(cluster, client);
       List<Figures> runs = new ArrayList<>();
       runs.add(scenario.run("plain", moto.endpoint(), n, resync));
-      // ---- The throttled run goes here (issue 13): the same scenario with the operator's AWS calls through
-      // ---- FaultProxy.aws(URI.create(moto.endpoint()), 0.3, seed), e.g.
-      // ----   try (FaultProxy proxy = FaultProxy.aws(URI.create(moto.endpoint()), 0.3, 13)) {
-      // ----     runs.add(scenario.run("throttled", proxy.uri().toString(), n, resync));
-      // ----   }
-      // ---- print() then shows both side by side; compare their creation cloudCalls + cloudRetries (≤ 2×).
+      // The same scenario with 30% of the operator's AWS requests answered as AWS throttles (EC2's
+      // RequestLimitExceeded, ELB's Throttling) by a proxy in front of moto: every endpoint must still
+      // get Ready, with at most twice the requests of the plain run.
+      double fraction = Double.parseDouble(System.getProperty("kpe.bench.throttle", "0.3"));
+      if (fraction > 0) {
+        try (FaultProxy proxy = FaultProxy.aws(URI.create(moto.endpoint()), fraction, 13)) {
+          Figures throttled = scenario.run("throttled", proxy.uri().toString(), n, resync);
+          runs.add(throttled);
+          System.out.printf("BENCH throttled run: %d requests reached the proxy, %d answered as throttling (%.0f%%)%n",
+              proxy.requests(), proxy.injected(), 100.0 * proxy.injected() / Math.max(1, proxy.requests()));
+        }
+        Figures plain = runs.get(0);
+        Figures throttled = runs.get(1);
+        double ratio = (throttled.creation().cloudCalls() + throttled.creation().cloudRetries())
+            / Math.max(1, plain.creation().cloudCalls() + plain.creation().cloudRetries());
+        System.out.printf("BENCH throttled / plain cloud requests at creation: %.2f (bound 2.00) %s%n", ratio,
+            ratio <= 2.0 ? "ok" : "OVER");
+      }
       print(runs);
     }
   }
