@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Vpc;
@@ -226,6 +227,21 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     if (resource.getSpec().getAws() == null) {
       return true;
     }
+    try {
+      return delete(resource);
+    } catch (SdkException e) {
+      // Throttling, 5xx, a lost answer: not a blocked delete (that is for what AWS will keep refusing),
+      // only one not finished yet; the next pass picks up where this one stopped.
+      if (AwsRefusals.reason(e) != null) {
+        throw e;
+      }
+      LoggerFactory.getLogger(AwsEndpointProvisioner.class).info("deleting the AWS side of {}/{} met a passing error,"
+          + " trying again: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
+      return false;
+    }
+  }
+
+  private boolean delete(KafkaPrivateEndpoint resource) {
     passes.remove(resource.getMetadata().getUid());
     String region = resource.getSpec().getAws().getRegion();
     Ec2Client ec2 = clients.ec2(region);

@@ -1,6 +1,7 @@
 package io.privateendpoint.operator.cloud.gcp;
 
 import com.google.api.gax.rpc.ApiException;
+import org.slf4j.LoggerFactory;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.PermissionDeniedException;
 import com.google.api.gax.rpc.UnauthenticatedException;
@@ -305,10 +306,25 @@ public final class GcpEndpointProvisioner implements ApplyStep {
    */
   @Override
   public boolean cleanup(KafkaPrivateEndpoint resource) {
-    GcpSpec gcp = resource.getSpec().getGcp();
-    if (gcp == null) {
+    if (resource.getSpec().getGcp() == null) {
       return true;
     }
+    try {
+      return delete(resource);
+    } catch (ApiException e) {
+      // Throttling, 5xx, a lost answer: not a blocked delete (that is for what Compute will keep refusing),
+      // only one not finished yet; the next pass picks up where this one stopped.
+      if (ComputeOps.pushback(e) == null) {
+        throw e;
+      }
+      LoggerFactory.getLogger(GcpEndpointProvisioner.class).info("deleting the Google Cloud side of {}/{} met a passing"
+          + " error, trying again: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
+      return false;
+    }
+  }
+
+  private boolean delete(KafkaPrivateEndpoint resource) {
+    GcpSpec gcp = resource.getSpec().getGcp();
     GcpOwner owner = GcpOwner.of(resource, clusterName);
     GcpNames names = GcpNames.of(resource);
     var lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names);
