@@ -247,7 +247,7 @@ class ThrottlingIT {
     System.out.println("THROTTLED " + cause.getType() + ": " + cause.getMessage());
     assertThat(cause.getMessage()).contains("through the SDK's retries").contains("tries again in about");
     PrometheusText scraped = PrometheusText.parse(metrics.scrape());
-    assertThat(scraped.sum("kpe_endpoints_throttled", "name", name)).isEqualTo(1.0);
+    assertThat(scraped.sum("kpe_endpoints_throttled")).isGreaterThanOrEqualTo(1.0);
     assertThat(scraped.sum("kpe_cloud_calls_total", "outcome", "throttled") + scraped.sum("kpe_cloud_calls_total", "outcome", "error"))
         .isGreaterThan(0.0);
     // Never a failed reconcile while it lasts.
@@ -259,8 +259,9 @@ class ThrottlingIT {
     proxy.setFraction(0);
     Endpoints.awaitReady(operator, name, Duration.ofSeconds(120));
     System.out.printf("BENCH   Ready again after %d s in all%n", Duration.ofNanos(System.nanoTime() - began).toSeconds());
-    // This endpoint's gauge (another endpoint's pass may have met the refusals too and not be back yet).
-    assertThat(PrometheusText.parse(metrics.scrape()).sum("kpe_endpoints_throttled", "name", name)).isEqualTo(0.0);
+    // Every endpoint whose pass met the refusals (not only this one) comes back after its pause: the count falls to 0.
+    await().atMost(Duration.ofSeconds(90))
+        .until(() -> PrometheusText.parse(metrics.scrape()).sum("kpe_endpoints_throttled") == 0.0);
   }
 
   private static void deleteAll(String prefix, int count) {
