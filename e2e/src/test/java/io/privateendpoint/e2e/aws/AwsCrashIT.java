@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -194,7 +193,7 @@ class AwsCrashIT {
           if (operator.get(KafkaPrivateEndpoint.class, "crashy") != null) {
             return "the endpoint still exists";
           }
-          return firstOf(
+          return CrashMatrix.firstOf(
               () -> aws.loadBalancers(names.loadBalancer()).isEmpty() ? null : "an NLB is left",
               () -> aws.targetGroups(names.base() + "-").isEmpty() ? null : "target groups are left",
               () -> aws.securityGroups(vpc, names.loadBalancer()) == 0 ? null : "the NLB's security group is left",
@@ -218,7 +217,7 @@ class AwsCrashIT {
     KafkaPrivateEndpoint kpe = operator.get(KafkaPrivateEndpoint.class, "crashy");
     AwsNames names = AwsNames.of(kpe);
     String owner = owner(kpe);
-    return firstOf(
+    return CrashMatrix.firstOf(
         () -> {
           KafkaPrivateEndpointStatus s = kpe.getStatus();
           return (s == null || !"True".equals(Endpoints.condition(s, ConditionType.READY).getStatus())
@@ -304,17 +303,6 @@ class AwsCrashIT {
   private static List<SecurityGroup> lbGroups(String vpc, String name) {
     return aws.ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build(),
         Filter.builder().name("group-name").values(name).build())).securityGroups();
-  }
-
-  @SafeVarargs
-  private static String firstOf(Supplier<String>... checks) {
-    for (Supplier<String> check : checks) {
-      String difference = check.get();
-      if (difference != null) {
-        return difference;
-      }
-    }
-    return null;
   }
 
   private static String owner(KafkaPrivateEndpoint kpe) {

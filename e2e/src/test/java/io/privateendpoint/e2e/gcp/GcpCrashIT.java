@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -149,7 +148,7 @@ class GcpCrashIT {
           if (operator.get(KafkaPrivateEndpoint.class, "crashy") != null) {
             return "the endpoint still exists";
           }
-          return firstOf(
+          return CrashMatrix.firstOf(
               () -> gcp.attachments(base).isEmpty() ? null : "a service attachment is left",
               () -> gcp.forwardingRules(base).isEmpty() ? null : "a forwarding rule is left",
               () -> gcp.backendServices(base).isEmpty() ? null : "a backend service is left",
@@ -250,7 +249,7 @@ class GcpCrashIT {
   private static String differs(String name, String natSubnet, String natCidr, Plan plan) {
     KafkaPrivateEndpoint kpe = operator.get(KafkaPrivateEndpoint.class, name);
     String base = GcpNames.of(kpe).base();
-    return firstOf(
+    return CrashMatrix.firstOf(
         () -> {
           KafkaPrivateEndpointStatus s = kpe.getStatus();
           return s == null || !"True".equals(Endpoints.condition(s, ConditionType.READY).getStatus())
@@ -285,17 +284,6 @@ class GcpCrashIT {
               && firewalls.get(0).getAllowedList().equals(List.of(Allowed.newBuilder().setIPProtocol("tcp").addPorts("39092").build()))
               ? null : "firewall rules " + firewalls;
         });
-  }
-
-  @SafeVarargs
-  private static String firstOf(Supplier<String>... checks) {
-    for (Supplier<String> check : checks) {
-      String difference = check.get();
-      if (difference != null) {
-        return difference;
-      }
-    }
-    return null;
   }
 
   /** Three brokers on gke-crash-1..3 with pod IPs 10.61.n.10, an endpoint on them, past the rolling restart. */

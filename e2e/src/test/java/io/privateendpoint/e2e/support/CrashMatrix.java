@@ -132,4 +132,16 @@ public final class CrashMatrix {
     crashedByPhase.values().forEach(all::addAll);
     return all;
   }
+
+  /** The first difference any check reports (a phase's checks of each resource kind), or null when none does. */
+  @SafeVarargs
+  public static String firstOf(java.util.function.Supplier<String>... checks) {
+    for (java.util.function.Supplier<String> check : checks) {
+      String difference = check.get();
+      if (difference != null) {
+        return difference;
+      }
+    }
+    return null;
+  }
 }
