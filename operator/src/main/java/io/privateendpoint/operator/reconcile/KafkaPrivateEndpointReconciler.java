@@ -16,8 +16,6 @@ import io.privateendpoint.operator.kube.CachedKubeView;
 import io.privateendpoint.operator.metrics.ReconcileMetrics;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
-import io.privateendpoint.operator.plan.PlanProblem;
-import io.privateendpoint.operator.status.ConditionType;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,29 +207,8 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
     }
   }
 
-  /**
-   * Not Ready, for a reason that may change without a Kubernetes event: the cloud converging (an NLB
-   * provisioning, targets turning healthy), the listener check, a clash with another endpoint, a
-   * write-back due. A pass that waits only for the brokers to roll (or for an external commit, a pod
-   * to get its IP) is woken by the watches on the StatefulSet, Kafka CR, pods and proxy Deployment,
-   * so it is not polled: with many endpoints rolling, polling them all every few seconds would cost a
-   * full round of cloud reads each, for nothing. A bad spec waits for an edit.
-   */
   static boolean inProgress(KafkaPrivateEndpointStatus status) {
-    boolean notReady = status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
-        && !"True".equals(c.getStatus()) && !"InvalidSpec".equals(c.getReason()));
-    if (!notReady) {
-      return false;
-    }
-    if (status.getListenerReverts() != null && status.getListenerReverts().getNextWriteBackAt() != null) {
-      return true;
-    }
-    return status.getConditions().stream().filter(c -> !"Ready".equals(c.getType()) && !"True".equals(c.getStatus()))
-        .anyMatch(c -> !ReconcilePipeline.REASON_BLOCKED.equals(c.getReason())
-            && !(ConditionType.LISTENER_CONFIGURED.equals(c.getType()) && WOKEN_BY_WATCHES.contains(c.getReason())));
+    return status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && !"True".equals(c.getStatus())
+        && !"InvalidSpec".equals(c.getReason()));
   }
-
-  /** ListenerConfigured reasons whose end a watch reports (a rollout, a commit, a pod or broker appearing). */
-  static final java.util.Set<String> WOKEN_BY_WATCHES = java.util.Set.of("RollingRestart", "RollingUpdate",
-      "ProxyRollingOut", "AwaitingExternal", PlanProblem.BROKER_NOT_READY, PlanProblem.NO_BROKERS);
 }
