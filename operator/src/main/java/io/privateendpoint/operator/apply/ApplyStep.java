@@ -25,6 +25,15 @@ public interface ApplyStep {
     return null;
   }
 
+  /**
+   * What {@link #apply} would change now, without writing anything to the cloud or to Kubernetes: the
+   * same decisions apply makes (one code path, see {@link Changes#previewing()}), after the same reads.
+   * A resource it would create has no children yet, so what hangs off it is shown as created too.
+   */
+  default StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    return StepPreview.NOTHING;
+  }
+
   /** Removes everything this step created for the resource; true once nothing of it is left. */
   default boolean cleanup(KafkaPrivateEndpoint resource) {
     return true;

@@ -1,7 +1,7 @@
 package io.privateendpoint.operator.cloud.aws;
 
 import io.privateendpoint.operator.cloud.CloudPushback;
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
@@ -61,7 +61,7 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     }
     String region = resource.getSpec().getAws().getRegion();
     NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName);
-    Repairs repairs = Repairs.of(resource);
+    Changes repairs = Changes.applying(resource);
     try {
       return apply(resource, plan, nlb, region, repairs);
     } finally {
@@ -71,7 +71,7 @@ public final class AwsEndpointProvisioner implements ApplyStep {
   }
 
   private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, NlbSynthesizer nlb, String region,
-      Repairs repairs) {
+      Changes repairs) {
     NlbSynthesizer.Result lb;
     try {
       lb = nlb.sync(plan, passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement(),
@@ -108,7 +108,7 @@ public final class AwsEndpointProvisioner implements ApplyStep {
           + service.replacedFrom() + " was deleted out of band and is replaced by " + name
           + ": its endpoint connections are gone; consumers must create a VPC endpoint to " + name);
     }
-    EndpointCondition previous = Repairs.previous(resource, ConditionType.ENDPOINT_SERVICE_READY);
+    EndpointCondition previous = Changes.previous(resource, ConditionType.ENDPOINT_SERVICE_READY);
     boolean sameSpec = resource.getStatus() != null
         && java.util.Objects.equals(resource.getStatus().getObservedGeneration(), resource.getMetadata().getGeneration());
     if (previous != null && REPLACED.equals(previous.getReason()) && previous.getMessage() != null

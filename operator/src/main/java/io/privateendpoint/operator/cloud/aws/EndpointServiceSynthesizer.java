@@ -1,6 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.model.ConnectionStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import java.util.List;
@@ -50,7 +50,7 @@ final class EndpointServiceSynthesizer {
   }
 
   Result sync(String loadBalancerArn) {
-    return sync(loadBalancerArn, Repairs.none());
+    return sync(loadBalancerArn, Changes.untold());
   }
 
   /**
@@ -61,7 +61,7 @@ final class EndpointServiceSynthesizer {
    * token of its own (the first one would answer with the deleted service, within AWS's idempotency
    * window), derived from the old name, so a retried re-create does not make a twin either.
    */
-  Result sync(String loadBalancerArn, Repairs repairs) {
+  Result sync(String loadBalancerArn, Changes repairs) {
     var aws = resource.getSpec().getAws();
     String published = resource.getStatus() == null ? null : resource.getStatus().getEndpointServiceName();
     ServiceConfiguration service = find();

@@ -1,6 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.PortRange;
 import java.util.ArrayList;
@@ -41,11 +41,11 @@ final class LoadBalancerSecurityGroup {
 
   /** Creates the group if missing, brings its inbound rules to the spec, and returns its id. */
   String sync() {
-    return sync(Repairs.none());
+    return sync(Changes.untold());
   }
 
   /** As {@link #sync()}, recording a recreated group or restored rules in {@code repairs}. */
-  String sync(Repairs repairs) {
+  String sync(Changes repairs) {
     var aws = resource.getSpec().getAws();
     SecurityGroup group = find();
     boolean created = group == null;

@@ -1,6 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
@@ -64,7 +64,7 @@ final class NlbSynthesizer {
 
   /** Brings the NLB side to the plan and returns the load balancer and each broker's target health. */
   Result sync(EndpointPlan plan, long pass) {
-    return sync(plan, pass, Repairs.none());
+    return sync(plan, pass, Changes.untold());
   }
 
   /**
@@ -73,7 +73,7 @@ final class NlbSynthesizer {
    * group is set on the NLB), the NLB before its listeners (a deleted NLB takes them with it: they
    * are made again with it), the target groups before the listeners forwarding to them.
    */
-  Result sync(EndpointPlan plan, long pass, Repairs repairs) {
+  Result sync(EndpointPlan plan, long pass, Changes repairs) {
     Map<Integer, List<TargetDescription>> desired = desiredTargets(plan);
     List<Subnet> subnets = subnets();
     String securityGroup = new LoadBalancerSecurityGroup(ec2, resource, clusterName).sync(repairs);
@@ -100,7 +100,7 @@ final class NlbSynthesizer {
     Map<Integer, TargetGroup> groups = syncTargetGroups(desired, lb, created);
     created.stream().filter(known::contains)
         .forEach(port -> repairs.recreated("target group " + names.targetGroup(port), groups.get(port).targetGroupArn()));
-    syncListeners(lb, groups, lbCreated ? Repairs.none() : repairs, known);
+    syncListeners(lb, groups, lbCreated ? Changes.untold() : repairs, known);
     Map<Integer, String> health = syncTargets(desired, groups, created, plan, pass);
     List<String> unreachable = new TargetSecurityGroupRules(ec2, resource, clusterName)
         .sync(plan, securityGroup, subnets.stream().map(Subnet::cidrBlock).toList(), repairs);
@@ -268,7 +268,7 @@ final class NlbSynthesizer {
     return byName;
   }
 
-  private void syncListeners(LoadBalancer lb, Map<Integer, TargetGroup> groups, Repairs repairs, Set<Integer> known) {
+  private void syncListeners(LoadBalancer lb, Map<Integer, TargetGroup> groups, Changes repairs, Set<Integer> known) {
     Map<Integer, Listener> existing = new HashMap<>();
     elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().forEach(l -> existing.put(l.port(), l));
     groups.forEach((port, group) -> {

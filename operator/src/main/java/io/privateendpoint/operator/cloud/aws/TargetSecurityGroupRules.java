@@ -1,6 +1,6 @@
 package io.privateendpoint.operator.cloud.aws;
 
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
@@ -63,11 +63,11 @@ final class TargetSecurityGroupRules {
    * @return what still keeps a target from being reached, one phrase each; empty when all is admitted
    */
   List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs) {
-    return sync(plan, nlbGroup, subnetCidrs, Repairs.none());
+    return sync(plan, nlbGroup, subnetCidrs, Changes.untold());
   }
 
   /** As above, recording a re-added rule in {@code repairs} when one of ours had been there. */
-  List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs, Repairs repairs) {
+  List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs, Changes repairs) {
     List<Cidr> subnets = subnetCidrs.stream().map(Cidr::parse).flatMap(Optional::stream).toList();
     List<String> problems = new ArrayList<>();
     List<Need> needs = needs(plan, problems);

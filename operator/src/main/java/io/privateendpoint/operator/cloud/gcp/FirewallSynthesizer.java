@@ -1,6 +1,6 @@
 package io.privateendpoint.operator.cloud.gcp;
 
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 
 import com.google.cloud.compute.v1.Allowed;
 import com.google.cloud.compute.v1.Firewall;
@@ -32,10 +32,10 @@ final class FirewallSynthesizer {
 
   /** @param ports the ports the NEG's targets listen on (never empty: an empty list would allow every port) */
   Firewall sync(SortedSet<Integer> ports) {
-    return sync(ports, Repairs.none());
+    return sync(ports, Changes.untold());
   }
 
-  Firewall sync(SortedSet<Integer> ports, Repairs repairs) {
+  Firewall sync(SortedSet<Integer> ports, Changes repairs) {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("a firewall rule without ports would admit every port");
     }

@@ -10,7 +10,7 @@ import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.Subnetwork;
 import io.privateendpoint.operator.cloud.CloudPushback;
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.GcpSpec;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -64,7 +64,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     if (plan.provider() != Provider.GCP) {
       return StepOutcome.of();
     }
-    Repairs repairs = Repairs.of(resource);
+    Changes repairs = Changes.applying(resource);
     try {
       return apply(resource, plan, repairs);
     } finally {
@@ -72,7 +72,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     }
   }
 
-  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Repairs repairs) {
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes repairs) {
     GcpSpec gcp = resource.getSpec().getGcp();
     GcpOwner owner = GcpOwner.of(resource, clusterName);
     GcpNames names = GcpNames.of(resource);
@@ -131,7 +131,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
    */
   private static ConditionReport replaced(KafkaPrivateEndpoint resource, ServiceAttachmentSynthesizer.Result attachment) {
     String old = published(resource);
-    EndpointCondition previous = Repairs.previous(resource, ConditionType.ENDPOINT_SERVICE_READY);
+    EndpointCondition previous = Changes.previous(resource, ConditionType.ENDPOINT_SERVICE_READY);
     boolean sameSpec = java.util.Objects.equals(resource.getStatus() == null ? null : resource.getStatus().getObservedGeneration(),
         resource.getMetadata().getGeneration());
     if (old == null || previous == null || !"True".equals(previous.getStatus())) {

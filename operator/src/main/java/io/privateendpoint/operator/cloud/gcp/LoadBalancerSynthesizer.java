@@ -1,6 +1,6 @@
 package io.privateendpoint.operator.cloud.gcp;
 
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 
 import com.google.cloud.compute.v1.Backend;
 import com.google.cloud.compute.v1.BackendService;
@@ -40,15 +40,15 @@ final class LoadBalancerSynthesizer {
   record Result(BackendService backendService, ForwardingRule forwardingRule) {}
 
   Result sync(String negSelfLink) {
-    return sync(negSelfLink, Repairs.none());
+    return sync(negSelfLink, Changes.untold());
   }
 
-  Result sync(String negSelfLink, Repairs repairs) {
+  Result sync(String negSelfLink, Changes repairs) {
     BackendService service = syncBackendService(negSelfLink, repairs);
     return new Result(service, syncForwardingRule(service.getSelfLink(), repairs));
   }
 
-  private BackendService syncBackendService(String negSelfLink, Repairs repairs) {
+  private BackendService syncBackendService(String negSelfLink, Changes repairs) {
     Backend backend = Backend.newBuilder().setGroup(negSelfLink).setBalancingMode(BALANCING_MODE).build();
     BackendService service = findBackendService();
     if (service == null) {
@@ -83,7 +83,7 @@ final class LoadBalancerSynthesizer {
         && BALANCING_MODE.equals(service.getBackends(0).getBalancingMode());
   }
 
-  private ForwardingRule syncForwardingRule(String backendServiceSelfLink, Repairs repairs) {
+  private ForwardingRule syncForwardingRule(String backendServiceSelfLink, Changes repairs) {
     ForwardingRule rule = findForwardingRule();
     if (rule == null) {
       ComputeOps.insert(() -> forwardingRules.insertAsync(gcp.getProject(), gcp.getRegion(), ForwardingRule.newBuilder()

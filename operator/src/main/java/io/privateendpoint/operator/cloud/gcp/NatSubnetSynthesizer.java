@@ -1,6 +1,6 @@
 package io.privateendpoint.operator.cloud.gcp;
 
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.compute.v1.SubnetworksClient;
@@ -26,10 +26,10 @@ final class NatSubnetSynthesizer {
   }
 
   Subnetwork sync() {
-    return sync(Repairs.none());
+    return sync(Changes.untold());
   }
 
-  Subnetwork sync(Repairs repairs) {
+  Subnetwork sync(Changes repairs) {
     String name = gcp.getPscNatSubnet().getName();
     Subnetwork subnet = find();
     if (subnet == null) {

@@ -1,6 +1,6 @@
 package io.privateendpoint.operator.cloud.gcp;
 
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 
 import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.NetworkEndpointGroup;
@@ -48,10 +48,10 @@ final class PortMapNegSynthesizer {
   record Result(NetworkEndpointGroup neg, Map<Integer, NetworkEndpoint> attached) {}
 
   Result sync(EndpointPlan plan) {
-    return sync(plan, Repairs.none());
+    return sync(plan, Changes.untold());
   }
 
-  Result sync(EndpointPlan plan, Repairs repairs) {
+  Result sync(EndpointPlan plan, Changes repairs) {
     NetworkEndpointGroup neg = find();
     if (neg == null) {
       ComputeOps.insert(() -> negs.insertAsync(gcp.getProject(), gcp.getRegion(), NetworkEndpointGroup.newBuilder()

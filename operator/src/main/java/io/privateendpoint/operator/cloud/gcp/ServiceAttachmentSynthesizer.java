@@ -1,6 +1,6 @@
 package io.privateendpoint.operator.cloud.gcp;
 
-import io.privateendpoint.operator.cloud.Repairs;
+import io.privateendpoint.operator.apply.Changes;
 
 import com.google.cloud.compute.v1.ServiceAttachment;
 import com.google.cloud.compute.v1.ServiceAttachmentConnectedEndpoint;
@@ -50,7 +50,7 @@ final class ServiceAttachmentSynthesizer {
   }
 
   Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink) {
-    return sync(forwardingRuleSelfLink, natSubnetSelfLink, Repairs.none(), false);
+    return sync(forwardingRuleSelfLink, natSubnetSelfLink, Changes.untold(), false);
   }
 
   /**
@@ -59,7 +59,7 @@ final class ServiceAttachmentSynthesizer {
    *
    * @param published whether the last status already published an attachment (so a missing one was deleted)
    */
-  Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink, Repairs repairs, boolean published) {
+  Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink, Changes repairs, boolean published) {
     List<ServiceAttachmentConsumerProjectLimit> accept = acceptList();
     ServiceAttachment attachment = find();
     boolean created = attachment == null;
