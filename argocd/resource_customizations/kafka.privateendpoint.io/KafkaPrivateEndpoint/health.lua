@@ -6,6 +6,8 @@
 -- Progressing  no status yet; the status is for an older generation; the resource is being
 --              deleted; any condition that is Unknown (Blocked, NotReported) or False for a reason
 --              below marked Progressing or not listed at all: the operator retries those by itself.
+-- Suspended    Ready False with reason Paused: spec.paused holds the endpoint at preview; nothing is
+--              applied until it is unpaused (status.plannedChanges lists what would be).
 -- Degraded     a reason below marked Degraded: waiting alone will not fix it; the spec, the
 --              operator's cloud access, or something the operator does not own must change.
 --
@@ -123,6 +125,12 @@ end
 if ready.status == "True" then
   hs.status = "Healthy"
   hs.message = described(ready, "Ready")
+  return hs
+end
+
+if ready.reason == "Paused" then
+  hs.status = "Suspended"
+  hs.message = described(ready, "Paused")
   return hs
 end
 

@@ -16,6 +16,11 @@ final class LogSetup {
   private LogSetup() {}
 
   static void configure(OperatorSettings.LogFormat format, String level) {
+    configure(format, level, false);
+  }
+
+  /** @param toStderr log to standard error (plan: standard output is the preview) */
+  static void configure(OperatorSettings.LogFormat format, String level, boolean toStderr) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
     Encoder<ILoggingEvent> encoder;
@@ -42,6 +47,9 @@ final class LogSetup {
     console.setContext(context);
     console.setName("console");
     console.setEncoder(encoder);
+    if (toStderr) {
+      console.setTarget("System.err");
+    }
     console.start();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level, Level.INFO));

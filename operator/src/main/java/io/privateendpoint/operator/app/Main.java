@@ -18,6 +18,17 @@ public final class Main {
 
   public static void main(String[] args) {
     List<String> arguments = Arrays.asList(args);
+    if (!arguments.isEmpty() && arguments.get(0).equals("plan")) {
+      String[] rest = Arrays.copyOfRange(args, 1, args.length);
+      if (arguments.contains("--help") || arguments.contains("-h")) {
+        System.out.print(PlanCommand.usage());
+        return;
+      }
+      // Standard output is the preview: what the parts log goes to standard error, warnings only.
+      LogSetup.configure(OperatorSettings.LogFormat.text, "WARN", true);
+      System.exit(PlanCommand.run(rest, System.getenv(), System.in, System.out, System.err));
+      return;
+    }
     if (arguments.contains("--help") || arguments.contains("-h")) {
       System.out.print(OperatorSettings.usage());
       return;

@@ -13,6 +13,7 @@ import io.privateendpoint.operator.kafka.KafkaSide;
 import io.privateendpoint.operator.kafka.ListenerRevertGuard;
 import io.privateendpoint.operator.kafka.ListenerVerifier;
 import io.privateendpoint.operator.kube.CachedKubeView;
+import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.proxy.ProxySide;
 import io.privateendpoint.operator.proxy.UpstreamClients;
@@ -50,21 +51,36 @@ public final class OperatorAssembly {
     EventRecorder events = new EventRecorder(client, clock);
     // Every read of a reconcile from the informers' caches once the controller has started them.
     CachedKubeView view = new CachedKubeView(client);
-    ProxySide proxy = new ProxySide(client, view, events, new UpstreamClients(), settings.proxyImage());
-    KafkaSide kafka = new KafkaSide(client, view, events, new KafkaSide.Side(proxy::observe, proxy),
-        new ListenerRevertGuard(clock, settings.revertBackoff(), events));
-    EndpointPeers peers = namespace -> view.list(KafkaPrivateEndpoint.class, namespace, java.util.Map.of());
-    // Kafka side first: the load balancer points at listeners that must exist; cleanup runs in reverse.
-    List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName(), events),
-        new GcpEndpointProvisioner(gcp, settings.clusterName(), events));
     // Verified at the Kafka protocol: checks run on their own threads and wake the endpoint when they find something new.
     var checked = ListenerVerifier.wakeUps();
     Verification verification = settings.verifyListeners()
         ? new ListenerVerifier(client, clock, settings.resyncPeriod(), checked::propagateEvent) : (resource, plan) -> null;
+    Wired wired = wire(client, view, settings, clock, aws, gcp, events, verification);
+    return new KafkaPrivateEndpointReconciler(wired.pipeline(), metrics,
+        context -> List.of(UpstreamPolling.eventSource(context, wired.proxy()), checked), view)
+        .withResyncPeriod(settings.resyncPeriod());
+  }
+
+  /** The pipeline, and the proxy side whose upstream polling the controller also runs. */
+  record Wired(ReconcilePipeline pipeline, ProxySide proxy) {}
+
+  /**
+   * One reconcile's parts, shared by the operator and by {@code plan}: the Kafka side first (the load
+   * balancer points at listeners that must exist; cleanup runs in reverse), then each cloud.
+   *
+   * @param view what the pass reads: the informers' caches in the operator, the API server in {@code plan}
+   */
+  static Wired wire(KubernetesClient client, KubeView view, OperatorSettings settings, Clock clock, AwsClients aws,
+      GcpClients gcp, EventRecorder events, Verification verification) {
+    ProxySide proxy = new ProxySide(client, view, events, new UpstreamClients(), settings.proxyImage());
+    KafkaSide kafka = new KafkaSide(client, view, events, new KafkaSide.Side(proxy::observe, proxy),
+        new ListenerRevertGuard(clock, settings.revertBackoff(), events));
+    EndpointPeers peers = namespace -> view.list(KafkaPrivateEndpoint.class, namespace, java.util.Map.of());
+    List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName(), events),
+        new GcpEndpointProvisioner(gcp, settings.clusterName(), events));
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
         events, verification);
-    return new KafkaPrivateEndpointReconciler(pipeline, metrics,
-        context -> List.of(UpstreamPolling.eventSource(context, proxy), checked), view).withResyncPeriod(settings.resyncPeriod());
+    return new Wired(pipeline, proxy);
   }
 
   /** Watched namespaces and resync period, applied to the controller's configuration. */

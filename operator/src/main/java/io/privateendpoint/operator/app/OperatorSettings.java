@@ -215,6 +215,7 @@ public record OperatorSettings(String clusterName, Set<String> namespaces, Durat
 
   public static String usage() {
     StringBuilder text = new StringBuilder("Usage: java -jar kafka-private-endpoint-operator.jar [--flag value]...\n"
+        + "       java -jar kafka-private-endpoint-operator.jar plan -f <endpoint.yaml> [--flag value]...   (read-only preview)\n"
         + "       java -jar kafka-private-endpoint-operator.jar --help | --version\n\n");
     for (Setting s : Setting.values()) {
       text.append(String.format(Locale.ROOT, "  --%-26s %-30s %s (default: %s)%n", s.flag, s.env, s.help, s.shownDefault));

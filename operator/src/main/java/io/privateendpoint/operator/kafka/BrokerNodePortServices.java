@@ -3,6 +3,7 @@ package io.privateendpoint.operator.kafka;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
@@ -40,13 +41,18 @@ final class BrokerNodePortServices {
     }
   }
 
-  void sync(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+  /** Creates the missing Services and deletes those of brokers that left; previewing, only records it. */
+  void sync(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     String namespace = resource.getMetadata().getNamespace();
     Map<String, Service> ours = new HashMap<>();
     owned(resource).forEach(s -> ours.put(s.getMetadata().getName(), s));
     for (PlannedBroker broker : plan.brokers()) {
       String name = name(resource, broker.nodeId());
       if (ours.remove(name) == null) {
+        if (changes.previewing()) {
+          changes.created("Service", namespace + "/" + name, "NodePort for broker " + broker.nodeId());
+          continue;
+        }
         client.resource(new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace)
             .withLabels(OwnedMarks.labels(resource)).withAnnotations(OwnedMarks.annotations(resource))
             .withOwnerReferences(OwnedMarks.ownerReference(resource)).endMetadata()
@@ -55,9 +61,15 @@ final class BrokerNodePortServices {
             .addNewPort().withName("kafka-" + plan.listenerName()).withProtocol("TCP").withPort(plan.containerPort())
             .withNewTargetPort(plan.containerPort()).endPort()
             .endSpec().build()).create();
+        changes.created("Service", namespace + "/" + name, "NodePort for broker " + broker.nodeId());
       }
     }
-    ours.values().forEach(s -> client.resource(s).delete()); // brokers that left
+    for (Service left : ours.values()) { // brokers that left
+      if (!changes.previewing()) {
+        client.resource(left).delete();
+      }
+      changes.deleted("Service", namespace + "/" + left.getMetadata().getName(), "its broker left");
+    }
   }
 
   void delete(KafkaPrivateEndpoint resource) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.privateendpoint.operator.apply.Changes;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.ExternalListenerStatus;
@@ -115,13 +116,18 @@ public final class ExternalListener {
   // ---------------------------------------------------------------- StatefulSet
 
   public StepOutcome statefulSet(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    return statefulSet(resource, plan, Changes.untold());
+  }
+
+  /** As above; previewing, the NodePort Services it would make are only recorded in {@code changes}. */
+  public StepOutcome statefulSet(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
     String namespace = resource.getMetadata().getNamespace();
     String cmName = StatefulSetListenerConfig.configMapName(resource);
     SortedMap<String, String> data = StatefulSetListenerConfig.configMapData(plan);
     // NodePort Services (instance targets) are the operator's own objects, not the user's: still made.
     if (NodePorts.neededFor(resource) != null) {
-      nodePorts.sync(resource, plan);
+      nodePorts.sync(resource, plan, changes);
     }
     ExternalListenerStatus published = new ExternalListenerStatus();
     published.setNodeIds(nodeIds(plan));

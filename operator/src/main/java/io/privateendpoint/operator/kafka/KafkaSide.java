@@ -3,6 +3,7 @@ package io.privateendpoint.operator.kafka;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.model.EndpointMode;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaSource;
@@ -11,8 +12,6 @@ import io.privateendpoint.operator.plan.Observation;
 import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.StepOutcome;
 import java.time.Clock;
-import java.util.function.BiFunction;
-import java.util.function.Predicate;
 
 /**
  * The Kafka side of a reconcile: observe the brokers, then give them the listener (PortMapping) or
@@ -45,10 +44,8 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
     this.reverts = reverts;
     StatefulSetListenerApplier statefulSetListener = new StatefulSetListenerApplier(client, view, events, reverts);
     StrimziListenerApplier strimziListener = new StrimziListenerApplier(client, view, reverts);
-    this.statefulSet = new Side(new StatefulSetBrokerDiscovery(view)::observe, step(statefulSetListener::apply,
-        statefulSetListener::cleanup));
-    this.strimzi = new Side(new StrimziBrokerDiscovery(view)::observe, step(strimziListener::apply,
-        strimziListener::cleanup));
+    this.statefulSet = new Side(new StatefulSetBrokerDiscovery(view)::observe, statefulSetListener);
+    this.strimzi = new Side(new StrimziBrokerDiscovery(view)::observe, strimziListener);
     this.proxy = proxy;
   }
 
@@ -75,26 +72,16 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
   }
 
   @Override
+  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    return side(resource).step().preview(resource, plan);
+  }
+
+  @Override
   public boolean cleanup(KafkaPrivateEndpoint resource) {
     boolean done = side(resource).step().cleanup(resource);
     if (done) {
       reverts.forget(resource);
     }
     return done;
-  }
-
-  private static ApplyStep step(BiFunction<KafkaPrivateEndpoint, EndpointPlan, StepOutcome> apply,
-      Predicate<KafkaPrivateEndpoint> cleanup) {
-    return new ApplyStep() {
-      @Override
-      public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-        return apply.apply(resource, plan);
-      }
-
-      @Override
-      public boolean cleanup(KafkaPrivateEndpoint resource) {
-        return cleanup.test(resource);
-      }
-    };
   }
 }

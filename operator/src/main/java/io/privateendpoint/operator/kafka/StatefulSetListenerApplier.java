@@ -15,6 +15,8 @@ import io.privateendpoint.operator.model.ListenerInjection;
 import io.privateendpoint.operator.model.StatefulSetSource;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.Changes;
+import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
@@ -93,8 +95,21 @@ public final class StatefulSetListenerApplier implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    return apply(resource, plan, Changes.untold());
+  }
+
+  /** What {@link #apply} would write, by the same path: nothing is written, the revert back-off is not consulted. */
+  @Override
+  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    Changes changes = Changes.previewing(resource);
+    StepOutcome outcome = apply(resource, plan, changes);
+    return new StepPreview(changes.changes(), outcome.halts() ? outcome.conditions().get(0) : null);
+  }
+
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     if (ExternalListener.applies(resource)) {
-      return new ExternalListener(client, view).statefulSet(resource, plan); // GitOps: StatefulSet and ConfigMap never written
+      // GitOps: StatefulSet and ConfigMap never written
+      return new ExternalListener(client, view).statefulSet(resource, plan, changes);
     }
     StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
     String namespace = resource.getMetadata().getNamespace();
@@ -111,9 +126,9 @@ public final class StatefulSetListenerApplier implements ApplyStep {
           + " exists and was not created by this endpoint; it is left untouched. Rename or remove it.").halting();
     }
     Map<String, String> previous = existing == null || existing.getData() == null ? null : existing.getData();
-    writeConfigMap(resource, existing, cmName, entries);
+    writeConfigMap(resource, existing, cmName, entries, changes);
     if (NodePorts.neededFor(resource) != null) {
-      nodePorts.sync(resource, plan);
+      nodePorts.sync(resource, plan, changes);
     }
     if (source.getListenerInjection() == ListenerInjection.ConfigMapOnly) {
       return outcome("True", "ConfigMapWritten", "ConfigMap " + cmName + " holds listener "
@@ -140,7 +155,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     String hash = restartNeeded ? hash(entries, container) : currentHash;
     String reverted = null;
     ListenerRevertGuard.Decision writeBack = null;
-    if (previous != null && (currentContainer == null || currentHash == null)) {
+    if (previous != null && (currentContainer == null || currentHash == null) && !changes.previewing()) {
       // Someone else reverted it: written back at once the first time, then only as the back-off allows.
       writeBack = reverts.onRevert(resource, sts, revertTarget(source.getName(), plan.listenerName()),
           (currentContainer == null ? "init container " + container.getName() : "annotation " + key)
@@ -152,14 +167,20 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     }
 
     var patch = StatefulSetPatch.apply(sts, container, volume, key, hash);
+    boolean rolls = restartNeeded && !hash.equals(currentHash);
     if (!patch.isEmpty()) {
-      view.updated(JsonPatches.send(client.apps().statefulSets().inNamespace(namespace).withName(source.getName()), patch), sts);
+      if (!changes.previewing()) {
+        view.updated(JsonPatches.send(client.apps().statefulSets().inNamespace(namespace).withName(source.getName()), patch), sts);
+      }
+      changes.changed("StatefulSet", namespace + "/" + source.getName(), listenerChange(plan, rolls));
+      if (changes.previewing()) {
+        return outcome("False", "RollingRestart", "StatefulSet " + source.getName() + " would be updated");
+      }
       if (writeBack != null) {
         writeBack.written();
       }
       events.normal(resource, "ListenerApplied", "StatefulSet " + source.getName() + " updated for listener "
-          + StatefulSetListenerConfig.kafkaListenerName(plan) + (restartNeeded && !hash.equals(currentHash)
-          ? "; brokers restart one at a time to advertise it" : ""));
+          + StatefulSetListenerConfig.kafkaListenerName(plan) + (rolls ? "; brokers restart one at a time to advertise it" : ""));
       if (reverted != null) {
         return outcome("False", REVERTED, reverted);
       }
@@ -198,18 +219,39 @@ public final class StatefulSetListenerApplier implements ApplyStep {
     return true;
   }
 
-  private void writeConfigMap(KafkaPrivateEndpoint resource, ConfigMap existing, String name, SortedMap<String, String> entries) {
-    if (existing == null) {
+  /** What the patch does to the brokers, for the change record: which of them restart. */
+  private static String listenerChange(EndpointPlan plan, boolean rolls) {
+    String listener = StatefulSetListenerConfig.kafkaListenerName(plan);
+    return "listener " + listener + (rolls ? "; " + restarts(plan) + " (the StatefulSet rolls them)" : "; no broker restarts");
+  }
+
+  /** "brokers 0, 1, 2 restart one at a time": what a changed listener costs, for a change record. */
+  static String restarts(EndpointPlan plan) {
+    return "brokers " + plan.brokers().stream().map(b -> String.valueOf(b.nodeId())).sorted()
+        .collect(java.util.stream.Collectors.joining(", ")) + " restart one at a time";
+  }
+
+  private void writeConfigMap(KafkaPrivateEndpoint resource, ConfigMap existing, String name, SortedMap<String, String> entries,
+      Changes changes) {
+    String id = resource.getMetadata().getNamespace() + "/" + name;
+    if (existing == null && changes.previewing()) {
+      changes.created("ConfigMap", id, "listener entries for " + entries.size() + " key(s)");
+    } else if (existing == null) {
       ConfigMap created = client.resource(new ConfigMapBuilder().withNewMetadata().withName(name)
           .withNamespace(resource.getMetadata().getNamespace()).withLabels(OwnedMarks.labels(resource))
           .withAnnotations(OwnedMarks.annotations(resource)).withOwnerReferences(OwnedMarks.ownerReference(resource))
           .endMetadata().withData(entries).build()).create();
       view.created(created);
+      changes.created("ConfigMap", id, "listener entries for " + entries.size() + " key(s)");
+    } else if (!Objects.equals(new TreeMap<>(existing.getData() == null ? Map.of() : existing.getData()), entries)
+        && changes.previewing()) {
+      changes.changed("ConfigMap", id, "listener entries changed");
     } else if (!Objects.equals(new TreeMap<>(existing.getData() == null ? Map.of() : existing.getData()), entries)) {
       // A copy: what was read may be the cache's own object.
       ConfigMap changed = new ConfigMapBuilder(existing).withData(entries).build();
       // Carries the resourceVersion read: a concurrent change (or a cache behind it) fails it, and the retry reads again.
       view.updated(client.resource(changed).update(), existing);
+      changes.changed("ConfigMap", id, "listener entries changed");
     }
   }
 

@@ -12,6 +12,8 @@ import io.privateendpoint.operator.model.SecurityProtocol;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
 import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.Changes;
+import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
@@ -83,6 +85,18 @@ public final class StrimziListenerApplier implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    return apply(resource, plan, Changes.untold());
+  }
+
+  /** What {@link #apply} would write, by the same path: nothing is written, the revert back-off is not consulted. */
+  @Override
+  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    Changes changes = Changes.previewing(resource);
+    StepOutcome outcome = apply(resource, plan, changes);
+    return new StepPreview(changes.changes(), outcome.halts() ? outcome.conditions().get(0) : null);
+  }
+
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     if (ExternalListener.applies(resource)) {
       return new ExternalListener(client, view).strimzi(resource, plan); // GitOps: the Kafka CR is never written
     }
@@ -106,7 +120,7 @@ public final class StrimziListenerApplier implements ApplyStep {
     String currentHash = index < 0 ? null : hash(JsonPatches.tree(listeners.get(index)));
     String reverted = null;
     ListenerRevertGuard.Decision writeBack = null;
-    if (recorded != null && !recorded.endsWith(" " + currentHash)) {
+    if (recorded != null && !recorded.endsWith(" " + currentHash) && !changes.previewing()) {
       // Someone else reverted it: written back at once the first time, then only as the back-off allows.
       writeBack = reverts.onRevert(resource, kafka, revertTarget(cluster, plan.listenerName()), "listener "
           + plan.listenerName() + " of Kafka " + cluster + (index < 0 ? " was removed" : " was changed"));
@@ -126,8 +140,15 @@ public final class StrimziListenerApplier implements ApplyStep {
       ops.add(JsonPatches.op("replace", "/spec/kafka/listeners/" + index, JsonPatches.tree(desired)));
     }
     addAnnotation(ops, kafka, key, owner + " " + desiredHash);
+    String why = (index < 0 ? "adds" : "sets") + " listener " + plan.listenerName() + (desiredHash.equals(currentHash)
+        ? "; no broker restarts" : "; " + StatefulSetListenerApplier.restarts(plan) + " (Strimzi rolls them)");
+    if (changes.previewing()) {
+      changes.changed("Kafka", namespace + "/" + cluster, why);
+      return outcome("False", "RollingUpdate", "Kafka " + cluster + " would be updated");
+    }
     // Guarded by the resourceVersion read: a cache behind the API server fails it (a conflict), and the retry reads again.
     view.updated(JsonPatches.send(Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster), ops), kafka);
+    changes.changed("Kafka", namespace + "/" + cluster, why);
     if (writeBack != null) {
       writeBack.written();
       return outcome("False", REVERTED, reverted);

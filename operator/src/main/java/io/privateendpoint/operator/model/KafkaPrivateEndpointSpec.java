@@ -86,6 +86,12 @@ public class KafkaPrivateEndpointSpec {
       + " in an event, and lets go at once; use it when the cloud can no longer be reached.")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
 
+  @JsonPropertyDescription("Holds the endpoint at preview: the operator reads the brokers and the cloud as it would, applies"
+      + " nothing, and lists what it would create, change and delete (and which brokers would restart) in"
+      + " status.plannedChanges, with Ready False (reason Paused). Set it back to false (or remove it) to apply."
+      + " Deleting a paused endpoint still removes what it made.")
+  private Boolean paused;
+
   public KafkaSource getKafka() { return kafka; }
   public void setKafka(KafkaSource kafka) { this.kafka = kafka; }
   public EndpointMode getMode() { return mode; }
@@ -99,6 +105,10 @@ public class KafkaPrivateEndpointSpec {
   public AwsSpec getAws() { return aws; }
   public void setAws(AwsSpec aws) { this.aws = aws; }
   public GcpSpec getGcp() { return gcp; }
+  public Boolean getPaused() { return paused; }
+  public void setPaused(Boolean paused) { this.paused = paused; }
+  /** True when spec.paused is set: the endpoint is held at preview. */
+  public boolean paused() { return Boolean.TRUE.equals(paused); }
   public DeletionPolicy getDeletionPolicy() { return deletionPolicy; }
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
   public void setGcp(GcpSpec gcp) { this.gcp = gcp; }

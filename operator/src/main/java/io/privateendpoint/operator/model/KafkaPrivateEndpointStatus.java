@@ -53,6 +53,10 @@ public class KafkaPrivateEndpointStatus {
       + "exponentially instead of fighting; cleared once the listener stays in place or the spec changes.")
   private ListenerReverts listenerReverts;
 
+  @JsonPropertyDescription("spec.paused only: what the operator would do now, one line per resource (create, change or"
+      + " delete, its kind, name and why), the brokers that would restart included; empty when nothing would change.")
+  private List<String> plannedChanges;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
   public List<EndpointCondition> getConditions() { return conditions; }
@@ -78,6 +82,8 @@ public class KafkaPrivateEndpointStatus {
   public ExternalListenerStatus getExternalListener() { return externalListener; }
   public void setExternalListener(ExternalListenerStatus externalListener) { this.externalListener = externalListener; }
 
+  public List<String> getPlannedChanges() { return plannedChanges; }
+  public void setPlannedChanges(List<String> plannedChanges) { this.plannedChanges = plannedChanges; }
   public ListenerReverts getListenerReverts() { return listenerReverts; }
   public void setListenerReverts(ListenerReverts listenerReverts) { this.listenerReverts = listenerReverts; }
 
@@ -96,12 +102,13 @@ public class KafkaPrivateEndpointStatus {
         && Objects.equals(ports, that.ports)
         && Objects.equals(connections, that.connections)
         && Objects.equals(externalListener, that.externalListener)
-        && Objects.equals(listenerReverts, that.listenerReverts);
+        && Objects.equals(listenerReverts, that.listenerReverts)
+        && Objects.equals(plannedChanges, that.plannedChanges);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, provider, endpoint, endpointServiceName, serviceAttachment,
-        bootstrapPorts, brokers, brokerCount, ports, connections, externalListener, listenerReverts);
+        bootstrapPorts, brokers, brokerCount, ports, connections, externalListener, listenerReverts, plannedChanges);
   }
 }

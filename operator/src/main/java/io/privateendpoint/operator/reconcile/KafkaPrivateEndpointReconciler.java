@@ -208,7 +208,8 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   }
 
   static boolean inProgress(KafkaPrivateEndpointStatus status) {
+    // A bad spec waits for an edit; a paused endpoint's preview is refreshed at the resync period, not polled.
     return status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && !"True".equals(c.getStatus())
-        && !"InvalidSpec".equals(c.getReason()));
+        && !"InvalidSpec".equals(c.getReason()) && !"Paused".equals(c.getReason()));
   }
 }

@@ -1,6 +1,8 @@
 package io.privateendpoint.operator.reconcile;
 
 import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.Change;
+import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.apply.Verification;
 import io.privateendpoint.operator.kafka.BrokerDiscovery;
 import io.privateendpoint.operator.model.DeletionPolicy;
@@ -59,6 +61,11 @@ public final class ReconcilePipeline {
 
   /** Runs one pass and returns the status it ends with; the resource itself is not changed. */
   public KafkaPrivateEndpointStatus run(KafkaPrivateEndpoint resource) {
+    if (resource.getSpec() != null && resource.getSpec().paused()) {
+      // Held at preview: everything is read as in a pass, nothing is written.
+      EndpointPreview preview = preview(resource);
+      return statusFactory.paused(resource, preview.summary(), preview.lines());
+    }
     List<SpecProblem> problems = validator.validate(resource.getSpec());
     if (!problems.isEmpty()) {
       return statusFactory.invalidSpec(resource, problems);
@@ -109,6 +116,41 @@ public final class ReconcilePipeline {
       verification.forget(resource);
     }
     return statusFactory.reconciled(resource, plan, outcomes);
+  }
+
+  /**
+   * What {@link #run} would do now, with every read it makes and no write: validation, discovery and
+   * the plan as in a pass, then each step's {@link ApplyStep#preview}. It stops where a pass would
+   * stop (an invalid spec, a plan that cannot be applied, a cloud that refuses us, a step that halts).
+   */
+  public EndpointPreview preview(KafkaPrivateEndpoint resource) {
+    List<SpecProblem> problems = validator.validate(resource.getSpec());
+    if (!problems.isEmpty()) {
+      return new EndpointPreview(null, List.of(), ConditionReport.isFalse(ConditionType.READY,
+          KafkaPrivateEndpointStatusFactory.REASON_INVALID_SPEC,
+          "invalid spec: " + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "))));
+    }
+    Observation observed = ListenerConflicts.find(resource, peers.inNamespace(resource.getMetadata().getNamespace()))
+        .map(Observation::problem)
+        .orElseGet(() -> discovery.observe(resource));
+    EndpointPlan plan = EndpointPlanner.plan(resource.getSpec(), observed,
+        KafkaPrivateEndpointStatusFactory.previousPorts(resource));
+    if (!plan.applicable()) {
+      return new EndpointPreview(plan, List.of(), blocked(plan));
+    }
+    ConditionReport access = checkAccess(resource);
+    if (access != null && !"True".equals(access.status())) {
+      return new EndpointPreview(plan, List.of(), access);
+    }
+    List<Change> changes = new ArrayList<>();
+    for (ApplyStep step : applySteps) {
+      StepPreview preview = step.preview(resource, plan);
+      changes.addAll(preview.changes());
+      if (preview.stop() != null) {
+        return new EndpointPreview(plan, changes, preview.stop());
+      }
+    }
+    return new EndpointPreview(plan, changes, null);
   }
 
   private static boolean reported(List<StepOutcome> outcomes, String type) {

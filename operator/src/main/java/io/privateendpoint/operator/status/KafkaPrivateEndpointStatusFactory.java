@@ -35,6 +35,7 @@ public final class KafkaPrivateEndpointStatusFactory {
   public static final String REASON_NOT_REPORTED = "NotReported";
   public static final String REASON_RECONCILE_ERROR = "ReconcileError";
   public static final String REASON_DELETION_BLOCKED = "DeletionBlocked";
+  public static final String REASON_PAUSED = "Paused";
 
   private final Clock clock;
 
@@ -59,6 +60,19 @@ public final class KafkaPrivateEndpointStatusFactory {
   /** A delete that cannot finish: say why and what to do on Ready, keep the rest. */
   public KafkaPrivateEndpointStatus deletionBlocked(KafkaPrivateEndpoint resource, String message) {
     return keepingPrevious(resource, ConditionReport.isFalse(ConditionType.READY, REASON_DELETION_BLOCKED, message));
+  }
+
+  /**
+   * spec.paused: nothing was applied. Ready is False (reason {@value #REASON_PAUSED}) with a summary,
+   * status.plannedChanges lists what would be done, and the rest is kept as it was, since it still
+   * describes what exists.
+   */
+  public KafkaPrivateEndpointStatus paused(KafkaPrivateEndpoint resource, String summary, List<String> plannedChanges) {
+    KafkaPrivateEndpointStatus status = keepingPrevious(resource, ConditionReport.isFalse(ConditionType.READY, REASON_PAUSED,
+        "held at preview (spec.paused): " + summary + "; status.plannedChanges lists each change, nothing is applied"
+            + " until spec.paused is false"));
+    status.setPlannedChanges(List.copyOf(plannedChanges));
+    return status;
   }
 
   /** Node id → port as status kept them: the operator's memory of ports handed out. */
