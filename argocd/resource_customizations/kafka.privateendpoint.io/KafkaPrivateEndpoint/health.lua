@@ -31,7 +31,7 @@
 --                     ListenerReverted, AwaitingExternal, NoBrokers, BrokerNotReady,
 --                     KafkaNotFound, UpstreamUnreachable        Progressing  brokers roll or Kafka is still coming up
 -- LoadBalancerReady,  AccessDenied, InvalidCredentials, NoCredentials,
--- EndpointServiceReady AwsRefused, ComputeRefused, SubnetMismatch,
+-- EndpointServiceReady AwsRefused, QuotaExceeded, ComputeRefused, SubnetMismatch,
 --                     SubnetNotFound, ForeignResource, ResourceNotOwned,
 --                     ForwardingRuleMismatch, ServiceAttachmentMismatch,
 --                     NatSubnetMismatch, NegTypeMismatch        Degraded     the cloud refused or a namesake is in the way
@@ -55,7 +55,7 @@ local hs = {}
 
 local degraded = {
   InvalidSpec = true, ReconcileError = true, DeletionBlocked = true,
-  NoCredentials = true, InvalidCredentials = true, AccessDenied = true, AwsRefused = true,
+  NoCredentials = true, InvalidCredentials = true, AccessDenied = true, AwsRefused = true, QuotaExceeded = true,
   VpcNotFound = true, NetworkNotFound = true, SpecMismatch = true, ComputeRefused = true,
   ListenerNameTaken = true, ConfigMapConflict = true, ProxyResourceConflict = true, ListenerConflict = true,
   ListenerFought = true,
