@@ -62,6 +62,32 @@ class StrimziListenerIT {
     }
   }
 
+  /** Held at preview: the Kafka CR is not written; the status says what would be, and that Strimzi would roll every broker. */
+  @Test
+  void aPausedEndpointShowsTheListenerItWouldWriteAndWritesNothing() throws InterruptedException {
+    strimzi.createKafka("held-cluster");
+    strimzi.brokerPool("held-cluster", "held-brokers", List.of(0, 1, 2), "10.8");
+    String before = strimzi.kafka("held-cluster").getMetadata().getResourceVersion();
+    KafkaPrivateEndpoint held = Endpoints.aws("held", "{strimzi: {cluster: held-cluster}}", "held", 39292, 29092, 29093);
+    held.getSpec().setPaused(true);
+    operator.create(held);
+    var status = Endpoints.awaitStatus(operator, "held", s -> "Paused".equals(Endpoints.condition(s, ConditionType.READY).getReason()));
+    assertThat(status.getPlannedChanges()).first().asString().isEqualTo("change Kafka " + operator.getNamespace()
+        + "/held-cluster: adds listener held; brokers 0, 1, 2 restart one at a time (Strimzi rolls them)");
+    Thread.sleep(3_000);
+    assertThat(strimzi.kafka("held-cluster").getMetadata().getResourceVersion()).isEqualTo(before);
+    assertThat(StrimziCluster.listener(strimzi.kafka("held-cluster"), "held")).isNull();
+
+    // Unpaused: written, as the preview said.
+    operator.getKubernetesClient().resource(operator.get(KafkaPrivateEndpoint.class, "held")).edit(r -> {
+      ((KafkaPrivateEndpoint) r).getSpec().setPaused(false);
+      return r;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> StrimziCluster.listener(strimzi.kafka("held-cluster"), "held") != null);
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "held"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> operator.get(KafkaPrivateEndpoint.class, "held") == null);
+  }
+
   @Test
   void writesOneListenerKeepsItTrueAndRemovesIt() {
     strimzi.createKafka("my-cluster");
