@@ -124,7 +124,18 @@ class ProxyModeIT {
         .withNamespace(operator.getNamespace()).endMetadata().withNewSpec().withMaxUnavailable(new IntOrString(1))
         .withNewSelector().addToMatchLabels("app", "theirs").endSelector().endSpec().build()).create();
     int start = MotoServer.get().calls().mark();
+    // Held at preview first: the preview stops where the pass would, at the namesake.
+    kpe.getSpec().setPaused(true);
     kpe = operator.create(kpe);
+    KafkaPrivateEndpointStatus held = Endpoints.awaitStatus(operator, "proxied",
+        s -> "Paused".equals(Endpoints.condition(s, ConditionType.READY).getReason()));
+    assertThat(held.getPlannedChanges()).last().asString()
+        .startsWith("stops at ListenerConfigured (" + ProxySide.REASON_CONFLICT + "): PodDisruptionBudget " + proxyName);
+    kpe = client.resources(KafkaPrivateEndpoint.class).inNamespace(operator.getNamespace()).withName("proxied")
+        .edit(r -> {
+          r.getSpec().setPaused(false);
+          return r;
+        });
     assertThat(Endpoints.awaitReason(operator, "proxied", ConditionType.LISTENER_CONFIGURED, ProxySide.REASON_CONFLICT)
         .getMessage()).contains("PodDisruptionBudget " + proxyName + " exists and was not made by this endpoint");
     assertThat(client.configMaps().inNamespace(operator.getNamespace()).withName(proxyName).get()).isNull();

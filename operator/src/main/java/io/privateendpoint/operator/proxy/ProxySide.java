@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.Changes;
+import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.kafka.BrokerLocator;
 import io.privateendpoint.operator.kafka.OwnedMarks;
 import io.privateendpoint.operator.kafka.ProviderIds;
@@ -162,6 +164,18 @@ public final class ProxySide implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    return apply(resource, plan, Changes.untold());
+  }
+
+  /** What {@link #apply} would write, by the same path; the brokers themselves are never restarted in Proxy mode. */
+  @Override
+  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    Changes changes = Changes.previewing(resource);
+    StepOutcome outcome = apply(resource, plan, changes);
+    return new StepPreview(changes.changes(), outcome.halts() ? outcome.conditions().get(0) : null);
+  }
+
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     ProxyResources desired = new ProxyResources(resource, plan, defaultImage);
     List<HasMetadata> objects = List.of(desired.configMap(), desired.disruptionBudget(), desired.deployment());
     List<HasMetadata> existing = objects.stream().map(o -> existing(o)).toList();
@@ -174,7 +188,7 @@ public final class ProxySide implements ApplyStep {
       }
     }
     for (int i = 0; i < objects.size(); i++) {
-      write(resource, objects.get(i), existing.get(i));
+      write(resource, objects.get(i), existing.get(i), changes, plan);
     }
     Deployment deployment = view.get(Deployment.class, resource.getMetadata().getNamespace(), ProxyResources.name(resource));
     return StepOutcome.of(rollout(plan, desired, deployment));
@@ -193,21 +207,31 @@ public final class ProxySide implements ApplyStep {
   }
 
   /** Creates the object, or replaces it when what the plan derives changed (a hash of it is kept on the object). */
-  private void write(KafkaPrivateEndpoint resource, HasMetadata desired, HasMetadata existing) {
+  private void write(KafkaPrivateEndpoint resource, HasMetadata desired, HasMetadata existing, Changes changes,
+      EndpointPlan plan) {
     String hash = ProxyResources.sha256(Serialization.asJson(desired)).substring(0, 16);
     desired.getMetadata().getAnnotations().put(SPEC_HASH_ANNOTATION, hash);
+    String id = desired.getMetadata().getNamespace() + "/" + desired.getMetadata().getName();
+    boolean pods = desired instanceof Deployment;
     if (existing == null) {
-      view.created(client.resource(desired).create());
-      events.normal(resource, "ProxyCreated", desired.getKind() + " " + desired.getMetadata().getName() + " created");
+      if (!changes.previewing()) {
+        view.created(client.resource(desired).create());
+        events.normal(resource, "ProxyCreated", desired.getKind() + " " + desired.getMetadata().getName() + " created");
+      }
+      changes.created(desired.getKind(), id, pods ? plan.proxy().replicas() + " proxy pod(s) in front of the brokers;"
+          + " no broker restarts" : "proxy");
       return;
     }
     String had = existing.getMetadata().getAnnotations() == null ? null
         : existing.getMetadata().getAnnotations().get(SPEC_HASH_ANNOTATION);
-    if (!hash.equals(had)) {
+    if (!hash.equals(had) && changes.previewing()) {
+      changes.changed(desired.getKind(), id, pods ? "proxy pods roll one at a time; no broker restarts" : "proxy");
+    } else if (!hash.equals(had)) {
       desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
       // Carries the resourceVersion read: a concurrent change (or a cache behind it) fails it, and the retry reads again.
       view.updated(client.resource(desired).update(), existing);
       events.normal(resource, "ProxyUpdated", desired.getKind() + " " + desired.getMetadata().getName() + " updated");
+      changes.changed(desired.getKind(), id, pods ? "proxy pods roll one at a time; no broker restarts" : "proxy");
     }
   }
 
