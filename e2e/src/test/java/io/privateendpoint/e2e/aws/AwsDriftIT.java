@@ -120,13 +120,13 @@ class AwsDriftIT {
     SecurityGroup nlbGroup = nlbGroup(vpc, names.loadBalancer());
     IpPermission consumers = nlbGroup.ipPermissions().get(0);
     aws.ec2.revokeSecurityGroupIngress(b -> b.groupId(nlbGroup.groupId()).ipPermissions(consumers));
-    awaitEvent("Repaired", "security group rules of " + nlbGroup.groupId());
+    awaitEvent("Repaired", "security group " + names.loadBalancer() + " (" + nlbGroup.groupId() + "): was changed out of band");
     assertThat(ingressRanges(vpc, names.loadBalancer())).containsExactly("9092-9108 10.250.0.0/16");
 
     // 5. The rule of ours in the targets' (node) group is revoked.
     String ours = ownedRule(nodeGroup);
     aws.ec2.revokeSecurityGroupIngress(b -> b.groupId(nodeGroup).securityGroupRuleIds(ours));
-    awaitEvent("Recreated", "security group rule (tcp:[39092] from " + nlbGroup.groupId() + ") in " + nodeGroup);
+    awaitEvent("Recreated", "security group rule in " + nodeGroup + ": was missing");
     assertThat(aws.ingressRules(nodeGroup)).anyMatch(r -> r.contains("tcp 39092-39092 from " + nlbGroup.groupId())
         && r.contains("kafka.privateendpoint.io/owner=" + owner));
 

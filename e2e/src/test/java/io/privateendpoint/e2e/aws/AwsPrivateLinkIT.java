@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.e2e.support.AwsCalls;
+import io.privateendpoint.e2e.support.ChangeRecords;
 import io.privateendpoint.e2e.support.Endpoints;
 import io.privateendpoint.e2e.support.KafkaCluster;
 import io.privateendpoint.e2e.support.KubernetesApiServerExtension;
@@ -58,6 +59,10 @@ class AwsPrivateLinkIT {
   private static MotoAccount aws;
   private static KafkaCluster cluster;
   private static AwsCalls calls;
+
+  /** The AWS resources one endpoint owns, as its events and log lines name them. */
+  private static final ChangeRecords told = new ChangeRecords(List.of("security group rule", "security group", "NLB",
+      "target group", "listener", "endpoint service permissions", "endpoint service", "endpoint connections"));
 
   @BeforeAll
   static void account() {
@@ -135,6 +140,14 @@ class AwsPrivateLinkIT {
         .containsEntry("Ec2.CreateVpcEndpointServiceConfiguration", 1L)
         .containsEntry("Ec2.ModifyVpcEndpointServicePermissions", 1L);
 
+    // Each resource made is told once: one Normal Created event and one INFO line each, alike.
+    List<String> events = told.events(operator, "tidb");
+    assertThat(told.count(events, "Created")).containsExactlyInAnyOrderEntriesOf(Map.of("security group", 1L, "NLB", 1L,
+        "target group", 4L, "listener", 4L, "security group rule", 1L, "endpoint service", 1L));
+    assertThat(events).hasSize(12);
+    assertThat(told.logged(operator.getNamespace(), "tidb")).map(AwsPrivateLinkIT::capitalised)
+        .containsExactlyInAnyOrderElementsOf(events);
+
     // PrivateLink traffic is filtered by the NLB's group, set explicitly rather than left to AWS's default.
     assertThat(calls.privateLinkEnforcement()).last().isEqualTo("on");
 
@@ -153,8 +166,17 @@ class AwsPrivateLinkIT {
     Endpoints.awaitStatus(operator, "tidb", s -> s.getBrokers().size() == 5
         && "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
 
+    // Told: two groups and listeners made, the bootstrap group's two new targets; steady passes tell nothing.
+    List<String> scaled = told.events(operator, "tidb");
+    List<String> scaleOut = scaled.subList(events.size(), scaled.size());
+    assertThat(told.count(scaleOut, "Created")).containsExactlyInAnyOrderEntriesOf(Map.of("target group", 2L, "listener", 2L));
+    assertThat(scaleOut).filteredOn(m -> m.startsWith("Changed")).singleElement().asString()
+        .startsWith("Changed target group " + names.targetGroup(9092) + ": registers ")
+        .contains("10.20.1.11:39092", "10.20.2.11:39092");
+
     // Economy: a steady pass makes the same reads with 5 brokers as with 3 (none grows per broker).
     List<List<String>> fiveBrokers = steadyPasses();
+    assertThat(told.events(operator, "tidb")).hasSize(scaled.size());
     // hack/bench.sh collects the BENCH lines.
     System.out.printf("BENCH aws creation: %d mutating calls for 3 brokers (%s)%n", created.values().stream()
         .mapToLong(Long::longValue).sum(), created);
@@ -188,6 +210,7 @@ class AwsPrivateLinkIT {
 
     // Delete: everything of ours goes, in the order AWS requires; the look-alike stays.
     int delete = calls.mark();
+    int beforeDelete = told.events(operator, "tidb").size();
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "tidb"));
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "tidb") == null);
     assertThat(aws.loadBalancers(names.loadBalancer())).isEmpty();
@@ -198,6 +221,11 @@ class AwsPrivateLinkIT {
     // Exactly our rule is gone from the pods' group; everything else in it is as it was.
     assertThat(aws.ingressRules(nodeGroup)).isEqualTo(nodeRulesBefore);
     List<String> deletes = calls.mutatingSince(delete);
+    List<String> all = told.events(operator, "tidb");
+    assertThat(told.count(all.subList(beforeDelete, all.size()), "Deleted")).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "endpoint service", 1L, "NLB", 1L, "target group", 5L, "security group rule", 1L, "security group", 1L));
+    assertThat(told.logged(operator.getNamespace(), "tidb")).map(AwsPrivateLinkIT::capitalised)
+        .containsExactlyInAnyOrderElementsOf(all);
     // Our rule in the pods' group references the NLB's group, which AWS will not delete while it does.
     assertThat(deletes).containsSubsequence("Ec2.DeleteVpcEndpointServiceConfigurations",
         "ElasticLoadBalancingV2.DeleteLoadBalancer", "ElasticLoadBalancingV2.DeleteTargetGroup",
@@ -479,6 +507,10 @@ class AwsPrivateLinkIT {
     resource.getSpec().getAws().setVpcId(vpc);
     customize.accept(resource);
     return Endpoints.createPastRoll(operator, cluster, resource, statefulSet);
+  }
+
+  private static String capitalised(String line) {
+    return Character.toUpperCase(line.charAt(0)) + line.substring(1);
   }
 
   private static KafkaPrivateEndpointStatus awaitReady(String name) {

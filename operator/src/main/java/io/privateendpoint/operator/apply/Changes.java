@@ -113,10 +113,15 @@ public final class Changes {
    * was built before, else a first creation.
    */
   public void recreated(String kind, String id) {
+    recreated(kind, id, "planned");
+  }
+
+  /** As {@link #recreated(String, String)}, saying what a first creation is for ({@code why}). */
+  public void recreated(String kind, String id, String why) {
     if (builtBefore) {
       record(new Change(Change.Action.CREATE, kind, id, "was missing (deleted out of band)", true));
     } else {
-      record(Change.create(kind, id, "planned"));
+      record(Change.create(kind, id, why));
     }
   }
 
@@ -147,10 +152,11 @@ public final class Changes {
       return;
     }
     for (Change c : changes) {
+      // The message is the change's INFO line, so a log and `kubectl describe` read alike.
       if (c.drift() && c.action() == Change.Action.CREATE) {
-        events.warning(resource, RECREATED, c.kind() + " " + c.id() + " was missing (deleted out of band) and was recreated");
+        events.warning(resource, RECREATED, capitalised(c.done()));
       } else if (c.drift()) {
-        events.normal(resource, REPAIRED, c.kind() + " " + c.id() + " " + c.why());
+        events.normal(resource, REPAIRED, capitalised(c.done()));
       } else {
         events.normal(resource, c.action().eventReason, capitalised(c.done()));
       }

@@ -2,7 +2,6 @@ package io.privateendpoint.operator.kafka;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.privateendpoint.operator.apply.Verification;
@@ -17,7 +16,6 @@ import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -173,25 +171,12 @@ public final class ListenerVerifier implements Verification, AutoCloseable {
   }
 
   private ConditionReport check(String namespace, ListenerVerification settings, EndpointPlan plan) {
-    Secret secret = null;
-    String secretRef = settings.getSecretRef();
-    if (secretRef != null) {
-      try {
-        // Only in the endpoint's own namespace: an endpoint cannot borrow another namespace's credentials.
-        secret = client.secrets().inNamespace(namespace).withName(secretRef).get();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
-          throw e;
-        }
-        return ConditionReport.isFalse(ConditionType.VERIFIED, REASON_SECRET, "the operator may not read Secret " + secretRef
-            + " (spec.listener.verification.secretRef) in namespace " + namespace + ": the chart grants get on Secrets"
-            + " only with rbac.readSecrets=true");
-      }
-      if (secret == null) {
-        return ConditionReport.isFalse(ConditionType.VERIFIED, REASON_SECRET, "Secret " + secretRef
-            + " (spec.listener.verification.secretRef) not found in namespace " + namespace);
-      }
+    ReferencedSecret credentials = ReferencedSecret.read(client, namespace, settings.getSecretRef(),
+        "spec.listener.verification.secretRef");
+    if (credentials.problem() != null) {
+      return ConditionReport.isFalse(ConditionType.VERIFIED, REASON_SECRET, credentials.problem());
     }
+    Secret secret = credentials.secret();
     Map<String, Object> security = KafkaClientSecurity.settings(plan.protocol(),
         KafkaClientSecurity.sasl(plan.protocol()) ? settings.getSaslMechanism() : null, secret);
     Map<Integer, Answer> answers = new TreeMap<>();

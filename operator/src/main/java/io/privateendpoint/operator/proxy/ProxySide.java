@@ -5,11 +5,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.privateendpoint.operator.kafka.ReferencedSecret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.apply.Changes;
@@ -30,7 +30,6 @@ import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
 import io.privateendpoint.operator.status.StepOutcome;
 import io.strimzi.api.kafka.model.kafka.Kafka;
-import java.net.HttpURLConnection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,25 +94,12 @@ public final class ProxySide implements ApplyStep {
     if (address.problem() != null) {
       return Described.problem(PlanProblem.KAFKA_NOT_FOUND, address.problem());
     }
-    Secret secret = null;
-    String secretRef = resource.getSpec().proxyOrDefault().getUpstream().getSecretRef();
-    if (secretRef != null) {
-      // Only in the endpoint's own namespace: an endpoint cannot borrow another namespace's credentials.
-      try {
-        secret = client.secrets().inNamespace(namespace).withName(secretRef).get();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
-          throw e;
-        }
-        return Described.problem(PlanProblem.UPSTREAM_UNREACHABLE, "the operator may not read Secret " + secretRef
-            + " (spec.proxy.upstream.secretRef) in namespace " + namespace + ": the chart grants get on Secrets only with"
-            + " rbac.readSecrets=true (in the watched namespaces)");
-      }
-      if (secret == null) {
-        return Described.problem(PlanProblem.UPSTREAM_UNREACHABLE, "Secret " + secretRef
-            + " (spec.proxy.upstream.secretRef) not found in namespace " + namespace);
-      }
+    ReferencedSecret credentials = ReferencedSecret.read(client, namespace,
+        resource.getSpec().proxyOrDefault().getUpstream().getSecretRef(), "spec.proxy.upstream.secretRef");
+    if (credentials.problem() != null) {
+      return Described.problem(PlanProblem.UPSTREAM_UNREACHABLE, credentials.problem());
     }
+    Secret secret = credentials.secret();
     try {
       return new Described(address.bootstrap(), upstream.describe(resource, address.bootstrap(), secret), null);
     } catch (UpstreamClients.UpstreamException e) {

@@ -35,8 +35,8 @@ class ChangesTest {
     List<String> told = new ArrayList<>();
     changes.emit(recorder(told), endpoint(3L, status));
     assertThat(told).containsExactly(
-        "Warning Recreated NLB kpe-1 arn:1 was missing (deleted out of band) and was recreated",
-        "Normal Repaired listener TCP:9093 arn:2 was changed out of band: forwards to its group again");
+        "Warning Recreated Created NLB kpe-1 arn:1: was missing (deleted out of band)",
+        "Normal Repaired Changed listener TCP:9093 arn:2: was changed out of band: forwards to its group again");
   }
 
   @Test

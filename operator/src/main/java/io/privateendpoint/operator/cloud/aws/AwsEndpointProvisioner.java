@@ -7,6 +7,7 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
 import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
@@ -59,23 +60,34 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     if (plan.provider() != Provider.AWS) {
       return StepOutcome.of();
     }
-    String region = resource.getSpec().getAws().getRegion();
-    NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName);
-    Changes repairs = Changes.applying(resource);
+    Changes changes = Changes.applying(resource);
     try {
-      return apply(resource, plan, nlb, region, repairs);
+      return apply(resource, plan, changes,
+          passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement());
     } finally {
-      // One event per repaired resource, also when a later step of the pass failed.
-      repairs.emit(events, resource);
+      // One event per change, also when a later step of the pass failed.
+      changes.emit(events, resource);
     }
   }
 
-  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, NlbSynthesizer nlb, String region,
-      Changes repairs) {
+  /** The same pass, previewing: every read, no write; where apply would halt, the preview stops. */
+  @Override
+  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    if (plan.provider() != Provider.AWS) {
+      return StepPreview.NOTHING;
+    }
+    Changes changes = Changes.previewing(resource);
+    AtomicLong pass = passes.get(resource.getMetadata().getUid());
+    StepOutcome outcome = apply(resource, plan, changes, pass == null ? 0 : pass.get());
+    return new StepPreview(changes.changes(), outcome.halts() ? outcome.conditions().get(0) : null);
+  }
+
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes, long pass) {
+    String region = resource.getSpec().getAws().getRegion();
+    NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName);
     NlbSynthesizer.Result lb;
     try {
-      lb = nlb.sync(plan, passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement(),
-          repairs);
+      lb = nlb.sync(plan, pass, changes);
     } catch (AwsProblem p) {
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (SdkException e) {
@@ -84,13 +96,13 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     EndpointServiceSynthesizer.Result service;
     try {
       service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName)
-          .sync(lb.loadBalancer().loadBalancerArn(), repairs);
+          .sync(lb.loadBalancer().loadBalancerArn(), changes);
     } catch (SdkException e) {
       return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "publishing the endpoint service"));
     }
     ConditionReport replaced = replaced(resource, service);
     if (service.replacedFrom() != null) {
-      repairs.warning(REPLACED, replaced.message());
+      changes.warning(REPLACED, replaced.message());
     }
     return outcome(lb, service, replaced);
   }
@@ -227,8 +239,9 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     if (resource.getSpec().getAws() == null) {
       return true;
     }
+    Changes changes = Changes.applying(resource);
     try {
-      return delete(resource);
+      return delete(resource, changes);
     } catch (SdkException e) {
       // Throttling, 5xx, a lost answer: not a blocked delete (that is for what AWS will keep refusing),
       // only one not finished yet; the next pass picks up where this one stopped.
@@ -238,21 +251,25 @@ public final class AwsEndpointProvisioner implements ApplyStep {
       LoggerFactory.getLogger(AwsEndpointProvisioner.class).info("deleting the AWS side of {}/{} met a passing error,"
           + " trying again: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
       return false;
+    } finally {
+      changes.emit(events, resource);
     }
   }
 
-  private boolean delete(KafkaPrivateEndpoint resource) {
+  private boolean delete(KafkaPrivateEndpoint resource, Changes changes) {
     passes.remove(resource.getMetadata().getUid());
     String region = resource.getSpec().getAws().getRegion();
     Ec2Client ec2 = clients.ec2(region);
     ElasticLoadBalancingV2Client elb = clients.elb(region);
     NlbSynthesizer nlb = new NlbSynthesizer(ec2, elb, resource, clusterName);
     var services = new EndpointServiceSynthesizer(ec2, resource, clusterName);
+    String why = "the endpoint is deleted";
 
     var service = services.find();
     if (service != null) {
       services.rejectConnections(service.serviceId());
       ec2.deleteVpcEndpointServiceConfigurations(b -> b.serviceIds(service.serviceId()));
+      changes.deleted("endpoint service", service.serviceId() + " (" + service.serviceName() + ")", why);
     }
     LoadBalancer lb = ownedOrNull(nlb);
     if (lb != null) {
@@ -263,17 +280,26 @@ public final class AwsEndpointProvisioner implements ApplyStep {
             .attributes(LoadBalancerAttribute.builder().key(NlbSynthesizer.DELETION_PROTECTION).value("false").build()));
       }
       elb.deleteLoadBalancer(b -> b.loadBalancerArn(lb.loadBalancerArn()));
+      changes.deleted("NLB", lb.loadBalancerName() + " (" + lb.loadBalancerArn() + ")", why + " (with its listeners)");
     }
     boolean done = true;
     for (var group : nlb.ownedTargetGroups().values()) {
-      done &= retryLater(() -> AlreadyDone.unless(AlreadyDone.TARGET_GROUP_GONE,
+      boolean gone = retryLater(() -> AlreadyDone.unless(AlreadyDone.TARGET_GROUP_GONE,
           () -> elb.deleteTargetGroup(b -> b.targetGroupArn(group.targetGroupArn()))));
+      if (gone) {
+        changes.deleted("target group", group.targetGroupName(), why);
+      }
+      done &= gone;
     }
     // Our rules in the targets' groups reference the NLB's group, which cannot be deleted while they do.
-    new TargetSecurityGroupRules(ec2, resource, clusterName).delete();
+    new TargetSecurityGroupRules(ec2, resource, clusterName).delete(changes);
     SecurityGroup sg = new LoadBalancerSecurityGroup(ec2, resource, clusterName).findOwned();
     if (sg != null) {
-      done &= retryLater(() -> AlreadyDone.unless(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId()))));
+      boolean gone = retryLater(() -> AlreadyDone.unless(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId()))));
+      if (gone) {
+        changes.deleted("security group", sg.groupName() + " (" + sg.groupId() + ")", why);
+      }
+      done &= gone;
     }
     return done;
   }

@@ -61,40 +61,59 @@ final class EndpointServiceSynthesizer {
    * token of its own (the first one would answer with the deleted service, within AWS's idempotency
    * window), derived from the old name, so a retried re-create does not make a twin either.
    */
-  Result sync(String loadBalancerArn, Changes repairs) {
+  Result sync(String loadBalancerArn, Changes changes) {
     var aws = resource.getSpec().getAws();
     String published = resource.getStatus() == null ? null : resource.getStatus().getEndpointServiceName();
     ServiceConfiguration service = find();
+    boolean planned = false;
     if (service == null) {
       String token = published == null ? AwsNames.of(resource).clientToken()
           : AwsNames.of(resource).clientToken() + "-" + Integer.toHexString(published.hashCode());
-      // The client token makes a retried create return the first one instead of a twin (on AWS).
-      service = ec2.createVpcEndpointServiceConfiguration(b -> b.networkLoadBalancerArns(loadBalancerArn)
-          .acceptanceRequired(aws.getAcceptanceRequired()).clientToken(token)
-          .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.VPC_ENDPOINT_SERVICE))).serviceConfiguration();
+      if (changes.previewing()) {
+        // AWS names a service from its id: a preview can only say that it is new.
+        planned = true;
+        service = ServiceConfiguration.builder().serviceId("(new)").acceptanceRequired(aws.getAcceptanceRequired())
+            .networkLoadBalancerArns(loadBalancerArn).build();
+      } else {
+        // The client token makes a retried create return the first one instead of a twin (on AWS).
+        service = ec2.createVpcEndpointServiceConfiguration(b -> b.networkLoadBalancerArns(loadBalancerArn)
+            .acceptanceRequired(aws.getAcceptanceRequired()).clientToken(token)
+            .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.VPC_ENDPOINT_SERVICE))).serviceConfiguration();
+      }
+      String id = planned ? "on NLB " + AwsNames.of(resource).loadBalancer()
+          : service.serviceId() + " (" + service.serviceName() + ")";
       if (published != null) {
-        repairs.recreated("endpoint service", service.serviceId() + " (" + service.serviceName() + ", was " + published + ")");
+        changes.recreated("endpoint service", id + (planned ? "" : ", was " + published), "a new name, to give consumers");
+      } else {
+        changes.created("endpoint service", id, (aws.getAcceptanceRequired() ? "acceptance required" : "no acceptance")
+            + ", principals " + aws.getAllowedPrincipals());
       }
     } else {
+      String id = service.serviceId();
       if (!aws.getAcceptanceRequired().equals(service.acceptanceRequired())) {
-        String id = service.serviceId();
-        ec2.modifyVpcEndpointServiceConfiguration(b -> b.serviceId(id).acceptanceRequired(aws.getAcceptanceRequired()));
-        repairs.repaired("endpoint service", id, "acceptance required set back to " + aws.getAcceptanceRequired());
+        if (!changes.previewing()) {
+          ec2.modifyVpcEndpointServiceConfiguration(b -> b.serviceId(id).acceptanceRequired(aws.getAcceptanceRequired()));
+        }
+        changes.repaired("endpoint service", id, "acceptance required set to " + aws.getAcceptanceRequired());
       }
       if (!service.networkLoadBalancerArns().equals(List.of(loadBalancerArn))) {
         // The NLB was deleted (and made again) or swapped out of band: the service fronts ours again.
-        String id = service.serviceId();
         List<String> stale = service.networkLoadBalancerArns().stream().filter(a -> !a.equals(loadBalancerArn)).toList();
         boolean missing = !service.networkLoadBalancerArns().contains(loadBalancerArn);
-        ec2.modifyVpcEndpointServiceConfiguration(b -> b.serviceId(id)
-            .addNetworkLoadBalancerArns(missing ? List.of(loadBalancerArn) : null)
-            .removeNetworkLoadBalancerArns(stale.isEmpty() ? null : stale));
-        repairs.repaired("endpoint service", id, "fronts NLB " + loadBalancerArn + " again (was " + service.networkLoadBalancerArns() + ")");
-        service = find();
+        if (!changes.previewing()) {
+          ec2.modifyVpcEndpointServiceConfiguration(b -> b.serviceId(id)
+              .addNetworkLoadBalancerArns(missing ? List.of(loadBalancerArn) : null)
+              .removeNetworkLoadBalancerArns(stale.isEmpty() ? null : stale));
+          service = find();
+        }
+        changes.repaired("endpoint service", id, "fronts NLB " + loadBalancerArn + " again (was " + stale + ")");
       }
     }
-    syncPrincipals(service.serviceId());
-    Result result = connections(service);
+    if (planned) {
+      return new Result(service, List.of(), true);
+    }
+    syncPrincipals(service.serviceId(), changes);
+    Result result = connections(service, changes);
     return published != null && !published.equals(service.serviceName()) ? result.replacing(published) : result;
   }
 
@@ -107,19 +126,30 @@ final class EndpointServiceSynthesizer {
         .findFirst().orElse(null);
   }
 
-  private void syncPrincipals(String serviceId) {
+  private void syncPrincipals(String serviceId, Changes changes) {
     Set<String> want = new TreeSet<>(resource.getSpec().getAws().getAllowedPrincipals());
     Set<String> have = ec2.describeVpcEndpointServicePermissions(b -> b.serviceId(serviceId)).allowedPrincipals().stream()
         .map(AllowedPrincipal::principal).collect(Collectors.toCollection(TreeSet::new));
     List<String> add = want.stream().filter(p -> !have.contains(p)).toList();
     List<String> remove = have.stream().filter(p -> !want.contains(p)).toList();
     if (!add.isEmpty() || !remove.isEmpty()) {
-      ec2.modifyVpcEndpointServicePermissions(b -> b.serviceId(serviceId)
-          .addAllowedPrincipals(add.isEmpty() ? null : add).removeAllowedPrincipals(remove.isEmpty() ? null : remove));
+      if (!changes.previewing()) {
+        ec2.modifyVpcEndpointServicePermissions(b -> b.serviceId(serviceId)
+            .addAllowedPrincipals(add.isEmpty() ? null : add).removeAllowedPrincipals(remove.isEmpty() ? null : remove));
+      }
+      // Set at creation: the principals of a new service are part of it, not a change of their own.
+      if (!have.isEmpty() || changes.builtBefore()) {
+        changes.repaired("endpoint service permissions", serviceId, (add.isEmpty() ? "" : "allows " + add)
+            + (!add.isEmpty() && !remove.isEmpty() ? "; " : "") + (remove.isEmpty() ? "" : "no longer allows " + remove));
+      }
     }
   }
 
   Result connections(ServiceConfiguration service) {
+    return connections(service, Changes.untold());
+  }
+
+  private Result connections(ServiceConfiguration service, Changes changes) {
     List<VpcEndpointConnection> connections;
     try {
       connections = ec2.describeVpcEndpointConnectionsPaginator(b -> b.filters(NlbSynthesizer.filter("service-id",
@@ -133,7 +163,11 @@ final class EndpointServiceSynthesizer {
     if (Boolean.TRUE.equals(resource.getSpec().getAws().getAutoAcceptConnections())) {
       List<String> accept = acceptable(connections, resource.getSpec().getAws().getAllowedPrincipals());
       if (!accept.isEmpty()) {
-        ec2.acceptVpcEndpointConnections(b -> b.serviceId(service.serviceId()).vpcEndpointIds(accept));
+        if (!changes.previewing()) {
+          ec2.acceptVpcEndpointConnections(b -> b.serviceId(service.serviceId()).vpcEndpointIds(accept));
+        }
+        changes.changed("endpoint connections", String.join(", ", accept), "accepted (an allowed principal's account,"
+            + " spec.aws.autoAcceptConnections)");
       }
     }
     return new Result(service, connections.stream().map(c -> new ConnectionStatus(c.vpcEndpointId(),

@@ -44,20 +44,25 @@ final class LoadBalancerSecurityGroup {
     return sync(Changes.untold());
   }
 
-  /** As {@link #sync()}, recording a recreated group or restored rules in {@code repairs}. */
-  String sync(Changes repairs) {
+  /**
+   * As {@link #sync()}, recording each change in {@code changes}: the group made (first or again), its
+   * rules brought back to the spec. Previewing, nothing is written: a group to create is known by its
+   * name, which stands for its id in what follows.
+   */
+  String sync(Changes changes) {
     var aws = resource.getSpec().getAws();
     SecurityGroup group = find();
     boolean created = group == null;
-    if (group == null) {
-      group = create();
-      repairs.recreated("security group " + names.loadBalancer(), group.groupId());
-    } else {
-      requireOurs(group);
-    }
     Set<String> want = new TreeSet<>();
     for (PortRange range : resource.getSpec().getPorts().reservedRanges()) {
       aws.getConsumerCidrs().forEach(cidr -> want.add(rule(range.from(), range.to(), cidr)));
+    }
+    if (group == null) {
+      group = changes.previewing() ? SecurityGroup.builder().groupId(names.loadBalancer()).ipPermissions(List.of()).build()
+          : create();
+      changes.recreated("security group", label(group.groupId()), "admits " + ranges(want));
+    } else {
+      requireOurs(group);
     }
     Set<String> have = new TreeSet<>();
     for (IpPermission perm : group.ipPermissions()) {
@@ -69,19 +74,34 @@ final class LoadBalancerSecurityGroup {
     String groupId = group.groupId();
     List<IpPermission> add = permissions(want.stream().filter(r -> !have.contains(r)).toList());
     List<IpPermission> revoke = permissions(have.stream().filter(r -> !want.contains(r)).toList());
-    // Revoke first: a group at its rule quota has room for the new rules only once the old ones are gone.
-    if (!revoke.isEmpty()) {
-      AlreadyDone.unless(AlreadyDone.RULE_GONE, () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(revoke)));
-    }
-    if (!add.isEmpty()) {
-      AlreadyDone.unless(AlreadyDone.DUPLICATE_RULE, () -> ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(add)));
+    if (!changes.previewing()) {
+      // Revoke first: a group at its rule quota has room for the new rules only once the old ones are gone.
+      if (!revoke.isEmpty()) {
+        AlreadyDone.unless(AlreadyDone.RULE_GONE, () -> ec2.revokeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(revoke)));
+      }
+      if (!add.isEmpty()) {
+        AlreadyDone.unless(AlreadyDone.DUPLICATE_RULE, () -> ec2.authorizeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(add)));
+      }
     }
     if (!created && (!add.isEmpty() || !revoke.isEmpty())) {
-      repairs.repaired("security group rules of", groupId, "inbound rules restored to the reserved ports from "
-          + aws.getConsumerCidrs() + (add.isEmpty() ? "" : " (added " + want.stream().filter(r -> !have.contains(r)).toList() + ")")
-          + (revoke.isEmpty() ? "" : " (revoked " + have.stream().filter(r -> !want.contains(r)).toList() + ")"));
+      changes.repaired("security group", label(groupId), "inbound rules set to " + ranges(want)
+          + (add.isEmpty() ? "" : " (added " + ranges(want.stream().filter(r -> !have.contains(r)).toList()) + ")")
+          + (revoke.isEmpty() ? "" : " (revoked " + ranges(have.stream().filter(r -> !want.contains(r)).toList()) + ")"));
     }
     return groupId;
+  }
+
+  /** "kpe-1a2b (sg-0123)", or the name alone for a group a preview would create. */
+  private String label(String groupId) {
+    return groupId.equals(names.loadBalancer()) ? groupId : names.loadBalancer() + " (" + groupId + ")";
+  }
+
+  /** Rules as users read them: "tcp:9092-9095 from 10.0.0.0/16". */
+  private static String ranges(java.util.Collection<String> rules) {
+    return rules.stream().map(r -> {
+      String[] p = r.split(" ");
+      return "tcp:" + (p[0].equals(p[1]) ? p[0] : p[0] + "-" + p[1]) + " from " + p[2];
+    }).collect(java.util.stream.Collectors.joining(", "));
   }
 
   /**

@@ -68,43 +68,60 @@ final class NlbSynthesizer {
   }
 
   /**
-   * As above, recording in {@code repairs} each resource of ours that was deleted or changed out of
-   * band and made right again. In dependency order: the security group before the NLB (a recreated
-   * group is set on the NLB), the NLB before its listeners (a deleted NLB takes them with it: they
-   * are made again with it), the target groups before the listeners forwarding to them.
+   * As above, recording each change in {@code changes} (drift put back is told as such). In dependency
+   * order: the security group before the NLB (a recreated group is set on the NLB), the NLB before its
+   * listeners (a deleted NLB takes them with it: they are made again with it), the target groups
+   * before the listeners forwarding to them. Previewing, nothing is written and a resource to create is
+   * known by its name: nothing hangs off it yet, so its children are not read, only shown as created.
    */
-  Result sync(EndpointPlan plan, long pass, Changes repairs) {
+  Result sync(EndpointPlan plan, long pass, Changes changes) {
     Map<Integer, List<TargetDescription>> desired = desiredTargets(plan);
     List<Subnet> subnets = subnets();
-    String securityGroup = new LoadBalancerSecurityGroup(ec2, resource, clusterName).sync(repairs);
+    String securityGroup = new LoadBalancerSecurityGroup(ec2, resource, clusterName).sync(changes);
     LoadBalancer lb = findLoadBalancer();
     boolean lbCreated = lb == null;
     if (lb == null) {
-      lb = elb.createLoadBalancer(b -> b.name(names.loadBalancer()).type(LoadBalancerTypeEnum.NETWORK)
-          .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(subnets.stream().map(Subnet::subnetId).toList())
-          .securityGroups(securityGroup).tags(elbTags())).loadBalancers().get(0);
-      setPrivateLinkEnforcement(lb, securityGroup);
-      repairs.recreated("NLB " + names.loadBalancer() + " (with its listeners)", lb.loadBalancerArn());
+      if (changes.previewing()) {
+        lb = LoadBalancer.builder().loadBalancerName(names.loadBalancer()).loadBalancerArn(names.loadBalancer()).build();
+      } else {
+        lb = elb.createLoadBalancer(b -> b.name(names.loadBalancer()).type(LoadBalancerTypeEnum.NETWORK)
+            .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(subnets.stream().map(Subnet::subnetId).toList())
+            .securityGroups(securityGroup).tags(elbTags())).loadBalancers().get(0);
+        setPrivateLinkEnforcement(lb, securityGroup);
+      }
+      changes.recreated("NLB", label(lb), "internal, in " + subnets.stream().map(Subnet::subnetId).toList());
     } else if (lb.hasSecurityGroups() && !lb.securityGroups().equals(List.of(securityGroup))) {
       // Its group was deleted (and made again above) or swapped out of band: the NLB gets ours back.
       List<String> before = lb.securityGroups();
-      setPrivateLinkEnforcement(lb, securityGroup);
-      repairs.repaired("NLB", lb.loadBalancerArn(), "security groups " + before + " set back to [" + securityGroup + "]");
+      setPrivateLinkEnforcement(lb, securityGroup, changes);
+      changes.repaired("NLB", label(lb), "security groups " + before + " set back to [" + securityGroup + "]");
     } else if (lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic() != null
         && !enforcement().equalsIgnoreCase(lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic())) {
-      setPrivateLinkEnforcement(lb, securityGroup);
+      setPrivateLinkEnforcement(lb, securityGroup, changes);
+      changes.repaired("NLB", label(lb), "inbound rules enforced on PrivateLink traffic: " + enforcement());
     }
-    syncCrossZone(lb);
+    boolean lbPlanned = lbCreated && changes.previewing();
+    syncCrossZone(lb, lbPlanned, changes);
     Set<Integer> created = new TreeSet<>();
     Set<Integer> known = knownPorts(plan);
-    Map<Integer, TargetGroup> groups = syncTargetGroups(desired, lb, created);
-    created.stream().filter(known::contains)
-        .forEach(port -> repairs.recreated("target group " + names.targetGroup(port), groups.get(port).targetGroupArn()));
-    syncListeners(lb, groups, lbCreated ? Changes.untold() : repairs, known);
-    Map<Integer, String> health = syncTargets(desired, groups, created, plan, pass);
+    Map<Integer, TargetGroup> groups = syncTargetGroups(desired, lb, lbPlanned, created, known, changes);
+    syncListeners(lb, lbPlanned, groups, changes, lbCreated ? Set.of() : known);
+    Map<Integer, String> health = syncTargets(desired, groups, created, plan, pass, changes);
     List<String> unreachable = new TargetSecurityGroupRules(ec2, resource, clusterName)
-        .sync(plan, securityGroup, subnets.stream().map(Subnet::cidrBlock).toList(), repairs);
+        .sync(plan, securityGroup, subnets.stream().map(Subnet::cidrBlock).toList(), changes);
     return new Result(lb, health, unreachable);
+  }
+
+  /** "kpe-1a2b (arn:…)", or the name alone for a load balancer a preview would create. */
+  private static String label(LoadBalancer lb) {
+    return lb.loadBalancerArn().equals(lb.loadBalancerName()) ? lb.loadBalancerName()
+        : lb.loadBalancerName() + " (" + lb.loadBalancerArn() + ")";
+  }
+
+  private void setPrivateLinkEnforcement(LoadBalancer lb, String securityGroup, Changes changes) {
+    if (!changes.previewing()) {
+      setPrivateLinkEnforcement(lb, securityGroup);
+    }
   }
 
   /** The load-balancer ports the last status already served: a missing listener or group there was deleted, not new. */
@@ -214,13 +231,17 @@ final class NlbSynthesizer {
     return lb;
   }
 
-  private void syncCrossZone(LoadBalancer lb) {
+  private void syncCrossZone(LoadBalancer lb, boolean planned, Changes changes) {
     boolean wanted = Boolean.TRUE.equals(resource.getSpec().getAws().getCrossZoneLoadBalancing());
-    String current = elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn())).attributes().stream()
-        .filter(a -> CROSS_ZONE.equals(a.key())).map(LoadBalancerAttribute::value).findFirst().orElse("false");
+    // A new NLB has AWS's default, off.
+    String current = planned ? "false" : elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn()))
+        .attributes().stream().filter(a -> CROSS_ZONE.equals(a.key())).map(LoadBalancerAttribute::value).findFirst().orElse("false");
     if (Boolean.parseBoolean(current) != wanted) {
-      elb.modifyLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn())
-          .attributes(LoadBalancerAttribute.builder().key(CROSS_ZONE).value(String.valueOf(wanted)).build()));
+      if (!changes.previewing()) {
+        elb.modifyLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn())
+            .attributes(LoadBalancerAttribute.builder().key(CROSS_ZONE).value(String.valueOf(wanted)).build()));
+      }
+      changes.repaired("NLB", label(lb), "cross-zone load balancing " + (wanted ? "on" : "off"));
     }
   }
 
@@ -230,29 +251,57 @@ final class NlbSynthesizer {
    * create, so its name is free again; then missing groups are created.
    */
   private Map<Integer, TargetGroup> syncTargetGroups(Map<Integer, List<TargetDescription>> desired, LoadBalancer lb,
-      Set<Integer> created) {
+      boolean lbPlanned, Set<Integer> created, Set<Integer> known, Changes changes) {
     Map<String, TargetGroup> existing = ownedTargetGroups();
     Set<String> wanted = desired.keySet().stream().map(names::targetGroup).collect(Collectors.toSet());
-    Set<String> stale = existing.values().stream()
-        .filter(g -> !wanted.contains(g.targetGroupName()) || g.targetType() != targetType())
-        .map(TargetGroup::targetGroupArn).collect(Collectors.toSet());
+    List<TargetGroup> stale = existing.values().stream()
+        .filter(g -> !wanted.contains(g.targetGroupName()) || g.targetType() != targetType()).toList();
     if (!stale.isEmpty()) {
-      elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().stream()
-          .filter(l -> l.defaultActions().stream().anyMatch(a -> stale.contains(a.targetGroupArn())))
-          .forEach(l -> AlreadyDone.unless(AlreadyDone.LISTENER_GONE, () -> elb.deleteListener(b -> b.listenerArn(l.listenerArn()))));
-      stale.forEach(arn -> AlreadyDone.unless(AlreadyDone.TARGET_GROUP_GONE, () -> elb.deleteTargetGroup(b -> b.targetGroupArn(arn))));
-      existing.values().removeIf(g -> stale.contains(g.targetGroupArn()));
+      Set<String> staleArns = stale.stream().map(TargetGroup::targetGroupArn).collect(Collectors.toSet());
+      listeners(lb, lbPlanned).values().stream()
+          .filter(l -> l.defaultActions().stream().anyMatch(a -> staleArns.contains(a.targetGroupArn())))
+          .forEach(l -> {
+            if (!changes.previewing()) {
+              AlreadyDone.unless(AlreadyDone.LISTENER_GONE, () -> elb.deleteListener(b -> b.listenerArn(l.listenerArn())));
+            }
+            changes.deleted("listener", "TCP:" + l.port() + " of NLB " + names.loadBalancer(), "port no longer planned");
+          });
+      stale.forEach(g -> {
+        if (!changes.previewing()) {
+          AlreadyDone.unless(AlreadyDone.TARGET_GROUP_GONE, () -> elb.deleteTargetGroup(b -> b.targetGroupArn(g.targetGroupArn())));
+        }
+        changes.deleted("target group", g.targetGroupName(), wanted.contains(g.targetGroupName())
+            ? "its target type is not " + targetType() + " (made again)" : "port no longer planned");
+      });
+      existing.values().removeIf(g -> staleArns.contains(g.targetGroupArn()));
     }
     Map<Integer, TargetGroup> byPort = new TreeMap<>();
     for (int port : desired.keySet()) {
       TargetGroup group = existing.get(names.targetGroup(port));
       if (group == null) {
-        group = elb.createTargetGroup(b -> b.name(names.targetGroup(port)).protocol(ProtocolEnum.TCP)
-            .port(resource.getSpec().getListener().getContainerPort()).vpcId(resource.getSpec().getAws().getVpcId())
-            .targetType(targetType()).healthCheckProtocol(ProtocolEnum.TCP).tags(elbTags())).targetGroups().get(0);
+        group = changes.previewing()
+            ? TargetGroup.builder().targetGroupName(names.targetGroup(port)).targetGroupArn(names.targetGroup(port)).build()
+            : elb.createTargetGroup(b -> b.name(names.targetGroup(port)).protocol(ProtocolEnum.TCP)
+                .port(resource.getSpec().getListener().getContainerPort()).vpcId(resource.getSpec().getAws().getVpcId())
+                .targetType(targetType()).healthCheckProtocol(ProtocolEnum.TCP).tags(elbTags())).targetGroups().get(0);
         created.add(port);
+        String why = "port " + port + " → " + desired.get(port).stream().map(NlbSynthesizer::key).collect(Collectors.joining(", "));
+        if (known.contains(port)) {
+          changes.recreated("target group", group.targetGroupName(), why);
+        } else {
+          changes.created("target group", group.targetGroupName(), why);
+        }
       }
       byPort.put(port, group);
+    }
+    return byPort;
+  }
+
+  /** The NLB's listeners by port; none for one a preview would create. */
+  private Map<Integer, Listener> listeners(LoadBalancer lb, boolean planned) {
+    Map<Integer, Listener> byPort = new HashMap<>();
+    if (!planned) {
+      elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().forEach(l -> byPort.put(l.port(), l));
     }
     return byPort;
   }
@@ -268,22 +317,30 @@ final class NlbSynthesizer {
     return byName;
   }
 
-  private void syncListeners(LoadBalancer lb, Map<Integer, TargetGroup> groups, Changes repairs, Set<Integer> known) {
-    Map<Integer, Listener> existing = new HashMap<>();
-    elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners().forEach(l -> existing.put(l.port(), l));
+  /** @param known the ports whose listener was there before: missing, it was deleted out of band */
+  private void syncListeners(LoadBalancer lb, boolean lbPlanned, Map<Integer, TargetGroup> groups, Changes changes,
+      Set<Integer> known) {
+    Map<Integer, Listener> existing = listeners(lb, lbPlanned);
     groups.forEach((port, group) -> {
       Listener listener = existing.get(port);
       Action forward = Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(group.targetGroupArn()).build();
+      String id = "TCP:" + port + " of NLB " + names.loadBalancer();
       if (listener == null) {
-        String arn = elb.createListener(b -> b.loadBalancerArn(lb.loadBalancerArn()).protocol(ProtocolEnum.TCP).port(port)
-            .defaultActions(forward).tags(elbTags())).listeners().stream().findFirst().map(Listener::listenerArn).orElse("");
+        if (!changes.previewing()) {
+          elb.createListener(b -> b.loadBalancerArn(lb.loadBalancerArn()).protocol(ProtocolEnum.TCP).port(port)
+              .defaultActions(forward).tags(elbTags()));
+        }
+        String why = "forwards to target group " + group.targetGroupName();
         if (known.contains(port)) {
-          repairs.recreated("listener TCP:" + port, arn);
+          changes.recreated("listener", id, why);
+        } else {
+          changes.created("listener", id, why);
         }
       } else if (listener.defaultActions().stream().noneMatch(a -> group.targetGroupArn().equals(a.targetGroupArn()))) {
-        elb.modifyListener(b -> b.listenerArn(listener.listenerArn()).defaultActions(forward));
-        repairs.repaired("listener TCP:" + port, listener.listenerArn(), "forwards to target group "
-            + group.targetGroupName() + " again");
+        if (!changes.previewing()) {
+          elb.modifyListener(b -> b.listenerArn(listener.listenerArn()).defaultActions(forward));
+        }
+        changes.repaired("listener", id, "forwards to target group " + group.targetGroupName() + " again");
       }
     });
   }
@@ -300,7 +357,7 @@ final class NlbSynthesizer {
    * drift there is repaired within ceil(brokers / 3) resyncs.
    */
   private Map<Integer, String> syncTargets(Map<Integer, List<TargetDescription>> desired, Map<Integer, TargetGroup> groups,
-      Set<Integer> createdPorts, EndpointPlan plan, long pass) {
+      Set<Integer> createdPorts, EndpointPlan plan, long pass, Changes changes) {
     Map<Integer, String> previous = previousTargets();
     List<Integer> brokerPorts = plan.brokers().stream().map(PlannedBroker::port).sorted().toList();
     Set<Integer> rotation = new TreeSet<>();
@@ -323,11 +380,25 @@ final class NlbSynthesizer {
       List<TargetDescription> add = wanted.stream().filter(t -> !have.contains(key(t))).toList();
       List<TargetDescription> remove = current.stream().map(TargetHealthDescription::target)
           .filter(t -> !want.contains(key(t))).toList();
-      if (!add.isEmpty()) {
-        elb.registerTargets(b -> b.targetGroupArn(group.targetGroupArn()).targets(add));
+      if (!changes.previewing()) {
+        if (!add.isEmpty()) {
+          elb.registerTargets(b -> b.targetGroupArn(group.targetGroupArn()).targets(add));
+        }
+        if (!remove.isEmpty()) {
+          elb.deregisterTargets(b -> b.targetGroupArn(group.targetGroupArn()).targets(remove));
+        }
       }
-      if (!remove.isEmpty()) {
-        elb.deregisterTargets(b -> b.targetGroupArn(group.targetGroupArn()).targets(remove));
+      // A new group's targets are part of its creation; an existing group's are a change, or drift
+      // put back when the plan still wants what the last status showed.
+      if (!createdPorts.contains(port) && (!add.isEmpty() || !remove.isEmpty())) {
+        String what = (add.isEmpty() ? "" : "registers " + add.stream().map(NlbSynthesizer::key).collect(Collectors.joining(", ")))
+            + (!add.isEmpty() && !remove.isEmpty() ? "; " : "")
+            + (remove.isEmpty() ? "" : "deregisters " + remove.stream().map(NlbSynthesizer::key).collect(Collectors.joining(", ")));
+        if (changed) {
+          changes.changed("target group", group.targetGroupName(), what);
+        } else {
+          changes.repaired("target group", group.targetGroupName(), what);
+        }
       }
       current.forEach(t -> healthByTarget.putIfAbsent(key(t.target()), t.targetHealth().stateAsString()));
     });

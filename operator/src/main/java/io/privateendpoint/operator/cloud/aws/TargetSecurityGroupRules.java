@@ -66,8 +66,8 @@ final class TargetSecurityGroupRules {
     return sync(plan, nlbGroup, subnetCidrs, Changes.untold());
   }
 
-  /** As above, recording a re-added rule in {@code repairs} when one of ours had been there. */
-  List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs, Changes repairs) {
+  /** As above, recording each rule added or revoked in {@code changes} (previewing, only recording). */
+  List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs, Changes changes) {
     List<Cidr> subnets = subnetCidrs.stream().map(Cidr::parse).flatMap(Optional::stream).toList();
     List<String> problems = new ArrayList<>();
     List<Need> needs = needs(plan, problems);
@@ -95,15 +95,21 @@ final class TargetSecurityGroupRules {
     }
     // Consecutive ports as one rule (Proxy mode's pods serve every broker port): a group holds 60
     // inbound rules by default, and a rule per broker port would spend them fast.
-    add.forEach((group, ports) -> AlreadyDone.unless(AlreadyDone.DUPLICATE_RULE, () -> ec2.authorizeSecurityGroupIngress(b -> b
-        .groupId(group).ipPermissions(ranges(ports).stream().map(r -> IpPermission.builder().ipProtocol("tcp").fromPort(r[0])
-            .toPort(r[1]).userIdGroupPairs(UserIdGroupPair.builder().groupId(nlbGroup).description(description()).build())
-            .build()).toList())
-        .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP_RULE)))));
-    // With no rule of ours left at all while targets need one, ours was revoked (or its group's rules were) out of band.
     add.forEach((group, ports) -> {
-      if (ours.stream().noneMatch(r -> group.equals(r.groupId()))) {
-        repairs.recreated("security group rule (tcp:" + ports + " from " + nlbGroup + ") in", group);
+      if (!changes.previewing()) {
+        AlreadyDone.unless(AlreadyDone.DUPLICATE_RULE, () -> ec2.authorizeSecurityGroupIngress(b -> b
+            .groupId(group).ipPermissions(ranges(ports).stream().map(r -> IpPermission.builder().ipProtocol("tcp").fromPort(r[0])
+                .toPort(r[1]).userIdGroupPairs(UserIdGroupPair.builder().groupId(nlbGroup).description(description()).build())
+                .build()).toList())
+            .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP_RULE))));
+      }
+      String what = "admits tcp:" + ports.stream().map(String::valueOf).collect(Collectors.joining(",")) + " from " + nlbGroup;
+      // With no rule of ours left in the group while the same targets need one, ours was revoked out
+      // of band (once the cloud side was built); else the rule is new (a first pass, a target added).
+      if (ours.stream().noneMatch(r -> group.equals(r.groupId())) && targetsAsShown(plan)) {
+        changes.recreated("security group rule", "in " + group, what);
+      } else {
+        changes.created("security group rule", "in " + group, what);
       }
     });
     Map<String, List<String>> stale = new TreeMap<>();
@@ -113,15 +119,43 @@ final class TargetSecurityGroupRules {
         stale.computeIfAbsent(rule.groupId(), g -> new ArrayList<>()).add(rule.securityGroupRuleId());
       }
     }
-    stale.forEach((group, ids) -> revoke(group, ids));
+    stale.forEach((group, ids) -> {
+      if (!changes.previewing()) {
+        revoke(group, ids);
+      }
+      changes.deleted("security group rule", String.join(", ", ids) + " in " + group, "no target needs it");
+    });
     return problems;
+  }
+
+  /** Whether every broker port has the targets the last status showed: nothing new needs admitting. */
+  private boolean targetsAsShown(EndpointPlan plan) {
+    if (resource.getStatus() == null) {
+      return false;
+    }
+    Map<Integer, String> shown = new TreeMap<>();
+    resource.getStatus().getBrokers().forEach(b -> {
+      if (b.getPort() != null && b.getTarget() != null) {
+        shown.put(b.getPort(), b.getTarget());
+      }
+    });
+    return plan.brokers().stream().allMatch(b -> plan.targetsOf(b.port()).stream().map(PortTarget::key)
+        .collect(Collectors.joining(",")).equals(shown.get(b.port())));
   }
 
   /** Revokes every rule carrying our tags, exactly those and by id; true once none is left. */
   boolean delete() {
+    return delete(Changes.untold());
+  }
+
+  /** As {@link #delete()}, recording each group's revoked rules. */
+  boolean delete(Changes changes) {
     Map<String, List<String>> byGroup = new LinkedHashMap<>();
     owned().forEach(r -> byGroup.computeIfAbsent(r.groupId(), g -> new ArrayList<>()).add(r.securityGroupRuleId()));
-    byGroup.forEach(this::revoke);
+    byGroup.forEach((group, ids) -> {
+      revoke(group, ids);
+      changes.deleted("security group rule", String.join(", ", ids) + " in " + group, "the endpoint is deleted");
+    });
     return true;
   }
 
