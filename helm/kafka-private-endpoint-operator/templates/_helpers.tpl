@@ -106,11 +106,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
-# AWS instance targets: BrokerLocator lists NodePort Services; BrokerNodePortServices creates one
-# per broker and deletes those of brokers that left.
+# What the operator makes, watched by label (KafkaWatches) so a steady pass reads its cache: AWS
+# instance targets' NodePort Services (BrokerLocator, BrokerNodePortServices: one per broker, deleted
+# when its broker leaves) and Proxy mode's Service (ProxySide: created, replaced, deleted; one get when
+# the cache has none, to see a namesake that is not ours).
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["list", "create", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 # Strimzi: informers; StrimziBrokerDiscovery reads; StrimziListenerApplier's JSON patch of the
 # Kafka CR's listeners.
 - apiGroups: ["kafka.strimzi.io"]
@@ -126,7 +128,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
   verbs: ["get", "list", "watch", "create", "update", "delete"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["get", "create", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 {{- if dig "rbac" "readSecrets" false (merge (dict) .Values) }}
 # rbac.readSecrets: Proxy mode's spec.proxy.upstream.secretRef (ca.crt, SASL username and password),
 # read by ProxySide in the endpoint's own namespace for the operator's broker discovery. Get only:

@@ -92,6 +92,9 @@ class HelmRbacIT {
       "patch   | deployments.apps                           | *           | no",
       // Services for AWS instance targets, in brokers.
       "create  | services                                   | brokers     | yes",
+      "watch   | services                                   | brokers     | yes",
+      "watch   | services                                   | elsewhere   | no",
+      "watch   | poddisruptionbudgets.policy                | brokers     | yes",
       "delete  | services                                   | brokers     | yes",
       "patch   | services                                   | brokers     | no",
       "create  | services                                   | elsewhere   | no",

@@ -16,6 +16,7 @@ import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.e2e.support.StrimziCluster;
 import io.privateendpoint.e2e.support.StrimziCrds;
 import io.privateendpoint.operator.metrics.ReconcileMetrics;
+import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.status.ConditionType;
 import java.time.Duration;
@@ -93,6 +94,31 @@ class SteadyStateRequestsIT {
 
     assertSteady("strimzi");
     removeEndpoint("steady-strimzi");
+  }
+
+  /** AWS instance targets: the NodePort Service of each broker is read from the owned-services informer too. */
+  @Test
+  void instanceTargetsSteadyPassesSendNoRequest() {
+    String vpc = aws.vpcWithSubnets("10.63");
+    for (int az = 1; az <= 3; az++) {
+      cluster.awsNode("inode-" + az, az, aws.nodeInstance(vpc, az));
+    }
+    StatefulSet sts = cluster.statefulSet("kafkai", 3);
+    for (int i = 0; i < 3; i++) {
+      aws.podInterfaces(vpc, "10.63." + (i + 1) + ".10");
+      cluster.pod(sts, i, "inode-" + (i + 1), "10.63." + (i + 1) + ".10");
+    }
+    KafkaPrivateEndpoint resource = Endpoints.aws("steady-instances", "{statefulSet: {name: kafkai, configVolume: kafka-config}}",
+        "tidb", 39092, 9092, 9093);
+    resource.getSpec().getAws().setVpcId(vpc);
+    resource.getSpec().getAws().setTargetType(AwsTargetType.instance);
+    Endpoints.createPastRoll(operator, cluster, resource, "kafkai");
+    Endpoints.awaitReady(operator, "steady-instances", Duration.ofSeconds(60));
+    assertThat(operator.getKubernetesClient().services().inNamespace(operator.getNamespace())
+        .withLabel("kafka.privateendpoint.io/endpoint", "steady-instances").list().getItems()).hasSize(3);
+
+    assertSteady("instance targets");
+    removeEndpoint("steady-instances");
   }
 
   /** So that the other test's window sees only its own endpoint's passes. */

@@ -3,6 +3,8 @@ package io.privateendpoint.operator.kafka;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.kube.KubeView;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -53,20 +55,29 @@ final class BrokerNodePortServices {
           changes.created("Service", namespace + "/" + name, "NodePort for broker " + broker.nodeId());
           continue;
         }
-        client.resource(new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-            .withLabels(OwnedMarks.labels(resource)).withAnnotations(OwnedMarks.annotations(resource))
-            .withOwnerReferences(OwnedMarks.ownerReference(resource)).endMetadata()
-            .withNewSpec().withType("NodePort").withExternalTrafficPolicy("Local")
-            .withSelector(Map.of(BrokerLocator.POD_NAME_LABEL, broker.podName()))
-            .addNewPort().withName("kafka-" + plan.listenerName()).withProtocol("TCP").withPort(plan.containerPort())
-            .withNewTargetPort(plan.containerPort()).endPort()
-            .endSpec().build()).create();
+        try {
+          client.resource(new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+              .withLabels(OwnedMarks.labels(resource)).withAnnotations(OwnedMarks.annotations(resource))
+              .withOwnerReferences(OwnedMarks.ownerReference(resource)).endMetadata()
+              .withNewSpec().withType("NodePort").withExternalTrafficPolicy("Local")
+              .withSelector(Map.of(BrokerLocator.POD_NAME_LABEL, broker.podName()))
+              .addNewPort().withName("kafka-" + plan.listenerName()).withProtocol("TCP").withPort(plan.containerPort())
+              .withNewTargetPort(plan.containerPort()).endPort()
+              .endSpec().build()).create();
+        } catch (KubernetesClientException e) {
+          // Services are read from the informer, which may not have delivered one made a moment ago:
+          // already there is done.
+          if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+            throw e;
+          }
+          continue;
+        }
         changes.created("Service", namespace + "/" + name, "NodePort for broker " + broker.nodeId());
       }
     }
     for (Service left : ours.values()) { // brokers that left
       if (!changes.previewing()) {
-        client.resource(left).delete();
+        client.resource(left).delete(); // one already gone (a cache behind) answers an empty list, not an error
       }
       changes.deleted("Service", namespace + "/" + left.getMetadata().getName(), "its broker left");
     }

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -79,8 +81,24 @@ public final class KafkaWatches {
         .withSecondaryToPrimaryMapper(d -> endpointOf(d.getMetadata()))
         .build(), context);
 
+    // What else the operator makes (Proxy mode's Service and PodDisruptionBudget, the NodePort Service
+    // per broker of AWS instance targets), by its label: a steady pass reads them here, not from the API server.
+    var services = new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, KafkaPrivateEndpoint.class)
+        .withName("owned-services")
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(OwnedMarks.MANAGED_BY_LABEL + "=" + OwnedMarks.MANAGED_BY)
+        .withSecondaryToPrimaryMapper(svc -> endpointOf(svc.getMetadata()))
+        .build(), context);
+    var budgets = new InformerEventSource<>(InformerEventSourceConfiguration.from(PodDisruptionBudget.class,
+            KafkaPrivateEndpoint.class)
+        .withName("proxy-budgets")
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(OwnedMarks.MANAGED_BY_LABEL + "=" + OwnedMarks.MANAGED_BY)
+        .withSecondaryToPrimaryMapper(pdb -> endpointOf(pdb.getMetadata()))
+        .build(), context);
+
     List<EventSource<?, KafkaPrivateEndpoint>> sources = new ArrayList<>(List.of(statefulSets, pods, nodes, configMaps,
-        deployments));
+        deployments, services, budgets));
     // Only where Strimzi is installed: an informer on a missing CRD would keep the operator from starting.
     if (context.getClient().supports(Kafka.class)) {
       sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Kafka.class, KafkaPrivateEndpoint.class)
