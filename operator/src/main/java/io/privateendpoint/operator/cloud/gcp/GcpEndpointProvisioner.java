@@ -11,6 +11,8 @@ import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.Subnetwork;
 import io.privateendpoint.operator.cloud.CloudPushback;
 import io.privateendpoint.operator.apply.Changes;
+import io.privateendpoint.operator.apply.StepPreview;
+import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.GcpSpec;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -64,12 +66,33 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     if (plan.provider() != Provider.GCP) {
       return StepOutcome.of();
     }
-    Changes repairs = Changes.applying(resource);
+    Changes changes = Changes.applying(resource);
     try {
-      return apply(resource, plan, repairs);
+      return apply(resource, plan, changes);
     } finally {
-      repairs.emit(events, resource);
+      changes.emit(events, resource);
     }
+  }
+
+  /**
+   * What {@link #apply} would change, by the same path with every read it makes and no mutating
+   * Compute call: a resource it would create stands in for itself (its name and self link; what
+   * Compute would give it, an IP or an id, is not known), and its children are shown created too.
+   */
+  @Override
+  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    if (plan.provider() != Provider.GCP) {
+      return StepPreview.NOTHING;
+    }
+    Changes changes = Changes.previewing(resource);
+    StepOutcome outcome = apply(resource, plan, changes);
+    return new StepPreview(changes.changes(), outcome.halts() ? stop(outcome) : null);
+  }
+
+  /** The condition a halted pass stops with: the first that is not True. */
+  private static ConditionReport stop(StepOutcome outcome) {
+    return outcome.conditions().stream().filter(c -> !"True".equals(c.status())).findFirst()
+        .orElse(outcome.conditions().get(0));
   }
 
   private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes repairs) {
@@ -88,7 +111,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
       return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "PSC NAT subnet " + gcp.getPscNatSubnet().getName()));
     }
     try {
-      neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan, repairs);
+      neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan, repairs, shownBrokers(resource));
       lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names)
           .sync(neg.neg().getSelfLink(), repairs);
     } catch (GcpProblem p) {
@@ -114,6 +137,12 @@ public final class GcpEndpointProvisioner implements ApplyStep {
       repairs.warning(REPLACED, replaced.message());
     }
     return outcome(plan, neg, lb, attachment, natSubnet, firewall, replaced);
+  }
+
+  /** The brokers as the last status showed them (their ports, targets and whether they were mapped). */
+  private static List<BrokerStatus> shownBrokers(KafkaPrivateEndpoint resource) {
+    return resource.getStatus() == null || resource.getStatus().getBrokers() == null ? List.of()
+        : resource.getStatus().getBrokers();
   }
 
   private static String published(KafkaPrivateEndpoint resource) {
@@ -328,12 +357,19 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     GcpOwner owner = GcpOwner.of(resource, clusterName);
     GcpNames names = GcpNames.of(resource);
     var lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names);
-    boolean done = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment()).delete()
-        && lb.deleteForwardingRule()
-        && lb.deleteBackendService()
-        && new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).delete()
-        && new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).delete();
-    // The firewall depends on nothing above; it goes last so traffic is admitted until the path is gone.
-    return done && new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).delete();
+    // Each delete made is logged at INFO (and told as an event, best effort, while the endpoint still exists).
+    Changes changes = Changes.applying(resource);
+    try {
+      boolean done = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment())
+          .delete(changes)
+          && lb.deleteForwardingRule(changes)
+          && lb.deleteBackendService(changes)
+          && new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).delete(changes)
+          && new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).delete(changes);
+      // The firewall depends on nothing above; it goes last so traffic is admitted until the path is gone.
+      return done && new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).delete(changes);
+    } finally {
+      changes.emit(events, resource);
+    }
   }
 }
