@@ -138,7 +138,7 @@ final class PortMapNegSynthesizer {
   private static final Comparator<NetworkEndpoint> BY_PORT = Comparator.comparingInt(NetworkEndpoint::getClientDestinationPort);
 
   /** "port 9096 (broker 3 (pod kafka-3))": the client port, and what the plan puts behind it. */
-  private static String described(NetworkEndpoint e, EndpointPlan plan) {
+  static String described(NetworkEndpoint e, EndpointPlan plan) {
     int port = e.getClientDestinationPort();
     String broker = plan.brokers().stream().filter(b -> b.port() == port).map(b -> "broker " + b.nodeId())
         .findFirst().orElse(null);
@@ -146,13 +146,13 @@ final class PortMapNegSynthesizer {
   }
 
   /** "gke-node-4 10.61.4.11:39092": the VM and the address an endpoint delivers to. */
-  private static String target(NetworkEndpoint e) {
+  static String target(NetworkEndpoint e) {
     String instance = e.getInstance().substring(e.getInstance().lastIndexOf('/') + 1);
     return instance + " " + e.getIpAddress() + ":" + e.getPort();
   }
 
   /** The last status showed the endpoint's port mapped to this very target. */
-  private static boolean shownMapped(NetworkEndpoint e, List<BrokerStatus> shown) {
+  static boolean shownMapped(NetworkEndpoint e, List<BrokerStatus> shown) {
     return shown.stream().anyMatch(b -> b.getPort() != null && b.getPort() == e.getClientDestinationPort()
         && "mapped".equals(b.getHealth()) && (e.getIpAddress() + ":" + e.getPort()).equals(b.getTarget()));
   }
