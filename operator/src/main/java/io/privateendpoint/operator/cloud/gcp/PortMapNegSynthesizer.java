@@ -140,7 +140,8 @@ final class PortMapNegSynthesizer {
   /** "port 9096 (broker 3 (pod kafka-3))": the client port, and what the plan puts behind it. */
   static String described(NetworkEndpoint e, EndpointPlan plan) {
     int port = e.getClientDestinationPort();
-    String broker = plan.brokers().stream().filter(b -> b.port() == port).map(b -> "broker " + b.nodeId())
+    // The plan's ports hold departed brokers' too (a port is kept for life), so a removed one is named.
+    String broker = plan.ports().entrySet().stream().filter(p -> p.getValue() == port).map(p -> "broker " + p.getKey())
         .findFirst().orElse(null);
     return "port " + port + (broker == null ? "" : " (" + broker + ")");
   }

@@ -51,11 +51,14 @@ class GcpChangeWordingTest {
     EndpointPlan plan = new EndpointPlan(Provider.GCP, "tidb", 39092, SecurityProtocol.PLAINTEXT, List.of(9093),
         List.of(new PlannedBroker(3, "kafka-3", "us-west1-b", 9096, "b3", "10.61.4.11", "gke-node-4", "gke-node-4", null,
             "10.61.4.11:39092")),
-        Map.of(3, 9096), Map.of(9096, List.of(new PortTarget("10.61.4.11", 39092, "gke-node-4", "us-west1-b", "broker 3"))),
+        Map.of(3, 9096, 4, 9097), Map.of(9096, List.of(new PortTarget("10.61.4.11", 39092, "gke-node-4", "us-west1-b", "broker 3"))),
         List.of(), null);
     assertThat(PortMapNegSynthesizer.described(e, plan)).isEqualTo("port 9096 (broker 3)");
     assertThat(PortMapNegSynthesizer.target(e)).isEqualTo("gke-node-4 10.61.4.11:39092");
     assertThat(PortMapNegSynthesizer.described(e.toBuilder().setClientDestinationPort(9099).build(), plan)).isEqualTo("port 9099");
+    // A departed broker keeps its port in the plan: its removed endpoint is named by it.
+    assertThat(PortMapNegSynthesizer.described(e.toBuilder().setClientDestinationPort(9097).build(), plan))
+        .isEqualTo("port 9097 (broker 4)");
   }
 
   @Test
