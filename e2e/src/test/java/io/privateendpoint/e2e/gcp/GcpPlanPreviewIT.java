@@ -167,12 +167,67 @@ class GcpPlanPreviewIT {
     assertThat(told).containsExactlyElementsOf(gcpScaleOut.stream().map(GcpPlanPreviewIT::asEvent).toList());
     assertSteady(scaled.size());
 
+    // 4. Drift while held: the firewall rule deleted out of band is shown as made again, and made only once unpaused.
+    setPaused(true);
+    awaitPlanned(lines -> lines.equals(List.of("no changes")));
+    gcp.firewalls.deleteAsync(PROJECT, GcpNames.of(kpe).firewall()).get();
+    int drift = fake.mark(); // after the out-of-band delete, which the fake's log holds too
+    String firewall = "firewall rule projects/" + PROJECT + "/global/firewalls/" + GcpNames.of(kpe).firewall();
+    List<String> repair = awaitPlanned(lines -> !lines.equals(List.of("no changes"))).getPlannedChanges();
+    assertThat(repair).containsExactly("create " + firewall + ": was missing (deleted out of band)");
+    passes(1);
+    assertReadOnly(drift);
+    assertThat(gcp.firewalls(base)).isEmpty();
+    assertThat(changeEvents()).hasSize(scaled.size());
+    setPaused(false);
+    Event recreated = Endpoints.awaitEvent(operator, "planned", "Recreated", firewall, Duration.ofSeconds(20), () -> "");
+    assertThat(recreated.getType()).isEqualTo("Warning");
+    assertThat(gcp.firewalls(base)).hasSize(1);
+    assertSteady(scaled.size() + 1);
+
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "planned"));
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "planned") == null);
     assertThat(gcp.negs(base)).isEmpty();
     assertThat(gcp.attachments(base)).isEmpty();
     assertThat(gcp.firewalls(base)).isEmpty();
     assertThat(gcp.subnets("psc-nat-plan")).isEmpty();
+  }
+
+  /**
+   * A name the endpoint would use taken by someone else's resource: the preview goes as far as a pass
+   * would, and stops where the pass would, saying why (reads only, as always).
+   */
+  @Test
+  void aNameTakenBySomeoneElseStopsThePreviewWhereThePassWouldStop() throws Exception {
+    StatefulSet sts = cluster.statefulSet("kafkaq", 3);
+    for (int i = 0; i < 3; i++) {
+      cluster.pod(sts, i, "gplan-node-" + (i + 1), "10.61." + (i + 1) + ".20");
+    }
+    KafkaPrivateEndpoint endpoint = Endpoints.gcp("taken", "{statefulSet: {name: kafkaq, configVolume: kafka-config}}",
+        PROJECT, "psc-nat-taken", "10.130.1.0/24");
+    endpoint.getMetadata().setNamespace(operator.getNamespace());
+    endpoint.getSpec().setPaused(true);
+    KafkaPrivateEndpoint kpe = operator.create(endpoint);
+    String base = GcpNames.of(kpe).base();
+    // Someone's NEG with the name this endpoint's would get.
+    gcp.negs.insertAsync(PROJECT, GcpProject.REGION, com.google.cloud.compute.v1.NetworkEndpointGroup.newBuilder().setName(base)
+        .setNetworkEndpointType("GCE_VM_IP_PORTMAP").setNetwork(gcp.networkUrl())
+        .setSubnetwork("projects/" + PROJECT + "/regions/" + GcpProject.REGION + "/subnetworks/" + GcpProject.SUBNET)
+        .setDescription("someone else's").build()).get();
+    int mark = fake.mark();
+    List<String> lines = Endpoints.awaitStatus(operator, "taken", s -> s.getPlannedChanges() != null
+        && s.getPlannedChanges().stream().anyMatch(l -> l.startsWith("stops at")), Duration.ofSeconds(30)).getPlannedChanges();
+    passes(1);
+    assertReadOnly(mark);
+    assertThat(gcpLines(lines)).containsExactly("create PSC NAT subnet projects/" + PROJECT
+        + "/regions/us-west1/subnetworks/psc-nat-taken: planned");
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("stops at LoadBalancerReady (ResourceNotOwned): network endpoint group "
+        + base + " already exists and was not created by this endpoint (its owner record is not ours); it is left untouched");
+    assertThat(gcp.subnets("psc-nat-taken")).isEmpty();
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "taken"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "taken") == null);
+    assertThat(gcp.negs(base)).singleElement().satisfies(n -> assertThat(n.getDescription()).isEqualTo("someone else's"));
   }
 
   /** "create network endpoints X: why" → "Created Created network endpoints X: why" (reason, then message). */
