@@ -38,7 +38,7 @@ final class FirewallSynthesizer {
     return sync(ports, Changes.untold());
   }
 
-  Firewall sync(SortedSet<Integer> ports, Changes repairs) {
+  Firewall sync(SortedSet<Integer> ports, Changes changes) {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("a firewall rule without ports would admit every port");
     }
@@ -49,16 +49,16 @@ final class FirewallSynthesizer {
         .setDescription(owner.description()).build();
     Firewall rule = find();
     if (rule == null) {
-      if (repairs.previewing()) {
+      if (changes.previewing()) {
         Firewall planned = desired.toBuilder()
             .setSelfLink(ComputeOps.globalSelfLink(gcp.getProject(), "firewalls", name)).build();
-        repairs.recreated(KIND, ComputeOps.path(planned.getSelfLink()));
+        changes.recreated(KIND, ComputeOps.path(planned.getSelfLink()));
         return planned;
       }
       ComputeOps.insert(() -> firewalls.insertAsync(gcp.getProject(), desired));
       rule = find();
       if (owner.ownsDescription(rule.getDescription())) {
-        repairs.recreated(KIND, ComputeOps.path(rule.getSelfLink()));
+        changes.recreated(KIND, ComputeOps.path(rule.getSelfLink()));
       }
     }
     if (!owner.ownsDescription(rule.getDescription())) {
@@ -75,12 +75,12 @@ final class FirewallSynthesizer {
       // patch cannot clear a list someone added (an empty list is simply not sent), a PUT replaces the rule.
       String what = "ingress tcp:" + String.join(",", ranges(ports)) + " from "
           + gcp.getPscNatSubnet().getCidr() + " only";
-      if (repairs.previewing()) {
-        repairs.repaired(KIND, ComputeOps.path(rule.getSelfLink()), what);
+      if (changes.previewing()) {
+        changes.repaired(KIND, ComputeOps.path(rule.getSelfLink()), what);
         return desired.toBuilder().setSelfLink(rule.getSelfLink()).build();
       }
       ComputeOps.await(firewalls.updateAsync(gcp.getProject(), name, desired));
-      repairs.repaired(KIND, ComputeOps.path(rule.getSelfLink()), what);
+      changes.repaired(KIND, ComputeOps.path(rule.getSelfLink()), what);
       rule = find();
     }
     return rule;

@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
  * the port-mapping NEG and its endpoints, the internal passthrough load balancer (backend service +
  * forwarding rule), the service attachment, the ingress firewall rule. Every step reads first and
  * writes only what differs, so a steady-state pass makes no mutating call; teardown runs in the
- * reverse order Compute enforces.
+ * reverse order Compute enforces. Every mutating call is one {@link io.privateendpoint.operator.apply.Change}
+ * (an INFO line, and an event when the pass ends); {@link #preview} runs the same path and makes none.
  */
 public final class GcpEndpointProvisioner implements ApplyStep {
 
@@ -54,7 +55,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     this(clients, clusterName, null);
   }
 
-  /** @param events where repairs of out-of-band drift are told (one event per repaired resource); null for none */
+  /** @param events where every change made to Compute is told (one event per change, drift as Recreated or Repaired); null for none */
   public GcpEndpointProvisioner(GcpClients clients, String clusterName, EventRecorder events) {
     this.clients = clients;
     this.clusterName = clusterName;
@@ -95,7 +96,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
         .orElse(outcome.conditions().get(0));
   }
 
-  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes repairs) {
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     GcpSpec gcp = resource.getSpec().getGcp();
     GcpOwner owner = GcpOwner.of(resource, clusterName);
     GcpNames names = GcpNames.of(resource);
@@ -104,16 +105,16 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     PortMapNegSynthesizer.Result neg;
     LoadBalancerSynthesizer.Result lb;
     try {
-      natSubnet = new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).sync(repairs);
+      natSubnet = new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).sync(changes);
     } catch (GcpProblem p) {
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
       return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "PSC NAT subnet " + gcp.getPscNatSubnet().getName()));
     }
     try {
-      neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan, repairs, shownBrokers(resource));
+      neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan, changes, shownBrokers(resource));
       lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names)
-          .sync(neg.neg().getSelfLink(), repairs);
+          .sync(neg.neg().getSelfLink(), changes);
     } catch (GcpProblem p) {
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
@@ -123,8 +124,8 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     Firewall firewall;
     try {
       attachment = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment())
-          .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink(), repairs, published(resource) != null);
-      firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(firewallPorts(plan), repairs);
+          .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink(), changes, published(resource) != null);
+      firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(firewallPorts(plan), changes);
     } catch (GcpProblem p) {
       return StepOutcome.halt(loadBalancerReady(lb, neg), ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason,
           p.getMessage()));
@@ -134,7 +135,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     }
     ConditionReport replaced = replaced(resource, attachment);
     if (attachment.recreated()) {
-      repairs.warning(REPLACED, replaced.message());
+      changes.warning(REPLACED, replaced.message());
     }
     return outcome(plan, neg, lb, attachment, natSubnet, firewall, replaced);
   }

@@ -43,12 +43,12 @@ final class LoadBalancerSynthesizer {
     return sync(negSelfLink, Changes.untold());
   }
 
-  Result sync(String negSelfLink, Changes repairs) {
-    BackendService service = syncBackendService(negSelfLink, repairs);
-    return new Result(service, syncForwardingRule(service.getSelfLink(), repairs));
+  Result sync(String negSelfLink, Changes changes) {
+    BackendService service = syncBackendService(negSelfLink, changes);
+    return new Result(service, syncForwardingRule(service.getSelfLink(), changes));
   }
 
-  private BackendService syncBackendService(String negSelfLink, Changes repairs) {
+  private BackendService syncBackendService(String negSelfLink, Changes changes) {
     Backend backend = Backend.newBuilder().setGroup(negSelfLink).setBalancingMode(BALANCING_MODE).build();
     BackendService service = findBackendService();
     if (service == null) {
@@ -56,16 +56,16 @@ final class LoadBalancerSynthesizer {
           .setName(names.backendService()).setLoadBalancingScheme(SCHEME).setProtocol("TCP")
           .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
           .addBackends(backend).setDescription(owner.description()).build();
-      if (repairs.previewing()) {
+      if (changes.previewing()) {
         service = desired.toBuilder().setSelfLink(ComputeOps.regionalSelfLink(gcp.getProject(), gcp.getRegion(),
             "backendServices", names.backendService())).build();
-        repairs.recreated("backend service", ComputeOps.path(service.getSelfLink()));
+        changes.recreated("backend service", ComputeOps.path(service.getSelfLink()));
         return service;
       }
       ComputeOps.insert(() -> backendServices.insertAsync(gcp.getProject(), gcp.getRegion(), desired));
       service = findBackendService();
       if (owner.ownsDescription(service.getDescription())) {
-        repairs.recreated("backend service", ComputeOps.path(service.getSelfLink()));
+        changes.recreated("backend service", ComputeOps.path(service.getSelfLink()));
       }
     }
     if (!owner.ownsDescription(service.getDescription())) {
@@ -74,15 +74,15 @@ final class LoadBalancerSynthesizer {
     if (!backendsRight(service, negSelfLink)) {
       // Drift: the NEG was detached or another backend added out of band. The fingerprint guards the patch.
       String fingerprint = service.getFingerprint();
-      if (repairs.previewing()) {
-        repairs.repaired("backend service", ComputeOps.path(service.getSelfLink()), "its only backend is NEG "
+      if (changes.previewing()) {
+        changes.repaired("backend service", ComputeOps.path(service.getSelfLink()), "its only backend is NEG "
             + ComputeOps.path(negSelfLink) + " again");
         return service.toBuilder().clearBackends().addBackends(backend).build();
       }
       ComputeOps.change(() -> backendServices.patchAsync(gcp.getProject(), gcp.getRegion(), names.backendService(),
           BackendService.newBuilder().addBackends(backend).setFingerprint(fingerprint).build()),
           () -> backendsRight(findBackendService(), negSelfLink));
-      repairs.repaired("backend service", ComputeOps.path(service.getSelfLink()), "its only backend is NEG "
+      changes.repaired("backend service", ComputeOps.path(service.getSelfLink()), "its only backend is NEG "
           + ComputeOps.path(negSelfLink) + " again");
       service = findBackendService();
     }
@@ -95,7 +95,7 @@ final class LoadBalancerSynthesizer {
         && BALANCING_MODE.equals(service.getBackends(0).getBalancingMode());
   }
 
-  private ForwardingRule syncForwardingRule(String backendServiceSelfLink, Changes repairs) {
+  private ForwardingRule syncForwardingRule(String backendServiceSelfLink, Changes changes) {
     ForwardingRule rule = findForwardingRule();
     if (rule == null) {
       ForwardingRule desired = ForwardingRule.newBuilder()
@@ -104,17 +104,17 @@ final class LoadBalancerSynthesizer {
           .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
           .setSubnetwork(ComputeOps.subnetworkPath(gcp.getProject(), gcp.getRegion(), gcp.getSubnetwork()))
           .putAllLabels(owner.labels()).setDescription(owner.description()).build();
-      if (repairs.previewing()) {
+      if (changes.previewing()) {
         // Its IP address is Compute's to pick: not known before it exists.
         rule = desired.toBuilder().setSelfLink(ComputeOps.regionalSelfLink(gcp.getProject(), gcp.getRegion(),
             "forwardingRules", names.forwardingRule())).build();
-        repairs.recreated("forwarding rule", ComputeOps.path(rule.getSelfLink()));
+        changes.recreated("forwarding rule", ComputeOps.path(rule.getSelfLink()));
         return rule;
       }
       ComputeOps.insert(() -> forwardingRules.insertAsync(gcp.getProject(), gcp.getRegion(), desired));
       rule = findForwardingRule();
       if (owner.ownsLabels(rule.getLabelsMap())) {
-        repairs.recreated("forwarding rule", ComputeOps.path(rule.getSelfLink()) + " (" + rule.getIPAddress() + ")");
+        changes.recreated("forwarding rule", ComputeOps.path(rule.getSelfLink()) + " (" + rule.getIPAddress() + ")");
       }
     }
     if (!owner.ownsLabels(rule.getLabelsMap())) {
@@ -124,8 +124,8 @@ final class LoadBalancerSynthesizer {
       // Our owner labels are intact but others were edited: put ours back, keeping the rest of the rule.
       Map<String, String> labels = owner.labels();
       String fingerprint = rule.getLabelFingerprint();
-      if (repairs.previewing()) {
-        repairs.repaired("forwarding rule", ComputeOps.path(rule.getSelfLink()), "labels set back to " + labels);
+      if (changes.previewing()) {
+        changes.repaired("forwarding rule", ComputeOps.path(rule.getSelfLink()), "labels set back to " + labels);
         rule = rule.toBuilder().clearLabels().putAllLabels(labels).build();
       } else {
         ComputeOps.change(() -> forwardingRules.setLabelsAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule(),
@@ -134,7 +134,7 @@ final class LoadBalancerSynthesizer {
               ForwardingRule now = findForwardingRule();
               return now != null && now.getLabelsMap().equals(labels);
             });
-        repairs.repaired("forwarding rule", ComputeOps.path(rule.getSelfLink()), "labels set back to " + labels);
+        changes.repaired("forwarding rule", ComputeOps.path(rule.getSelfLink()), "labels set back to " + labels);
         rule = findForwardingRule();
       }
     }

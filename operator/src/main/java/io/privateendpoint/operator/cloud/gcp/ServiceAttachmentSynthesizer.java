@@ -54,12 +54,12 @@ final class ServiceAttachmentSynthesizer {
   }
 
   /**
-   * As above, recording repairs. A deleted attachment is made again with the spec's accept list
+   * As above, recording changes. A deleted attachment is made again with the spec's accept list
    * (consumers' endpoints to the old one are closed for good and must be made again).
    *
    * @param published whether the last status already published an attachment (so a missing one was deleted)
    */
-  Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink, Changes repairs, boolean published) {
+  Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink, Changes changes, boolean published) {
     List<ServiceAttachmentConsumerProjectLimit> accept = acceptList();
     ServiceAttachment attachment = find();
     boolean created = attachment == null;
@@ -68,17 +68,17 @@ final class ServiceAttachmentSynthesizer {
           .setName(name).setTargetService(forwardingRuleSelfLink).setConnectionPreference(PREFERENCE)
           .addNatSubnets(natSubnetSelfLink).addAllConsumerAcceptLists(accept).setEnableProxyProtocol(false)
           .setDescription(owner.description()).build();
-      if (repairs.previewing()) {
+      if (changes.previewing()) {
         // Its id is Compute's to give: not known before it exists.
         attachment = desired.toBuilder().setSelfLink(ComputeOps.regionalSelfLink(gcp.getProject(), gcp.getRegion(),
             "serviceAttachments", name)).build();
-        repairs.recreated(KIND, ComputeOps.path(attachment.getSelfLink()));
+        changes.recreated(KIND, ComputeOps.path(attachment.getSelfLink()));
         return new Result(attachment, List.of(), published);
       }
       ComputeOps.insert(() -> attachments.insertAsync(gcp.getProject(), gcp.getRegion(), desired));
       attachment = find();
       if (owner.ownsDescription(attachment.getDescription())) {
-        repairs.recreated(KIND, ComputeOps.path(attachment.getSelfLink()) + " (id " + attachment.getId() + ")");
+        changes.recreated(KIND, ComputeOps.path(attachment.getSelfLink()) + " (id " + attachment.getId() + ")");
       }
     }
     if (!owner.ownsDescription(attachment.getDescription())) {
@@ -98,8 +98,8 @@ final class ServiceAttachmentSynthesizer {
         patch.addNatSubnets(natSubnetSelfLink);
       }
       String what = differences(attachment, natSubnetSelfLink, accept);
-      if (repairs.previewing()) {
-        repairs.repaired(KIND, ComputeOps.path(attachment.getSelfLink()), what);
+      if (changes.previewing()) {
+        changes.repaired(KIND, ComputeOps.path(attachment.getSelfLink()), what);
         ServiceAttachment.Builder patched = attachment.toBuilder().setConnectionPreference(PREFERENCE)
             .clearConsumerAcceptLists().addAllConsumerAcceptLists(accept);
         if (!natRight) {
@@ -109,7 +109,7 @@ final class ServiceAttachmentSynthesizer {
       } else {
         ComputeOps.change(() -> attachments.patchAsync(gcp.getProject(), gcp.getRegion(), name, patch.build()),
             () -> right(find(), natSubnetSelfLink, accept));
-        repairs.repaired(KIND, ComputeOps.path(attachment.getSelfLink()), what);
+        changes.repaired(KIND, ComputeOps.path(attachment.getSelfLink()), what);
         attachment = find();
       }
     }
