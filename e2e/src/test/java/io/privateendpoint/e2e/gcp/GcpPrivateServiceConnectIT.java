@@ -12,6 +12,7 @@ import com.google.cloud.compute.v1.NetworkEndpointGroup;
 import com.google.cloud.compute.v1.ServiceAttachment;
 import com.google.cloud.compute.v1.ServiceAttachmentConsumerProjectLimit;
 import com.google.cloud.compute.v1.Subnetwork;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.e2e.support.Endpoints;
@@ -30,8 +31,10 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.status.ConditionType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collector;
 import java.util.stream.Collectors;
@@ -136,8 +139,22 @@ class GcpPrivateServiceConnectIT {
         "RegionNetworkEndpointGroups.AttachNetworkEndpoints", 1L, "RegionBackendServices.Insert", 1L,
         "ForwardingRules.Insert", 1L, "ServiceAttachments.Insert", 1L, "Firewalls.Insert", 1L));
 
-    // Steady state: resyncs read and write nothing.
+    // Each creation told once: one Normal "Created" event per resource the fake holds, one for the endpoints attached.
+    String negPath = "projects/" + PROJECT + "/regions/us-west1/networkEndpointGroups/" + base;
+    List<Event> told = changeEvents("tidb");
+    assertThat(told).extracting(Event::getType).containsOnly("Normal");
+    assertThat(told).extracting(Event::getReason).containsOnly("Created");
+    int held = gcp.subnets("psc-nat-a").size() + gcp.negs(base).size() + gcp.backendServices(base).size()
+        + gcp.forwardingRules(base).size() + gcp.attachments(base).size() + gcp.firewalls(base).size();
+    assertThat(told).filteredOn(e -> !e.getMessage().startsWith("Created network endpoints ")).hasSize(held).hasSize(6);
+    assertThat(told).extracting(Event::getMessage).contains("Created network endpoints " + negPath + ": port 9093 (broker 0)"
+        + " → gke-node-1 10.61.1.10:39092, port 9094 (broker 1) → gke-node-2 10.61.2.10:39092, port 9095 (broker 2) →"
+        + " gke-node-3 10.61.3.10:39092");
+    assertThat(told).hasSize(held + 1);
+
+    // Steady state: resyncs read and write nothing, and tell nothing.
     Map<String, Long> threeBrokers = steadyPass();
+    assertThat(changeEvents("tidb")).hasSize(told.size());
 
     // A consumer makes a PSC endpoint from an accepted project, another from one not yet accepted.
     String consumer = gcp.consumerEndpoint("tidbcloud-prod-000", "tidb-psc", attachmentPath);
@@ -157,6 +174,10 @@ class GcpPrivateServiceConnectIT {
     operator.replace(edit);
     Endpoints.awaitStatus(operator, "tidb", s -> s.getConnections().stream().allMatch(c -> "ACCEPTED".equals(c.getState())));
     assertThat(count(fake.mutatingCallsSince(accept))).isEqualTo(Map.of("ServiceAttachments.Patch", 1L));
+    // A spec change, not drift: one Normal "Changed".
+    assertThat(newEvents("tidb", told)).containsExactly("Changed: Changed service attachment " + attachmentPath
+        + ": accept list tidbcloud-prod-000=10 → tidbcloud-prod-000=10, tidbcloud-prod-001=5");
+    told = changeEvents("tidb");
     assertThat(gcp.attachments(base).get(0).getConsumerAcceptListsList()).hasSize(2);
 
     // Scale 3 -> 5: two endpoints attached in one call; nothing else changes.
@@ -171,6 +192,9 @@ class GcpPrivateServiceConnectIT {
         && "True".equals(Endpoints.condition(s, ConditionType.READY).getStatus()));
     assertThat(fake.mutatingCallsSince(scaleUp)).extracting(ComputeFake.Call::rpc)
         .containsOnly("RegionNetworkEndpointGroups.AttachNetworkEndpoints");
+    assertThat(newEvents("tidb", told)).containsExactly("Created: Created network endpoints " + negPath
+        + ": port 9096 (broker 3) → gke-node-4 10.61.4.11:39092, port 9097 (broker 4) → gke-node-5 10.61.5.11:39092");
+    told = changeEvents("tidb");
 
     // Economy: a steady pass reads as much with 5 brokers as with 3.
     Map<String, Long> fiveBrokers = steadyPass();
@@ -182,12 +206,18 @@ class GcpPrivateServiceConnectIT {
     System.out.printf("BENCH gcp steady-state pass: 3 brokers %d calls, 5 brokers %d calls (ratio %.2f), 0 mutating (%s)%n",
         threeReads, fiveReads, (double) fiveReads / threeReads, threeBrokers);
     assertThat(fiveBrokers).isEqualTo(threeBrokers);
+    assertThat(newEvents("tidb", told)).isEmpty();
 
     // 5 -> 4: broker 4's endpoint is detached; its port stays reserved.
     operator.getKubernetesClient().apps().statefulSets().inNamespace(operator.getNamespace()).withName("kafkag").scale(4);
     operator.getKubernetesClient().pods().inNamespace(operator.getNamespace()).withName("kafkag-4").delete();
     cluster.rolledOut("kafkag");
     await().atMost(Duration.ofSeconds(30)).until(() -> !gcp.endpoints(base).containsKey(9097));
+    List<Event> before = told;
+    await().atMost(Duration.ofSeconds(10)).until(() -> !newEvents("tidb", before).isEmpty());
+    assertThat(newEvents("tidb", told)).containsExactly("Deleted: Deleted network endpoints " + negPath
+        + ": port 9097 (broker 4) removed");
+    told = changeEvents("tidb");
     assertThat(gcp.endpoints(base)).hasSize(4);
     assertThat(operator.get(KafkaPrivateEndpoint.class, "tidb").getStatus().getPorts())
         .anySatisfy(p -> assertThat(p.getNodeId()).isEqualTo(4));
@@ -198,6 +228,12 @@ class GcpPrivateServiceConnectIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> "gke-node-2 10.61.2.99:39092".equals(gcp.endpoints(base).get(9094)));
     assertThat(count(fake.mutatingCallsSince(ipChange))).isEqualTo(Map.of(
         "RegionNetworkEndpointGroups.DetachNetworkEndpoints", 1L, "RegionNetworkEndpointGroups.AttachNetworkEndpoints", 1L));
+    List<Event> beforeMove = told;
+    await().atMost(Duration.ofSeconds(10)).until(() -> newEvents("tidb", beforeMove).size() == 2);
+    // One pass, the same second: in either order.
+    assertThat(newEvents("tidb", told)).containsExactlyInAnyOrder(
+        "Deleted: Deleted network endpoints " + negPath + ": port 9094 (broker 1) moves",
+        "Created: Created network endpoints " + negPath + ": port 9094 (broker 1) moved to gke-node-2 10.61.2.99:39092");
 
     // Out of band: an endpoint detached, the firewall opened to every port, the accept list emptied
     // of the second project; the next resyncs put each back.
@@ -213,6 +249,13 @@ class GcpPrivateServiceConnectIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> gcp.attachments(base).get(0).getConsumerAcceptListsCount() == 2);
     await().atMost(Duration.ofSeconds(30)).until(() -> gcp.firewalls(base).get(0).getAllowedList().equals(List.of(
         Allowed.newBuilder().setIPProtocol("tcp").addPorts("39092").build())));
+    // Drift: each put back is a repair, told as such.
+    Endpoints.awaitEvent(operator, "tidb", "Repaired", "network endpoints " + negPath + " was changed out of band: attached"
+        + " again: port 9093 (broker 0) → gke-node-1 10.61.1.10:39092", Duration.ofSeconds(10), () -> "");
+    Endpoints.awaitEvent(operator, "tidb", "Repaired", "firewall rule projects/" + PROJECT + "/global/firewalls/"
+        + GcpNames.of(kpe).firewall() + " was changed out of band", Duration.ofSeconds(10), () -> "");
+    Endpoints.awaitEvent(operator, "tidb", "Repaired", "service attachment " + attachmentPath + " was changed out of band:"
+        + " accept list tidbcloud-prod-000=10 → tidbcloud-prod-000=10, tidbcloud-prod-001=5", Duration.ofSeconds(10), () -> "");
 
     // Delete: everything of ours, in dependency order; the consumers' rules and the seeded network stay.
     int delete = fake.mark();
@@ -390,6 +433,22 @@ class GcpPrivateServiceConnectIT {
     }
     assertThat(starts).as("at least two passes in 8 s").hasSizeGreaterThanOrEqualTo(2);
     return count(calls.subList(starts.get(0), starts.get(1)));
+  }
+
+  /** The endpoint's events that tell a change to its cloud resources, oldest first. */
+  private static List<Event> changeEvents(String name) {
+    return Endpoints.events(operator, name).stream()
+        .filter(e -> List.of("Created", "Changed", "Deleted", "Recreated", "Repaired").contains(e.getReason()))
+        .sorted(Comparator.comparing((Event e) -> e.getMetadata().getCreationTimestamp())
+            .thenComparing(e -> e.getMetadata().getName()))
+        .toList();
+  }
+
+  /** "reason: message" of the change events not in {@code before}, oldest first. */
+  private static List<String> newEvents(String name, List<Event> before) {
+    Set<String> seen = before.stream().map(e -> e.getMetadata().getUid()).collect(Collectors.toSet());
+    return changeEvents(name).stream().filter(e -> !seen.contains(e.getMetadata().getUid()))
+        .map(e -> e.getReason() + ": " + e.getMessage()).toList();
   }
 
   private static Map<String, Long> count(List<ComputeFake.Call> calls) {

@@ -169,4 +169,20 @@ final class ComputeOps {
   static String subnetworkPath(String project, String region, String subnetwork) {
     return "projects/" + project + "/regions/" + region + "/subnetworks/" + subnetwork;
   }
+
+  /** Where Compute's self links start. */
+  static final String API = "https://www.googleapis.com/compute/v1/";
+
+  /**
+   * The self link a regional resource gets (a preview's stand-in for one it would create; compared by
+   * {@link #same}, shown by {@link #path}).
+   */
+  static String regionalSelfLink(String project, String region, String collection, String name) {
+    return API + "projects/" + project + "/regions/" + region + "/" + collection + "/" + name;
+  }
+
+  /** The self link a global resource gets. */
+  static String globalSelfLink(String project, String collection, String name) {
+    return API + "projects/" + project + "/global/" + collection + "/" + name;
+  }
 }

@@ -18,6 +18,9 @@ import io.privateendpoint.operator.model.GcpSpec;
  */
 final class FirewallSynthesizer {
 
+  /** How changes name it. */
+  static final String KIND = "firewall rule";
+
   private final FirewallsClient firewalls;
   private final GcpSpec gcp;
   private final GcpOwner owner;
@@ -35,7 +38,7 @@ final class FirewallSynthesizer {
     return sync(ports, Changes.untold());
   }
 
-  Firewall sync(SortedSet<Integer> ports, Changes repairs) {
+  Firewall sync(SortedSet<Integer> ports, Changes changes) {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("a firewall rule without ports would admit every port");
     }
@@ -46,10 +49,16 @@ final class FirewallSynthesizer {
         .setDescription(owner.description()).build();
     Firewall rule = find();
     if (rule == null) {
+      if (changes.previewing()) {
+        Firewall planned = desired.toBuilder()
+            .setSelfLink(ComputeOps.globalSelfLink(gcp.getProject(), "firewalls", name)).build();
+        changes.recreated(KIND, ComputeOps.path(planned.getSelfLink()));
+        return planned;
+      }
       ComputeOps.insert(() -> firewalls.insertAsync(gcp.getProject(), desired));
       rule = find();
       if (owner.ownsDescription(rule.getDescription())) {
-        repairs.recreated("firewall rule", ComputeOps.path(rule.getSelfLink()));
+        changes.recreated(KIND, ComputeOps.path(rule.getSelfLink()));
       }
     }
     if (!owner.ownsDescription(rule.getDescription())) {
@@ -64,9 +73,14 @@ final class FirewallSynthesizer {
     if (!right) {
       // Widened, narrowed or disabled out of band (or the listener port changed). PUT, not PATCH: a
       // patch cannot clear a list someone added (an empty list is simply not sent), a PUT replaces the rule.
+      String what = "ingress tcp:" + String.join(",", ranges(ports)) + " from "
+          + gcp.getPscNatSubnet().getCidr() + " only";
+      if (changes.previewing()) {
+        changes.repaired(KIND, ComputeOps.path(rule.getSelfLink()), what);
+        return desired.toBuilder().setSelfLink(rule.getSelfLink()).build();
+      }
       ComputeOps.await(firewalls.updateAsync(gcp.getProject(), name, desired));
-      repairs.repaired("firewall rule", ComputeOps.path(rule.getSelfLink()), "set back to ingress tcp:"
-          + String.join(",", ranges(ports)) + " from " + gcp.getPscNatSubnet().getCidr() + " only");
+      changes.repaired(KIND, ComputeOps.path(rule.getSelfLink()), what);
       rule = find();
     }
     return rule;
@@ -96,11 +110,15 @@ final class FirewallSynthesizer {
     return ComputeOps.getOrNull(() -> firewalls.get(gcp.getProject(), name));
   }
 
-  boolean delete() {
+  boolean delete(Changes changes) {
     Firewall rule = find();
     if (rule == null || !owner.ownsDescription(rule.getDescription())) {
       return true;
     }
-    return ComputeOps.delete(() -> firewalls.deleteAsync(gcp.getProject(), name));
+    boolean gone = ComputeOps.delete(() -> firewalls.deleteAsync(gcp.getProject(), name));
+    if (gone) {
+      changes.deleted(KIND, ComputeOps.path(rule.getSelfLink()), "endpoint deleted");
+    }
+    return gone;
   }
 }

@@ -11,6 +11,8 @@ import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.Subnetwork;
 import io.privateendpoint.operator.cloud.CloudPushback;
 import io.privateendpoint.operator.apply.Changes;
+import io.privateendpoint.operator.apply.StepPreview;
+import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.GcpSpec;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -36,7 +38,8 @@ import java.util.stream.Collectors;
  * the port-mapping NEG and its endpoints, the internal passthrough load balancer (backend service +
  * forwarding rule), the service attachment, the ingress firewall rule. Every step reads first and
  * writes only what differs, so a steady-state pass makes no mutating call; teardown runs in the
- * reverse order Compute enforces.
+ * reverse order Compute enforces. Every mutating call is one {@link io.privateendpoint.operator.apply.Change}
+ * (an INFO line, and an event when the pass ends); {@link #preview} runs the same path and makes none.
  */
 public final class GcpEndpointProvisioner implements ApplyStep {
 
@@ -52,7 +55,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     this(clients, clusterName, null);
   }
 
-  /** @param events where repairs of out-of-band drift are told (one event per repaired resource); null for none */
+  /** @param events where every change made to Compute is told (one event per change, drift as Recreated or Repaired); null for none */
   public GcpEndpointProvisioner(GcpClients clients, String clusterName, EventRecorder events) {
     this.clients = clients;
     this.clusterName = clusterName;
@@ -64,15 +67,36 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     if (plan.provider() != Provider.GCP) {
       return StepOutcome.of();
     }
-    Changes repairs = Changes.applying(resource);
+    Changes changes = Changes.applying(resource);
     try {
-      return apply(resource, plan, repairs);
+      return apply(resource, plan, changes);
     } finally {
-      repairs.emit(events, resource);
+      changes.emit(events, resource);
     }
   }
 
-  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes repairs) {
+  /**
+   * What {@link #apply} would change, by the same path with every read it makes and no mutating
+   * Compute call: a resource it would create stands in for itself (its name and self link; what
+   * Compute would give it, an IP or an id, is not known), and its children are shown created too.
+   */
+  @Override
+  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+    if (plan.provider() != Provider.GCP) {
+      return StepPreview.NOTHING;
+    }
+    Changes changes = Changes.previewing(resource);
+    StepOutcome outcome = apply(resource, plan, changes);
+    return new StepPreview(changes.changes(), outcome.halts() ? stop(outcome) : null);
+  }
+
+  /** The condition a halted pass stops with: the first that is not True. */
+  private static ConditionReport stop(StepOutcome outcome) {
+    return outcome.conditions().stream().filter(c -> !"True".equals(c.status())).findFirst()
+        .orElse(outcome.conditions().get(0));
+  }
+
+  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     GcpSpec gcp = resource.getSpec().getGcp();
     GcpOwner owner = GcpOwner.of(resource, clusterName);
     GcpNames names = GcpNames.of(resource);
@@ -81,16 +105,16 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     PortMapNegSynthesizer.Result neg;
     LoadBalancerSynthesizer.Result lb;
     try {
-      natSubnet = new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).sync(repairs);
+      natSubnet = new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).sync(changes);
     } catch (GcpProblem p) {
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
       return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "PSC NAT subnet " + gcp.getPscNatSubnet().getName()));
     }
     try {
-      neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan, repairs);
+      neg = new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).sync(plan, changes, shownBrokers(resource));
       lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names)
-          .sync(neg.neg().getSelfLink(), repairs);
+          .sync(neg.neg().getSelfLink(), changes);
     } catch (GcpProblem p) {
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (ApiException e) {
@@ -100,8 +124,8 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     Firewall firewall;
     try {
       attachment = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment())
-          .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink(), repairs, published(resource) != null);
-      firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(firewallPorts(plan), repairs);
+          .sync(lb.forwardingRule().getSelfLink(), natSubnet.getSelfLink(), changes, published(resource) != null);
+      firewall = new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).sync(firewallPorts(plan), changes);
     } catch (GcpProblem p) {
       return StepOutcome.halt(loadBalancerReady(lb, neg), ConditionReport.isFalse(ConditionType.ENDPOINT_SERVICE_READY, p.reason,
           p.getMessage()));
@@ -111,9 +135,15 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     }
     ConditionReport replaced = replaced(resource, attachment);
     if (attachment.recreated()) {
-      repairs.warning(REPLACED, replaced.message());
+      changes.warning(REPLACED, replaced.message());
     }
     return outcome(plan, neg, lb, attachment, natSubnet, firewall, replaced);
+  }
+
+  /** The brokers as the last status showed them (their ports, targets and whether they were mapped). */
+  private static List<BrokerStatus> shownBrokers(KafkaPrivateEndpoint resource) {
+    return resource.getStatus() == null || resource.getStatus().getBrokers() == null ? List.of()
+        : resource.getStatus().getBrokers();
   }
 
   private static String published(KafkaPrivateEndpoint resource) {
@@ -328,12 +358,19 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     GcpOwner owner = GcpOwner.of(resource, clusterName);
     GcpNames names = GcpNames.of(resource);
     var lb = new LoadBalancerSynthesizer(clients.backendServices(), clients.forwardingRules(), gcp, owner, names);
-    boolean done = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment()).delete()
-        && lb.deleteForwardingRule()
-        && lb.deleteBackendService()
-        && new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).delete()
-        && new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).delete();
-    // The firewall depends on nothing above; it goes last so traffic is admitted until the path is gone.
-    return done && new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).delete();
+    // Each delete made is logged at INFO (and told as an event, best effort, while the endpoint still exists).
+    Changes changes = Changes.applying(resource);
+    try {
+      boolean done = new ServiceAttachmentSynthesizer(clients.serviceAttachments(), gcp, owner, names.serviceAttachment())
+          .delete(changes)
+          && lb.deleteForwardingRule(changes)
+          && lb.deleteBackendService(changes)
+          && new PortMapNegSynthesizer(clients.negs(), gcp, owner, names.neg()).delete(changes)
+          && new NatSubnetSynthesizer(clients.subnetworks(), gcp, owner).delete(changes);
+      // The firewall depends on nothing above; it goes last so traffic is admitted until the path is gone.
+      return done && new FirewallSynthesizer(clients.firewalls(), gcp, owner, names.firewall()).delete(changes);
+    } finally {
+      changes.emit(events, resource);
+    }
   }
 }

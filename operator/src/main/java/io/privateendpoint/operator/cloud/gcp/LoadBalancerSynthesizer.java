@@ -43,22 +43,29 @@ final class LoadBalancerSynthesizer {
     return sync(negSelfLink, Changes.untold());
   }
 
-  Result sync(String negSelfLink, Changes repairs) {
-    BackendService service = syncBackendService(negSelfLink, repairs);
-    return new Result(service, syncForwardingRule(service.getSelfLink(), repairs));
+  Result sync(String negSelfLink, Changes changes) {
+    BackendService service = syncBackendService(negSelfLink, changes);
+    return new Result(service, syncForwardingRule(service.getSelfLink(), changes));
   }
 
-  private BackendService syncBackendService(String negSelfLink, Changes repairs) {
+  private BackendService syncBackendService(String negSelfLink, Changes changes) {
     Backend backend = Backend.newBuilder().setGroup(negSelfLink).setBalancingMode(BALANCING_MODE).build();
     BackendService service = findBackendService();
     if (service == null) {
-      ComputeOps.insert(() -> backendServices.insertAsync(gcp.getProject(), gcp.getRegion(), BackendService.newBuilder()
+      BackendService desired = BackendService.newBuilder()
           .setName(names.backendService()).setLoadBalancingScheme(SCHEME).setProtocol("TCP")
           .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
-          .addBackends(backend).setDescription(owner.description()).build()));
+          .addBackends(backend).setDescription(owner.description()).build();
+      if (changes.previewing()) {
+        service = desired.toBuilder().setSelfLink(ComputeOps.regionalSelfLink(gcp.getProject(), gcp.getRegion(),
+            "backendServices", names.backendService())).build();
+        changes.recreated("backend service", ComputeOps.path(service.getSelfLink()));
+        return service;
+      }
+      ComputeOps.insert(() -> backendServices.insertAsync(gcp.getProject(), gcp.getRegion(), desired));
       service = findBackendService();
       if (owner.ownsDescription(service.getDescription())) {
-        repairs.recreated("backend service", ComputeOps.path(service.getSelfLink()));
+        changes.recreated("backend service", ComputeOps.path(service.getSelfLink()));
       }
     }
     if (!owner.ownsDescription(service.getDescription())) {
@@ -67,10 +74,15 @@ final class LoadBalancerSynthesizer {
     if (!backendsRight(service, negSelfLink)) {
       // Drift: the NEG was detached or another backend added out of band. The fingerprint guards the patch.
       String fingerprint = service.getFingerprint();
+      if (changes.previewing()) {
+        changes.repaired("backend service", ComputeOps.path(service.getSelfLink()), "its only backend is NEG "
+            + ComputeOps.path(negSelfLink) + " again");
+        return service.toBuilder().clearBackends().addBackends(backend).build();
+      }
       ComputeOps.change(() -> backendServices.patchAsync(gcp.getProject(), gcp.getRegion(), names.backendService(),
           BackendService.newBuilder().addBackends(backend).setFingerprint(fingerprint).build()),
           () -> backendsRight(findBackendService(), negSelfLink));
-      repairs.repaired("backend service", ComputeOps.path(service.getSelfLink()), "its only backend is NEG "
+      changes.repaired("backend service", ComputeOps.path(service.getSelfLink()), "its only backend is NEG "
           + ComputeOps.path(negSelfLink) + " again");
       service = findBackendService();
     }
@@ -83,18 +95,26 @@ final class LoadBalancerSynthesizer {
         && BALANCING_MODE.equals(service.getBackends(0).getBalancingMode());
   }
 
-  private ForwardingRule syncForwardingRule(String backendServiceSelfLink, Changes repairs) {
+  private ForwardingRule syncForwardingRule(String backendServiceSelfLink, Changes changes) {
     ForwardingRule rule = findForwardingRule();
     if (rule == null) {
-      ComputeOps.insert(() -> forwardingRules.insertAsync(gcp.getProject(), gcp.getRegion(), ForwardingRule.newBuilder()
+      ForwardingRule desired = ForwardingRule.newBuilder()
           .setName(names.forwardingRule()).setLoadBalancingScheme(SCHEME).setIPProtocol("TCP").setAllPorts(true)
           .setBackendService(backendServiceSelfLink)
           .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
           .setSubnetwork(ComputeOps.subnetworkPath(gcp.getProject(), gcp.getRegion(), gcp.getSubnetwork()))
-          .putAllLabels(owner.labels()).setDescription(owner.description()).build()));
+          .putAllLabels(owner.labels()).setDescription(owner.description()).build();
+      if (changes.previewing()) {
+        // Its IP address is Compute's to pick: not known before it exists.
+        rule = desired.toBuilder().setSelfLink(ComputeOps.regionalSelfLink(gcp.getProject(), gcp.getRegion(),
+            "forwardingRules", names.forwardingRule())).build();
+        changes.recreated("forwarding rule", ComputeOps.path(rule.getSelfLink()));
+        return rule;
+      }
+      ComputeOps.insert(() -> forwardingRules.insertAsync(gcp.getProject(), gcp.getRegion(), desired));
       rule = findForwardingRule();
       if (owner.ownsLabels(rule.getLabelsMap())) {
-        repairs.recreated("forwarding rule", ComputeOps.path(rule.getSelfLink()) + " (" + rule.getIPAddress() + ")");
+        changes.recreated("forwarding rule", ComputeOps.path(rule.getSelfLink()) + " (" + rule.getIPAddress() + ")");
       }
     }
     if (!owner.ownsLabels(rule.getLabelsMap())) {
@@ -104,14 +124,19 @@ final class LoadBalancerSynthesizer {
       // Our owner labels are intact but others were edited: put ours back, keeping the rest of the rule.
       Map<String, String> labels = owner.labels();
       String fingerprint = rule.getLabelFingerprint();
-      ComputeOps.change(() -> forwardingRules.setLabelsAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule(),
-          RegionSetLabelsRequest.newBuilder().putAllLabels(labels).setLabelFingerprint(fingerprint).build()),
-          () -> {
-            ForwardingRule now = findForwardingRule();
-            return now != null && now.getLabelsMap().equals(labels);
-          });
-      repairs.repaired("forwarding rule", ComputeOps.path(rule.getSelfLink()), "labels set back to " + labels);
-      rule = findForwardingRule();
+      if (changes.previewing()) {
+        changes.repaired("forwarding rule", ComputeOps.path(rule.getSelfLink()), "labels set back to " + labels);
+        rule = rule.toBuilder().clearLabels().putAllLabels(labels).build();
+      } else {
+        ComputeOps.change(() -> forwardingRules.setLabelsAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule(),
+            RegionSetLabelsRequest.newBuilder().putAllLabels(labels).setLabelFingerprint(fingerprint).build()),
+            () -> {
+              ForwardingRule now = findForwardingRule();
+              return now != null && now.getLabelsMap().equals(labels);
+            });
+        changes.repaired("forwarding rule", ComputeOps.path(rule.getSelfLink()), "labels set back to " + labels);
+        rule = findForwardingRule();
+      }
     }
     if (!ComputeOps.same(rule.getBackendService(), backendServiceSelfLink) || !rule.getAllPorts()) {
       throw new GcpProblem("ForwardingRuleMismatch", "forwarding rule " + names.forwardingRule()
@@ -129,19 +154,27 @@ final class LoadBalancerSynthesizer {
     return ComputeOps.getOrNull(() -> forwardingRules.get(gcp.getProject(), gcp.getRegion(), names.forwardingRule()));
   }
 
-  boolean deleteForwardingRule() {
+  boolean deleteForwardingRule(Changes changes) {
     ForwardingRule rule = findForwardingRule();
     if (rule == null || !owner.ownsLabels(rule.getLabelsMap())) {
       return true;
     }
-    return ComputeOps.delete(() -> forwardingRules.deleteAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule()));
+    boolean gone = ComputeOps.delete(() -> forwardingRules.deleteAsync(gcp.getProject(), gcp.getRegion(), names.forwardingRule()));
+    if (gone) {
+      changes.deleted("forwarding rule", ComputeOps.path(rule.getSelfLink()), "endpoint deleted");
+    }
+    return gone;
   }
 
-  boolean deleteBackendService() {
+  boolean deleteBackendService(Changes changes) {
     BackendService service = findBackendService();
     if (service == null || !owner.ownsDescription(service.getDescription())) {
       return true;
     }
-    return ComputeOps.delete(() -> backendServices.deleteAsync(gcp.getProject(), gcp.getRegion(), names.backendService()));
+    boolean gone = ComputeOps.delete(() -> backendServices.deleteAsync(gcp.getProject(), gcp.getRegion(), names.backendService()));
+    if (gone) {
+      changes.deleted("backend service", ComputeOps.path(service.getSelfLink()), "endpoint deleted");
+    }
+    return gone;
   }
 }

@@ -14,6 +14,8 @@ import io.privateendpoint.operator.model.GcpSpec;
 final class NatSubnetSynthesizer {
 
   static final String PURPOSE = "PRIVATE_SERVICE_CONNECT";
+  /** How changes name it. */
+  static final String KIND = "PSC NAT subnet";
 
   private final SubnetworksClient subnetworks;
   private final GcpSpec gcp;
@@ -29,17 +31,28 @@ final class NatSubnetSynthesizer {
     return sync(Changes.untold());
   }
 
-  Subnetwork sync(Changes repairs) {
+  /**
+   * Creates the subnet when absent (recorded: a first creation, or drift once the endpoint was built);
+   * previewing, only records it and goes on with the subnet it would create.
+   */
+  Subnetwork sync(Changes changes) {
     String name = gcp.getPscNatSubnet().getName();
     Subnetwork subnet = find();
     if (subnet == null) {
-      ComputeOps.insert(() -> subnetworks.insertAsync(gcp.getProject(), gcp.getRegion(), Subnetwork.newBuilder()
+      Subnetwork desired = Subnetwork.newBuilder()
           .setName(name).setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
           .setIpCidrRange(gcp.getPscNatSubnet().getCidr()).setPurpose(PURPOSE)
-          .setDescription(owner.description()).build()));
+          .setDescription(owner.description()).build();
+      if (changes.previewing()) {
+        subnet = desired.toBuilder()
+            .setSelfLink(ComputeOps.regionalSelfLink(gcp.getProject(), gcp.getRegion(), "subnetworks", name)).build();
+        changes.recreated(KIND, ComputeOps.path(subnet.getSelfLink()));
+        return subnet;
+      }
+      ComputeOps.insert(() -> subnetworks.insertAsync(gcp.getProject(), gcp.getRegion(), desired));
       subnet = find();
       if (owner.ownsDescription(subnet.getDescription())) {
-        repairs.recreated("PSC NAT subnet", ComputeOps.path(subnet.getSelfLink()));
+        changes.recreated(KIND, ComputeOps.path(subnet.getSelfLink()));
       }
     }
     if (!owner.ownsDescription(subnet.getDescription())) {
@@ -57,12 +70,16 @@ final class NatSubnetSynthesizer {
     return ComputeOps.getOrNull(() -> subnetworks.get(gcp.getProject(), gcp.getRegion(), gcp.getPscNatSubnet().getName()));
   }
 
-  /** Deleted only if ours; true once it is gone or was never ours. */
-  boolean delete() {
+  /** Deleted only if ours (recorded once made); true once it is gone or was never ours. */
+  boolean delete(Changes changes) {
     Subnetwork subnet = find();
     if (subnet == null || !owner.ownsDescription(subnet.getDescription())) {
       return true;
     }
-    return ComputeOps.delete(() -> subnetworks.deleteAsync(gcp.getProject(), gcp.getRegion(), subnet.getName()));
+    boolean gone = ComputeOps.delete(() -> subnetworks.deleteAsync(gcp.getProject(), gcp.getRegion(), subnet.getName()));
+    if (gone) {
+      changes.deleted(KIND, ComputeOps.path(subnet.getSelfLink()), "endpoint deleted");
+    }
+    return gone;
   }
 }

@@ -8,9 +8,11 @@ import com.google.cloud.compute.v1.NetworkEndpointWithHealthStatus;
 import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsAttachEndpointsRequest;
 import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsClient;
 import com.google.cloud.compute.v1.RegionNetworkEndpointGroupsDetachEndpointsRequest;
+import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.GcpSpec;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PortTarget;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,20 +50,35 @@ final class PortMapNegSynthesizer {
   record Result(NetworkEndpointGroup neg, Map<Integer, NetworkEndpoint> attached) {}
 
   Result sync(EndpointPlan plan) {
-    return sync(plan, Changes.untold());
+    return sync(plan, Changes.untold(), List.of());
   }
 
-  Result sync(EndpointPlan plan, Changes repairs) {
+  /**
+   * Creates the NEG when absent and attaches and detaches what differs from the plan, each call
+   * recorded as one change; previewing, records them and goes on as if made (a NEG it would create
+   * has no endpoints yet, so they are not listed). An endpoint attached again to the target the last
+   * status showed mapped ({@code shown}) was detached out of band: a repair.
+   */
+  Result sync(EndpointPlan plan, Changes changes, List<BrokerStatus> shown) {
     NetworkEndpointGroup neg = find();
+    boolean exists = neg != null;
     if (neg == null) {
-      ComputeOps.insert(() -> negs.insertAsync(gcp.getProject(), gcp.getRegion(), NetworkEndpointGroup.newBuilder()
+      NetworkEndpointGroup desired = NetworkEndpointGroup.newBuilder()
           .setName(name).setNetworkEndpointType(TYPE)
           .setNetwork(ComputeOps.networkPath(gcp.getProject(), gcp.getNetwork()))
           .setSubnetwork(ComputeOps.subnetworkPath(gcp.getProject(), gcp.getRegion(), gcp.getSubnetwork()))
-          .setDescription(owner.description()).build()));
-      neg = find();
-      if (owner.ownsDescription(neg.getDescription())) {
-        repairs.recreated("network endpoint group", ComputeOps.path(neg.getSelfLink()));
+          .setDescription(owner.description()).build();
+      if (changes.previewing()) {
+        neg = desired.toBuilder()
+            .setSelfLink(ComputeOps.regionalSelfLink(gcp.getProject(), gcp.getRegion(), "networkEndpointGroups", name)).build();
+        changes.recreated(KIND, ComputeOps.path(neg.getSelfLink()));
+      } else {
+        ComputeOps.insert(() -> negs.insertAsync(gcp.getProject(), gcp.getRegion(), desired));
+        neg = find();
+        exists = true;
+        if (owner.ownsDescription(neg.getDescription())) {
+          changes.recreated(KIND, ComputeOps.path(neg.getSelfLink()));
+        }
       }
     }
     if (!owner.ownsDescription(neg.getDescription())) {
@@ -71,27 +88,74 @@ final class PortMapNegSynthesizer {
       throw new GcpProblem("NegTypeMismatch", "network endpoint group " + name + " is " + neg.getNetworkEndpointType()
           + ", not " + TYPE + ", and a NEG's type cannot change");
     }
+    String id = ComputeOps.path(neg.getSelfLink());
     Map<Integer, NetworkEndpoint> wanted = wanted(plan);
-    List<NetworkEndpoint> have = attached();
+    List<NetworkEndpoint> have = exists ? attached() : List.of();
     Set<String> wantedKeys = wanted.values().stream().map(PortMapNegSynthesizer::key).collect(Collectors.toSet());
     Set<String> haveKeys = have.stream().map(PortMapNegSynthesizer::key).collect(Collectors.toSet());
     List<NetworkEndpoint> detach = have.stream().filter(e -> !wantedKeys.contains(key(e))).toList();
     List<NetworkEndpoint> attach = wanted.values().stream().filter(e -> !haveKeys.contains(key(e))).toList();
+    Set<Integer> detachedPorts = detach.stream().map(NetworkEndpoint::getClientDestinationPort).collect(Collectors.toSet());
+    Set<Integer> attachedPorts = attach.stream().map(NetworkEndpoint::getClientDestinationPort).collect(Collectors.toSet());
     // Detach first: a client port maps to one endpoint, so a moved broker's port must be free again.
     if (!detach.isEmpty()) {
-      ComputeOps.change(() -> negs.detachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
-          RegionNetworkEndpointGroupsDetachEndpointsRequest.newBuilder().addAllNetworkEndpoints(detach).build()),
-          () -> attachedKeys().stream().noneMatch(k -> detach.stream().map(PortMapNegSynthesizer::key).toList().contains(k)));
+      if (!changes.previewing()) {
+        ComputeOps.change(() -> negs.detachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
+            RegionNetworkEndpointGroupsDetachEndpointsRequest.newBuilder().addAllNetworkEndpoints(detach).build()),
+            () -> attachedKeys().stream().noneMatch(k -> detach.stream().map(PortMapNegSynthesizer::key).toList().contains(k)));
+      }
+      changes.deleted(ENDPOINTS, id, detach.stream().sorted(BY_PORT)
+          .map(e -> described(e, plan) + (attachedPorts.contains(e.getClientDestinationPort()) ? " moves" : " removed"))
+          .collect(Collectors.joining(", ")));
     }
     if (!attach.isEmpty()) {
-      ComputeOps.change(() -> negs.attachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
-          RegionNetworkEndpointGroupsAttachEndpointsRequest.newBuilder().addAllNetworkEndpoints(attach).build()),
-          () -> attachedKeys().containsAll(attach.stream().map(PortMapNegSynthesizer::key).toList()));
+      if (!changes.previewing()) {
+        ComputeOps.change(() -> negs.attachNetworkEndpointsAsync(gcp.getProject(), gcp.getRegion(), name,
+            RegionNetworkEndpointGroupsAttachEndpointsRequest.newBuilder().addAllNetworkEndpoints(attach).build()),
+            () -> attachedKeys().containsAll(attach.stream().map(PortMapNegSynthesizer::key).toList()));
+      }
+      String what = attach.stream().sorted(BY_PORT)
+          .map(e -> described(e, plan) + (detachedPorts.contains(e.getClientDestinationPort()) ? " moved to " : " → ")
+              + target(e))
+          .collect(Collectors.joining(", "));
+      if (exists && changes.builtBefore() && attach.stream().allMatch(e -> shownMapped(e, shown))) {
+        // Every one of them was mapped so when the last status was written: detached out of band.
+        changes.repaired(ENDPOINTS, id, "attached again: " + what);
+      } else {
+        changes.created(ENDPOINTS, id, what);
+      }
     }
     Map<Integer, NetworkEndpoint> now = new TreeMap<>();
     have.stream().filter(e -> wantedKeys.contains(key(e))).forEach(e -> now.put(e.getClientDestinationPort(), e));
     attach.forEach(e -> now.put(e.getClientDestinationPort(), e));
     return new Result(neg, now);
+  }
+
+  /** How changes name the NEG, and its endpoints. */
+  static final String KIND = "network endpoint group";
+  static final String ENDPOINTS = "network endpoints";
+
+  private static final Comparator<NetworkEndpoint> BY_PORT = Comparator.comparingInt(NetworkEndpoint::getClientDestinationPort);
+
+  /** "port 9096 (broker 3 (pod kafka-3))": the client port, and what the plan puts behind it. */
+  static String described(NetworkEndpoint e, EndpointPlan plan) {
+    int port = e.getClientDestinationPort();
+    // The plan's ports hold departed brokers' too (a port is kept for life), so a removed one is named.
+    String broker = plan.ports().entrySet().stream().filter(p -> p.getValue() == port).map(p -> "broker " + p.getKey())
+        .findFirst().orElse(null);
+    return "port " + port + (broker == null ? "" : " (" + broker + ")");
+  }
+
+  /** "gke-node-4 10.61.4.11:39092": the VM and the address an endpoint delivers to. */
+  static String target(NetworkEndpoint e) {
+    String instance = e.getInstance().substring(e.getInstance().lastIndexOf('/') + 1);
+    return instance + " " + e.getIpAddress() + ":" + e.getPort();
+  }
+
+  /** The last status showed the endpoint's port mapped to this very target. */
+  static boolean shownMapped(NetworkEndpoint e, List<BrokerStatus> shown) {
+    return shown.stream().anyMatch(b -> b.getPort() != null && b.getPort() == e.getClientDestinationPort()
+        && "mapped".equals(b.getHealth()) && (e.getIpAddress() + ":" + e.getPort()).equals(b.getTarget()));
   }
 
   /**
@@ -145,11 +209,15 @@ final class PortMapNegSynthesizer {
     return ComputeOps.getOrNull(() -> negs.get(gcp.getProject(), gcp.getRegion(), name));
   }
 
-  boolean delete() {
+  boolean delete(Changes changes) {
     NetworkEndpointGroup neg = find();
     if (neg == null || !owner.ownsDescription(neg.getDescription())) {
       return true;
     }
-    return ComputeOps.delete(() -> negs.deleteAsync(gcp.getProject(), gcp.getRegion(), name));
+    boolean gone = ComputeOps.delete(() -> negs.deleteAsync(gcp.getProject(), gcp.getRegion(), name));
+    if (gone) {
+      changes.deleted(KIND, ComputeOps.path(neg.getSelfLink()), "endpoint deleted");
+    }
+    return gone;
   }
 }

@@ -54,23 +54,31 @@ final class ServiceAttachmentSynthesizer {
   }
 
   /**
-   * As above, recording repairs. A deleted attachment is made again with the spec's accept list
+   * As above, recording changes. A deleted attachment is made again with the spec's accept list
    * (consumers' endpoints to the old one are closed for good and must be made again).
    *
    * @param published whether the last status already published an attachment (so a missing one was deleted)
    */
-  Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink, Changes repairs, boolean published) {
+  Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink, Changes changes, boolean published) {
     List<ServiceAttachmentConsumerProjectLimit> accept = acceptList();
     ServiceAttachment attachment = find();
     boolean created = attachment == null;
     if (attachment == null) {
-      ComputeOps.insert(() -> attachments.insertAsync(gcp.getProject(), gcp.getRegion(), ServiceAttachment.newBuilder()
+      ServiceAttachment desired = ServiceAttachment.newBuilder()
           .setName(name).setTargetService(forwardingRuleSelfLink).setConnectionPreference(PREFERENCE)
           .addNatSubnets(natSubnetSelfLink).addAllConsumerAcceptLists(accept).setEnableProxyProtocol(false)
-          .setDescription(owner.description()).build()));
+          .setDescription(owner.description()).build();
+      if (changes.previewing()) {
+        // Its id is Compute's to give: not known before it exists.
+        attachment = desired.toBuilder().setSelfLink(ComputeOps.regionalSelfLink(gcp.getProject(), gcp.getRegion(),
+            "serviceAttachments", name)).build();
+        changes.recreated(KIND, ComputeOps.path(attachment.getSelfLink()));
+        return new Result(attachment, List.of(), published);
+      }
+      ComputeOps.insert(() -> attachments.insertAsync(gcp.getProject(), gcp.getRegion(), desired));
       attachment = find();
       if (owner.ownsDescription(attachment.getDescription())) {
-        repairs.recreated("service attachment", ComputeOps.path(attachment.getSelfLink()) + " (id " + attachment.getId() + ")");
+        changes.recreated(KIND, ComputeOps.path(attachment.getSelfLink()) + " (id " + attachment.getId() + ")");
       }
     }
     if (!owner.ownsDescription(attachment.getDescription())) {
@@ -89,13 +97,49 @@ final class ServiceAttachmentSynthesizer {
       if (!natRight) {
         patch.addNatSubnets(natSubnetSelfLink);
       }
-      ComputeOps.change(() -> attachments.patchAsync(gcp.getProject(), gcp.getRegion(), name, patch.build()),
-          () -> right(find(), natSubnetSelfLink, accept));
-      repairs.repaired("service attachment", ComputeOps.path(attachment.getSelfLink()), "accept list, NAT subnet and"
-          + " connection preference set back to the spec");
-      attachment = find();
+      String what = differences(attachment, natSubnetSelfLink, accept);
+      if (changes.previewing()) {
+        changes.repaired(KIND, ComputeOps.path(attachment.getSelfLink()), what);
+        ServiceAttachment.Builder patched = attachment.toBuilder().setConnectionPreference(PREFERENCE)
+            .clearConsumerAcceptLists().addAllConsumerAcceptLists(accept);
+        if (!natRight) {
+          patched.clearNatSubnets().addNatSubnets(natSubnetSelfLink);
+        }
+        attachment = patched.build();
+      } else {
+        ComputeOps.change(() -> attachments.patchAsync(gcp.getProject(), gcp.getRegion(), name, patch.build()),
+            () -> right(find(), natSubnetSelfLink, accept));
+        changes.repaired(KIND, ComputeOps.path(attachment.getSelfLink()), what);
+        attachment = find();
+      }
     }
     return new Result(attachment, connections(attachment), created && published);
+  }
+
+  /** How changes name it. */
+  static final String KIND = "service attachment";
+
+  /** What a patch puts right: "accept list a=10 → a=10, b=5", the NAT subnet, the connection preference. */
+  static String differences(ServiceAttachment attachment, String natSubnetSelfLink,
+      List<ServiceAttachmentConsumerProjectLimit> accept) {
+    List<String> what = new java.util.ArrayList<>();
+    Map<String, Integer> had = limits(attachment.getConsumerAcceptListsList());
+    Map<String, Integer> wanted = limits(accept);
+    if (!had.equals(wanted)) {
+      what.add("accept list " + listed(had) + " → " + listed(wanted));
+    }
+    if (attachment.getNatSubnetsCount() != 1 || !ComputeOps.same(attachment.getNatSubnets(0), natSubnetSelfLink)) {
+      what.add("NAT subnet " + ComputeOps.path(natSubnetSelfLink));
+    }
+    if (!PREFERENCE.equals(attachment.getConnectionPreference())) {
+      what.add("connection preference " + attachment.getConnectionPreference() + " → " + PREFERENCE);
+    }
+    return String.join("; ", what);
+  }
+
+  private static String listed(Map<String, Integer> limits) {
+    return limits.isEmpty() ? "(empty)" : limits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(", "));
   }
 
   /** NAT subnet, accept list and connection preference as the spec says. */
@@ -136,11 +180,15 @@ final class ServiceAttachmentSynthesizer {
     return ComputeOps.getOrNull(() -> attachments.get(gcp.getProject(), gcp.getRegion(), name));
   }
 
-  boolean delete() {
+  boolean delete(Changes changes) {
     ServiceAttachment attachment = find();
     if (attachment == null || !owner.ownsDescription(attachment.getDescription())) {
       return true;
     }
-    return ComputeOps.delete(() -> attachments.deleteAsync(gcp.getProject(), gcp.getRegion(), name));
+    boolean gone = ComputeOps.delete(() -> attachments.deleteAsync(gcp.getProject(), gcp.getRegion(), name));
+    if (gone) {
+      changes.deleted(KIND, ComputeOps.path(attachment.getSelfLink()), "endpoint deleted");
+    }
+    return gone;
   }
 }
