@@ -250,11 +250,11 @@ class GcpPrivateServiceConnectIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> gcp.firewalls(base).get(0).getAllowedList().equals(List.of(
         Allowed.newBuilder().setIPProtocol("tcp").addPorts("39092").build())));
     // Drift: each put back is a repair, told as such.
-    Endpoints.awaitEvent(operator, "tidb", "Repaired", "network endpoints " + negPath + " was changed out of band: attached"
+    Endpoints.awaitEvent(operator, "tidb", "Repaired", "network endpoints " + negPath + ": was changed out of band: attached"
         + " again: port 9093 (broker 0) → gke-node-1 10.61.1.10:39092", Duration.ofSeconds(10), () -> "");
     Endpoints.awaitEvent(operator, "tidb", "Repaired", "firewall rule projects/" + PROJECT + "/global/firewalls/"
-        + GcpNames.of(kpe).firewall() + " was changed out of band", Duration.ofSeconds(10), () -> "");
-    Endpoints.awaitEvent(operator, "tidb", "Repaired", "service attachment " + attachmentPath + " was changed out of band:"
+        + GcpNames.of(kpe).firewall() + ": was changed out of band", Duration.ofSeconds(10), () -> "");
+    Endpoints.awaitEvent(operator, "tidb", "Repaired", "service attachment " + attachmentPath + ": was changed out of band:"
         + " accept list tidbcloud-prod-000=10 → tidbcloud-prod-000=10, tidbcloud-prod-001=5", Duration.ofSeconds(10), () -> "");
 
     // Delete: everything of ours, in dependency order; the consumers' rules and the seeded network stay.

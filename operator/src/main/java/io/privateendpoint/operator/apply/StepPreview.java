@@ -1,6 +1,7 @@
 package io.privateendpoint.operator.apply;
 
 import io.privateendpoint.operator.status.ConditionReport;
+import io.privateendpoint.operator.status.StepOutcome;
 import java.util.List;
 
 /**
@@ -19,6 +20,11 @@ public record StepPreview(List<Change> changes, ConditionReport stop) {
 
   public static StepPreview of(List<Change> changes) {
     return new StepPreview(changes, null);
+  }
+
+  /** The changes a previewed pass recorded, stopped where its outcome halts. */
+  public static StepPreview of(List<Change> changes, StepOutcome outcome) {
+    return new StepPreview(changes, outcome.halts() ? outcome.cause() : null);
   }
 
   public static final StepPreview NOTHING = of(List.of());

@@ -103,7 +103,7 @@ public final class StatefulSetListenerApplier implements ApplyStep {
   public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
     Changes changes = Changes.previewing(resource);
     StepOutcome outcome = apply(resource, plan, changes);
-    return new StepPreview(changes.changes(), outcome.halts() ? outcome.conditions().get(0) : null);
+    return StepPreview.of(changes.changes(), outcome);
   }
 
   private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {

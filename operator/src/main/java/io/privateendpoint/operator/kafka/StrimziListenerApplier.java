@@ -93,7 +93,7 @@ public final class StrimziListenerApplier implements ApplyStep {
   public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
     Changes changes = Changes.previewing(resource);
     StepOutcome outcome = apply(resource, plan, changes);
-    return new StepPreview(changes.changes(), outcome.halts() ? outcome.conditions().get(0) : null);
+    return StepPreview.of(changes.changes(), outcome);
   }
 
   private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {

@@ -102,7 +102,7 @@ public final class ReconcilePipeline {
       if (outcome.halts()) {
         // A refusal (a listener or ConfigMap that is not ours) means the data path cannot work:
         // no cloud resource is made for it. What exists already stays until the refusal is resolved.
-        outcomes.add(waiting(outcome.conditions().get(0), outcomes));
+        outcomes.add(waiting(outcome.cause(), outcomes));
         return statusFactory.reconciled(resource, plan, outcomes);
       }
     }

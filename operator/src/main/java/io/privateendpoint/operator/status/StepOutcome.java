@@ -72,6 +72,14 @@ public record StepOutcome(List<ConditionReport> conditions, String endpointServi
   }
 
   /**
+   * What stopped a halted step: its first condition that is not True (a step that halts late, such
+   * as GCP's at the service attachment, also reports the load balancer it made, True).
+   */
+  public ConditionReport cause() {
+    return conditions.stream().filter(c -> !"True".equals(c.status())).findFirst().orElse(conditions.get(0));
+  }
+
+  /**
    * The conditions known when something stopped a step (a resource not ours, a cloud's refusal):
    * the steps after it are not applied, and the pipeline marks their conditions as waiting for it.
    */

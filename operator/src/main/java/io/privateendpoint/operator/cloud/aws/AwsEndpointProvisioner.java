@@ -79,7 +79,7 @@ public final class AwsEndpointProvisioner implements ApplyStep {
     Changes changes = Changes.previewing(resource);
     AtomicLong pass = passes.get(resource.getMetadata().getUid());
     StepOutcome outcome = apply(resource, plan, changes, pass == null ? 0 : pass.get());
-    return new StepPreview(changes.changes(), outcome.halts() ? outcome.conditions().get(0) : null);
+    return StepPreview.of(changes.changes(), outcome);
   }
 
   private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes, long pass) {

@@ -87,13 +87,7 @@ public final class GcpEndpointProvisioner implements ApplyStep {
     }
     Changes changes = Changes.previewing(resource);
     StepOutcome outcome = apply(resource, plan, changes);
-    return new StepPreview(changes.changes(), outcome.halts() ? stop(outcome) : null);
-  }
-
-  /** The condition a halted pass stops with: the first that is not True. */
-  private static ConditionReport stop(StepOutcome outcome) {
-    return outcome.conditions().stream().filter(c -> !"True".equals(c.status())).findFirst()
-        .orElse(outcome.conditions().get(0));
+    return StepPreview.of(changes.changes(), outcome);
   }
 
   private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
