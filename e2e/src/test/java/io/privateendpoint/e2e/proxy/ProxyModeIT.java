@@ -320,16 +320,9 @@ class ProxyModeIT {
     assertProxyObjectsGone(kpe);
   }
 
-  /** Ready within 90 s; otherwise the conditions it ended with, to say why. */
+  /** Ready within 90 s; otherwise the conditions it ended with say why (Endpoints.awaitStatus). */
   private static KafkaPrivateEndpointStatus awaitReady(String name) {
-    try {
-      return Endpoints.awaitReady(operator, name, Duration.ofSeconds(90));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      KafkaPrivateEndpointStatus status = operator.get(KafkaPrivateEndpoint.class, name).getStatus();
-      throw new AssertionError(name + " not Ready: " + (status == null ? "no status" : status.getConditions().stream()
-          .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
-          .collect(Collectors.joining("\n  "))), e);
-    }
+    return Endpoints.awaitReady(operator, name, Duration.ofSeconds(90));
   }
 
   /** A Secret in the test's namespace with the upstream's SASL username and password (created or replaced). */

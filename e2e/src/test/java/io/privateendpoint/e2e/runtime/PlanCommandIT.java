@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.junit.LocallyRunOperatorExtension;
 import io.privateendpoint.e2e.aws.MotoAccount;
+import io.privateendpoint.e2e.gcp.GcpProject;
+import io.privateendpoint.e2e.support.LocalCompute;
+import io.privateendpoint.e2e.support.compute.ComputeFake;
 import io.privateendpoint.e2e.support.AwsCalls;
 import io.privateendpoint.e2e.support.Endpoints;
 import io.privateendpoint.e2e.support.KafkaCluster;
@@ -92,7 +95,7 @@ class PlanCommandIT {
     assertThat(create.exit()).as(create.output()).isZero();
     assertThat(Snapshot.take(operator.getKubernetesClient(), operator.getNamespace(), aws)).isEqualTo(before);
     assertReadOnly(create);
-    golden("create", create.output());
+    golden("aws-create", create.output());
     assertThat(create.output()).contains("(new)").contains("+ create ConfigMap")
         .contains("~ change StatefulSet " + operator.getNamespace() + "/kafka: listener TIDB; brokers 0, 1, 2 restart one at a time");
 
@@ -135,7 +138,7 @@ class PlanCommandIT {
     assertThat(same.exit()).as(same.output()).isZero();
     assertThat(same.output()).contains("(none)").contains("nothing would change");
     assertReadOnly(same);
-    golden("no-change", same.output());
+    golden("aws-no-change", same.output());
 
     // 5. Scale-out, while held: a fourth broker is to be added (its entry, its port, its targets); nobody restarts.
     operator.getKubernetesClient().resources(KafkaPrivateEndpoint.class).inNamespace(operator.getNamespace()).withName("held")
@@ -154,7 +157,7 @@ class PlanCommandIT {
     assertThat(scaleOut.exit()).as(scaleOut.output()).isZero();
     assertThat(Snapshot.take(operator.getKubernetesClient(), operator.getNamespace(), aws)).isEqualTo(scaled);
     assertReadOnly(scaleOut);
-    golden("scale-out", scaleOut.output());
+    golden("aws-scale-out", scaleOut.output());
     assertThat(scaleOut.output()).contains("broker 3").doesNotContain("restart one at a time");
     assertThat(changeLines(scaleOut.output())).isEqualTo(String.join("\n", pausedAgain.getPlannedChanges()));
     assertThat(built.aws()).isEqualTo(scaled.aws());
@@ -167,6 +170,45 @@ class PlanCommandIT {
     assertThat(aws.elb.describeLoadBalancers().loadBalancers()).noneMatch(lb -> lb.loadBalancerName().equals(UidNames.base(held)));
   }
 
+  /**
+   * The same command for a Google Cloud endpoint, against the Compute fake: everything is to create,
+   * and the fake saw reads only (Get, List, AggregatedList), as the command's own count says.
+   */
+  @Test
+  void previewsAGcpEndpointFromItsManifestReadingComputeOnly() throws Exception {
+    String project = "kpe-it-cli";
+    GcpProject gcp = new GcpProject(project);
+    ComputeFake fake = LocalCompute.get();
+    for (int n = 1; n <= 3; n++) {
+      String zone = "us-west1-" + (char) ('a' + n - 1);
+      gcp.node("gcli-node-" + n, zone, n);
+      cluster.gcpNode("gcli-node-" + n, project, zone);
+    }
+    StatefulSet sts = cluster.statefulSet("kafkag", 3);
+    for (int i = 0; i < 3; i++) {
+      cluster.pod(sts, i, "gcli-node-" + (i + 1), "10.62." + (i + 1) + ".10");
+    }
+    KafkaPrivateEndpoint endpoint = Endpoints.gcp("gheld", "{statefulSet: {name: kafkag, configVolume: kafka-config}}",
+        project, "psc-nat-cli", "10.131.0.0/24");
+    endpoint.getMetadata().setNamespace(operator.getNamespace());
+    Path manifest = Files.createTempFile("kpe-plan-gcp", ".yaml");
+    Files.writeString(manifest, Serialization.asYaml(endpoint));
+
+    Snapshot before = Snapshot.take(operator.getKubernetesClient(), operator.getNamespace(), aws);
+    int mark = fake.mark();
+    Run create = plan("plan", "-f", manifest.toString(), "--gcp-compute-endpoint", fake.endpoint());
+    assertThat(create.exit()).as(create.output()).isZero();
+    assertThat(Snapshot.take(operator.getKubernetesClient(), operator.getNamespace(), aws)).isEqualTo(before);
+    assertReadOnly(create);
+    assertThat(fake.mutatingCallsSince(mark)).isEmpty();
+    assertThat(fake.callsSince(mark)).extracting(ComputeFake.Call::rpc).isNotEmpty().allSatisfy(rpc ->
+        assertThat(rpc.substring(rpc.indexOf('.') + 1)).matches("(Get|List|AggregatedList).*"));
+    assertThat(gcp.negs("kpe-")).isEmpty();
+    golden("gcp-cli-create", create.output());
+    assertThat(create.output()).contains("+ create service attachment ").contains("+ create firewall rule ")
+        .contains("brokers 0, 1, 2 restart one at a time");
+  }
+
   /** Every cloud operation the command says it called is a read, and it wrote nothing to Kubernetes. */
   private static void assertReadOnly(Run run) {
     Matcher summary = Pattern.compile("read-only: (\\d+) Kubernetes read\\(s\\), (\\d+) cloud call\\(s\\)(?: \\((.*)\\))?; nothing was written")
@@ -176,7 +218,7 @@ class PlanCommandIT {
     assertThat(Integer.parseInt(summary.group(2))).as("the preview reads the cloud").isPositive();
     for (String call : summary.group(3).split(", ")) {
       String operation = call.replaceAll(" ×\\d+$", "");
-      assertThat(operation.substring(operation.indexOf('.') + 1)).as(run.output()).matches("(Describe|Get|List).*");
+      assertThat(operation.substring(operation.indexOf('.') + 1)).as(run.output()).matches("(Describe|Get|List|AggregatedList).*");
     }
   }
 
@@ -207,7 +249,7 @@ class PlanCommandIT {
   }
 
   private static void golden(String name, String output) throws IOException {
-    Path file = GOLDEN.resolve("aws-" + name + ".txt");
+    Path file = GOLDEN.resolve(name + ".txt");
     String text = normalised(output, "kpe-<uid>").replaceAll("kpe-[0-9a-f]{12}", "kpe-<uid>").replaceAll("kpe-[0-9a-f]{10}-b", "kpe-<uid>-b");
     if (UPDATE) {
       Files.createDirectories(GOLDEN);

@@ -77,10 +77,18 @@ public final class Endpoints {
 
   public static KafkaPrivateEndpointStatus awaitStatus(LocallyRunOperatorExtension operator, String name,
       Predicate<KafkaPrivateEndpointStatus> until, Duration atMost) {
-    return await().atMost(atMost).until(() -> {
+    try {
+      return await().atMost(atMost).until(() -> {
+        KafkaPrivateEndpoint r = operator.get(KafkaPrivateEndpoint.class, name);
+        return r == null ? null : r.getStatus();
+      }, s -> s != null && until.test(s));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // Say where the endpoint stood: its conditions, as `kubectl describe` would show them.
       KafkaPrivateEndpoint r = operator.get(KafkaPrivateEndpoint.class, name);
-      return r == null ? null : r.getStatus();
-    }, s -> s != null && until.test(s));
+      throw new AssertionError("endpoint " + name + " did not reach the awaited status within " + atMost + "; conditions: "
+          + (r == null || r.getStatus() == null ? "(none)" : r.getStatus().getConditions().stream()
+              .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage()).toList()), e);
+    }
   }
 
   public static KafkaPrivateEndpointStatus awaitReady(LocallyRunOperatorExtension operator, String name) {

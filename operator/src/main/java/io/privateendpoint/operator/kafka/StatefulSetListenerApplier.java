@@ -14,9 +14,8 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.ListenerInjection;
 import io.privateendpoint.operator.model.StatefulSetSource;
 import io.privateendpoint.operator.plan.EndpointPlan;
-import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.ChangeRecordingStep;
 import io.privateendpoint.operator.apply.Changes;
-import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
@@ -39,7 +38,7 @@ import java.util.TreeMap;
  * changes only when something a running broker uses changes: a new broker's entry is picked up by
  * its own init container (which waits for it), without restarting the others.
  */
-public final class StatefulSetListenerApplier implements ApplyStep {
+public final class StatefulSetListenerApplier implements ChangeRecordingStep {
 
   static final String ENTRIES_MOUNT = "/kpe/entries";
   static final String BROKER_CONFIG_MOUNT = "/kpe/broker-config";
@@ -95,18 +94,12 @@ public final class StatefulSetListenerApplier implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    return apply(resource, plan, Changes.untold());
+    return pass(resource, plan, Changes.untold());
   }
 
-  /** What {@link #apply} would write, by the same path: nothing is written, the revert back-off is not consulted. */
+  /** One pass, applying or previewing (the revert back-off is not consulted while previewing). */
   @Override
-  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    Changes changes = Changes.previewing(resource);
-    StepOutcome outcome = apply(resource, plan, changes);
-    return StepPreview.of(changes.changes(), outcome);
-  }
-
-  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
+  public StepOutcome pass(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     if (ExternalListener.applies(resource)) {
       // GitOps: StatefulSet and ConfigMap never written
       return new ExternalListener(client, view).statefulSet(resource, plan, changes);

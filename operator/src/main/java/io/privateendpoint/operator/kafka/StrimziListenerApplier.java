@@ -11,9 +11,8 @@ import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.SecurityProtocol;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
-import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.ChangeRecordingStep;
 import io.privateendpoint.operator.apply.Changes;
-import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
@@ -48,7 +47,7 @@ import java.util.stream.Collectors;
  * a hash of what was written, so a listener of the same name that someone else made is never
  * taken over, and an entry someone else reverted or edited (GitOps) is noticed, reported and put back.
  */
-public final class StrimziListenerApplier implements ApplyStep {
+public final class StrimziListenerApplier implements ChangeRecordingStep {
 
   private static final ObjectMapper JSON = JsonPatches.JSON;
   private static final String REVERTED = "ListenerReverted";
@@ -85,18 +84,12 @@ public final class StrimziListenerApplier implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    return apply(resource, plan, Changes.untold());
+    return pass(resource, plan, Changes.untold());
   }
 
-  /** What {@link #apply} would write, by the same path: nothing is written, the revert back-off is not consulted. */
+  /** One pass, applying or previewing (the revert back-off is not consulted while previewing). */
   @Override
-  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    Changes changes = Changes.previewing(resource);
-    StepOutcome outcome = apply(resource, plan, changes);
-    return StepPreview.of(changes.changes(), outcome);
-  }
-
-  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
+  public StepOutcome pass(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     if (ExternalListener.applies(resource)) {
       return new ExternalListener(client, view).strimzi(resource, plan); // GitOps: the Kafka CR is never written
     }

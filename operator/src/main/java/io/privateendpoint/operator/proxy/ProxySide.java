@@ -11,9 +11,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.privateendpoint.operator.apply.ApplyStep;
+import io.privateendpoint.operator.apply.ChangeRecordingStep;
 import io.privateendpoint.operator.apply.Changes;
-import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.kafka.BrokerLocator;
 import io.privateendpoint.operator.kafka.OwnedMarks;
 import io.privateendpoint.operator.kafka.ProviderIds;
@@ -41,7 +40,7 @@ import java.util.stream.Collectors;
  * written only when what the plan derives differs from what is there. The brokers, their Kafka CR
  * or StatefulSet are only ever read.
  */
-public final class ProxySide implements ApplyStep {
+public final class ProxySide implements ChangeRecordingStep {
 
   public static final String REASON_RUNNING = "ProxyRunning";
   public static final String REASON_ROLLING = "ProxyRollingOut";
@@ -150,18 +149,12 @@ public final class ProxySide implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    return apply(resource, plan, Changes.untold());
+    return pass(resource, plan, Changes.untold());
   }
 
-  /** What {@link #apply} would write, by the same path; the brokers themselves are never restarted in Proxy mode. */
+  /** One pass, applying or previewing (the brokers themselves are never restarted in Proxy mode). */
   @Override
-  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    Changes changes = Changes.previewing(resource);
-    StepOutcome outcome = apply(resource, plan, changes);
-    return StepPreview.of(changes.changes(), outcome);
-  }
-
-  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
+  public StepOutcome pass(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     ProxyResources desired = new ProxyResources(resource, plan, defaultImage);
     List<HasMetadata> objects = List.of(desired.configMap(), desired.disruptionBudget(), desired.deployment());
     List<HasMetadata> existing = objects.stream().map(o -> existing(o)).toList();

@@ -1,13 +1,12 @@
 package io.privateendpoint.operator.cloud.aws;
 
 import io.privateendpoint.operator.cloud.CloudPushback;
+import io.privateendpoint.operator.apply.ChangeRecordingStep;
 import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.Provider;
-import io.privateendpoint.operator.apply.ApplyStep;
-import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
@@ -32,7 +31,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
  * ({@link EndpointServiceSynthesizer}), in dependency order; teardown in the order real AWS
  * enforces (moto accepts any, the tests check this one).
  */
-public final class AwsEndpointProvisioner implements ApplyStep {
+public final class AwsEndpointProvisioner implements ChangeRecordingStep {
 
   private final AwsClients clients;
   private final String clusterName;
@@ -57,37 +56,29 @@ public final class AwsEndpointProvisioner implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    if (plan.provider() != Provider.AWS) {
-      return StepOutcome.of();
-    }
     Changes changes = Changes.applying(resource);
     try {
-      return apply(resource, plan, changes,
-          passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong()).getAndIncrement());
+      return pass(resource, plan, changes);
     } finally {
       // One event per change, also when a later step of the pass failed.
       changes.emit(events, resource);
     }
   }
 
-  /** The same pass, previewing: every read, no write; where apply would halt, the preview stops. */
+  /** One pass, applying or previewing (every read, no write; where apply would halt, the preview stops). */
   @Override
-  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+  public StepOutcome pass(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     if (plan.provider() != Provider.AWS) {
-      return StepPreview.NOTHING;
+      return StepOutcome.of();
     }
-    Changes changes = Changes.previewing(resource);
-    AtomicLong pass = passes.get(resource.getMetadata().getUid());
-    StepOutcome outcome = apply(resource, plan, changes, pass == null ? 0 : pass.get());
-    return StepPreview.of(changes.changes(), outcome);
-  }
-
-  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes, long pass) {
+    AtomicLong counter = passes.computeIfAbsent(resource.getMetadata().getUid(), k -> new AtomicLong());
+    // A preview looks at the broker groups the next pass would check, and does not move the rotation.
+    long round = changes.previewing() ? counter.get() : counter.getAndIncrement();
     String region = resource.getSpec().getAws().getRegion();
     NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName);
     NlbSynthesizer.Result lb;
     try {
-      lb = nlb.sync(plan, pass, changes);
+      lb = nlb.sync(plan, round, changes);
     } catch (AwsProblem p) {
       return StepOutcome.halt(ConditionReport.isFalse(ConditionType.LOAD_BALANCER_READY, p.reason, p.getMessage()));
     } catch (SdkException e) {

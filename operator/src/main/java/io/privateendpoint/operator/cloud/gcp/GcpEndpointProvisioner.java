@@ -10,8 +10,8 @@ import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.NetworkEndpoint;
 import com.google.cloud.compute.v1.Subnetwork;
 import io.privateendpoint.operator.cloud.CloudPushback;
+import io.privateendpoint.operator.apply.ChangeRecordingStep;
 import io.privateendpoint.operator.apply.Changes;
-import io.privateendpoint.operator.apply.StepPreview;
 import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.GcpSpec;
@@ -20,7 +20,6 @@ import io.privateendpoint.operator.plan.EndpointPlan;
 import io.privateendpoint.operator.plan.PlannedBroker;
 import io.privateendpoint.operator.plan.PortTarget;
 import io.privateendpoint.operator.plan.Provider;
-import io.privateendpoint.operator.apply.ApplyStep;
 import io.privateendpoint.operator.status.ConditionReport;
 import io.privateendpoint.operator.status.ConditionType;
 import io.privateendpoint.operator.status.EventRecorder;
@@ -41,7 +40,7 @@ import java.util.stream.Collectors;
  * reverse order Compute enforces. Every mutating call is one {@link io.privateendpoint.operator.apply.Change}
  * (an INFO line, and an event when the pass ends); {@link #preview} runs the same path and makes none.
  */
-public final class GcpEndpointProvisioner implements ApplyStep {
+public final class GcpEndpointProvisioner implements ChangeRecordingStep {
 
   private final GcpClients clients;
   private final String clusterName;
@@ -64,33 +63,24 @@ public final class GcpEndpointProvisioner implements ApplyStep {
 
   @Override
   public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    if (plan.provider() != Provider.GCP) {
-      return StepOutcome.of();
-    }
     Changes changes = Changes.applying(resource);
     try {
-      return apply(resource, plan, changes);
+      return pass(resource, plan, changes);
     } finally {
       changes.emit(events, resource);
     }
   }
 
   /**
-   * What {@link #apply} would change, by the same path with every read it makes and no mutating
-   * Compute call: a resource it would create stands in for itself (its name and self link; what
-   * Compute would give it, an IP or an id, is not known), and its children are shown created too.
+   * One pass, applying or previewing. Previewing, with every read it makes and no mutating Compute
+   * call: a resource it would create stands in for itself (its name and self link; what Compute would
+   * give it, an IP or an id, is not known), and its children are shown created too.
    */
   @Override
-  public StepPreview preview(KafkaPrivateEndpoint resource, EndpointPlan plan) {
+  public StepOutcome pass(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     if (plan.provider() != Provider.GCP) {
-      return StepPreview.NOTHING;
+      return StepOutcome.of();
     }
-    Changes changes = Changes.previewing(resource);
-    StepOutcome outcome = apply(resource, plan, changes);
-    return StepPreview.of(changes.changes(), outcome);
-  }
-
-  private StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     GcpSpec gcp = resource.getSpec().getGcp();
     GcpOwner owner = GcpOwner.of(resource, clusterName);
     GcpNames names = GcpNames.of(resource);
