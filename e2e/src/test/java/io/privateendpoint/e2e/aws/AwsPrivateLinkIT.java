@@ -145,6 +145,11 @@ class AwsPrivateLinkIT {
     assertThat(told.count(events, "Created")).containsExactlyInAnyOrderEntriesOf(Map.of("security group", 1L, "NLB", 1L,
         "target group", 4L, "listener", 4L, "security group rule", 1L, "endpoint service", 1L));
     assertThat(events).hasSize(12);
+    // The Kafka side is told the same way: which object, and which brokers restart.
+    assertThat(Endpoints.events(operator, "tidb")).filteredOn(Endpoints::kafkaSide).extracting(e -> e.getMessage())
+        .contains("Created ConfigMap " + operator.getNamespace() + "/kpe-tidb: listener entries for 5 key(s)",
+            "Changed StatefulSet " + operator.getNamespace() + "/kafka: listener TIDB; brokers 0, 1, 2 restart one at a time"
+                + " (the StatefulSet rolls them)");
     assertThat(told.logged(operator.getNamespace(), "tidb")).map(AwsPrivateLinkIT::capitalised)
         .containsExactlyInAnyOrderElementsOf(events);
 

@@ -289,6 +289,7 @@ class GcpPlanPreviewIT {
 
   private static List<Event> changeEvents() {
     return Endpoints.events(operator, "planned").stream().filter(e -> CHANGE_REASONS.contains(e.getReason()))
+        .filter(e -> !Endpoints.kafkaSide(e))
         .sorted(java.util.Comparator.comparing((Event e) -> e.getMetadata().getCreationTimestamp())
             .thenComparing(e -> e.getMetadata().getName()))
         .toList();

@@ -439,6 +439,7 @@ class GcpPrivateServiceConnectIT {
   private static List<Event> changeEvents(String name) {
     return Endpoints.events(operator, name).stream()
         .filter(e -> List.of("Created", "Changed", "Deleted", "Recreated", "Repaired").contains(e.getReason()))
+        .filter(e -> !Endpoints.kafkaSide(e))
         .sorted(Comparator.comparing((Event e) -> e.getMetadata().getCreationTimestamp())
             .thenComparing(e -> e.getMetadata().getName()))
         .toList();

@@ -101,12 +101,12 @@ class SteadyStateRequestsIT {
   void instanceTargetsSteadyPassesSendNoRequest() {
     String vpc = aws.vpcWithSubnets("10.63");
     for (int az = 1; az <= 3; az++) {
-      cluster.awsNode("inode-" + az, az, aws.nodeInstance(vpc, az));
+      cluster.awsNode("steady-inode-" + az, az, aws.nodeInstance(vpc, az));
     }
     StatefulSet sts = cluster.statefulSet("kafkai", 3);
     for (int i = 0; i < 3; i++) {
       aws.podInterfaces(vpc, "10.63." + (i + 1) + ".10");
-      cluster.pod(sts, i, "inode-" + (i + 1), "10.63." + (i + 1) + ".10");
+      cluster.pod(sts, i, "steady-inode-" + (i + 1), "10.63." + (i + 1) + ".10");
     }
     KafkaPrivateEndpoint resource = Endpoints.aws("steady-instances", "{statefulSet: {name: kafkai, configVolume: kafka-config}}",
         "tidb", 39092, 9092, 9093);

@@ -123,6 +123,12 @@ public final class Endpoints {
         .orElse(new EndpointCondition(type, null, null, null, null, null));
   }
 
+  /** A change event about the Kafka side (the brokers' workload, the proxy's objects), not about a cloud resource. */
+  public static boolean kafkaSide(Event event) {
+    return event.getMessage() != null && event.getMessage()
+        .matches("(Created|Changed|Deleted) (ConfigMap|StatefulSet|Kafka|Service|PodDisruptionBudget|Deployment) .*");
+  }
+
   public static List<Event> events(LocallyRunOperatorExtension operator, String name) {
     return operator.getKubernetesClient().v1().events().inNamespace(operator.getNamespace()).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();

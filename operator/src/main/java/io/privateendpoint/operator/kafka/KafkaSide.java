@@ -43,7 +43,7 @@ public final class KafkaSide implements BrokerDiscovery, ApplyStep {
   public KafkaSide(KubernetesClient client, KubeView view, EventRecorder events, Side proxy, ListenerRevertGuard reverts) {
     this.reverts = reverts;
     StatefulSetListenerApplier statefulSetListener = new StatefulSetListenerApplier(client, view, events, reverts);
-    StrimziListenerApplier strimziListener = new StrimziListenerApplier(client, view, reverts);
+    StrimziListenerApplier strimziListener = new StrimziListenerApplier(client, view, events, reverts);
     this.statefulSet = new Side(new StatefulSetBrokerDiscovery(view)::observe, statefulSetListener);
     this.strimzi = new Side(new StrimziBrokerDiscovery(view)::observe, strimziListener);
     this.proxy = proxy;

@@ -93,8 +93,8 @@ public final class StatefulSetListenerApplier implements ChangeRecordingStep {
   }
 
   @Override
-  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    return pass(resource, plan, Changes.untold());
+  public EventRecorder events() {
+    return events;
   }
 
   /** One pass, applying or previewing (the revert back-off is not consulted while previewing). */

@@ -53,20 +53,22 @@ public final class StrimziListenerApplier implements ChangeRecordingStep {
   private static final String REVERTED = "ListenerReverted";
   private final KubernetesClient client;
   private final KubeView view;
+  private final EventRecorder events;
   private final ListenerRevertGuard reverts;
 
   public StrimziListenerApplier(KubernetesClient client, EventRecorder events) {
-    this(client, new ListenerRevertGuard(java.time.Clock.systemUTC(), ListenerRevertGuard.DEFAULT_BASE, events));
+    this(client, KubeView.direct(client), events,
+        new ListenerRevertGuard(java.time.Clock.systemUTC(), ListenerRevertGuard.DEFAULT_BASE, events));
   }
 
-  public StrimziListenerApplier(KubernetesClient client, ListenerRevertGuard reverts) {
-    this(client, KubeView.direct(client), reverts);
-  }
-
-  /** @param view what is read (the informers' caches); {@code client} only writes */
-  public StrimziListenerApplier(KubernetesClient client, KubeView view, ListenerRevertGuard reverts) {
+  /**
+   * @param view   what is read (the informers' caches); {@code client} only writes
+   * @param events where each change to the Kafka CR is told
+   */
+  public StrimziListenerApplier(KubernetesClient client, KubeView view, EventRecorder events, ListenerRevertGuard reverts) {
     this.client = client;
     this.view = view;
+    this.events = events;
     this.reverts = reverts;
   }
 
@@ -83,8 +85,8 @@ public final class StrimziListenerApplier implements ChangeRecordingStep {
   }
 
   @Override
-  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    return pass(resource, plan, Changes.untold());
+  public EventRecorder events() {
+    return events;
   }
 
   /** One pass, applying or previewing (the revert back-off is not consulted while previewing). */

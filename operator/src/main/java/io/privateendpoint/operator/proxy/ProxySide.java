@@ -148,8 +148,8 @@ public final class ProxySide implements ChangeRecordingStep {
   }
 
   @Override
-  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    return pass(resource, plan, Changes.untold());
+  public EventRecorder events() {
+    return events;
   }
 
   /** One pass, applying or previewing (the brokers themselves are never restarted in Proxy mode). */

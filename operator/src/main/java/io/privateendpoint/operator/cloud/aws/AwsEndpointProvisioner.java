@@ -55,14 +55,8 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
   }
 
   @Override
-  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    Changes changes = Changes.applying(resource);
-    try {
-      return pass(resource, plan, changes);
-    } finally {
-      // One event per change, also when a later step of the pass failed.
-      changes.emit(events, resource);
-    }
+  public EventRecorder events() {
+    return events;
   }
 
   /** One pass, applying or previewing (every read, no write; where apply would halt, the preview stops). */

@@ -62,13 +62,8 @@ public final class GcpEndpointProvisioner implements ChangeRecordingStep {
   }
 
   @Override
-  public StepOutcome apply(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    Changes changes = Changes.applying(resource);
-    try {
-      return pass(resource, plan, changes);
-    } finally {
-      changes.emit(events, resource);
-    }
+  public EventRecorder events() {
+    return events;
   }
 
   /**
