@@ -115,11 +115,10 @@ public final class ExternalListener {
 
   // ---------------------------------------------------------------- StatefulSet
 
-  public StepOutcome statefulSet(KafkaPrivateEndpoint resource, EndpointPlan plan) {
-    return statefulSet(resource, plan, Changes.untold());
-  }
-
-  /** As above; previewing, the NodePort Services it would make are only recorded in {@code changes}. */
+  /**
+   * The StatefulSet side of External mode; previewing, the NodePort Services it would make are only
+   * recorded in {@code changes}.
+   */
   public StepOutcome statefulSet(KafkaPrivateEndpoint resource, EndpointPlan plan, Changes changes) {
     StatefulSetSource source = resource.getSpec().getKafka().getStatefulSet();
     String namespace = resource.getMetadata().getNamespace();

@@ -49,12 +49,8 @@ final class EndpointServiceSynthesizer {
     }
   }
 
-  Result sync(String loadBalancerArn) {
-    return sync(loadBalancerArn, Changes.untold());
-  }
-
   /**
-   * As above, recording repairs. A deleted service is made again, necessarily under a new name
+   * The endpoint service on the NLB, as the spec says, each change recorded in {@code changes}. A deleted service is made again, necessarily under a new name
    * (AWS names it from its id): the replacement is told by name, old and new, in the result. It is
    * found by comparing with the name the last status published, not by having created it, so a
    * crash between the create and the status write still reports it. The re-create uses a client

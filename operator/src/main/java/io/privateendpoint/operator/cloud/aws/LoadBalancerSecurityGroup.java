@@ -39,13 +39,9 @@ final class LoadBalancerSecurityGroup {
     this.names = AwsNames.of(resource);
   }
 
-  /** Creates the group if missing, brings its inbound rules to the spec, and returns its id. */
-  String sync() {
-    return sync(Changes.untold());
-  }
-
   /**
-   * As {@link #sync()}, recording each change in {@code changes}: the group made (first or again), its
+   * Creates the group if missing, brings its inbound rules to the spec and returns its id, recording
+   * each change in {@code changes}: the group made (first or again), its
    * rules brought back to the spec. Previewing, nothing is written: a group to create is known by its
    * name, which stands for its id in what follows.
    */

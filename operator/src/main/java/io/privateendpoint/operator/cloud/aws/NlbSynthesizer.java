@@ -62,13 +62,9 @@ final class NlbSynthesizer {
     this.tags = AwsTags.of(resource, clusterName);
   }
 
-  /** Brings the NLB side to the plan and returns the load balancer and each broker's target health. */
-  Result sync(EndpointPlan plan, long pass) {
-    return sync(plan, pass, Changes.untold());
-  }
-
   /**
-   * As above, recording each change in {@code changes} (drift put back is told as such). In dependency
+   * Brings the NLB side to the plan and returns the load balancer and each broker's target health,
+   * recording each change in {@code changes} (drift put back is told as such). In dependency
    * order: the security group before the NLB (a recreated group is set on the NLB), the NLB before its
    * listeners (a deleted NLB takes them with it: they are made again with it), the target groups
    * before the listeners forwarding to them. Previewing, nothing is written and a resource to create is

@@ -60,13 +60,9 @@ final class TargetSecurityGroupRules {
    *
    * @param nlbGroup    the NLB's security group
    * @param subnetCidrs the NLB's subnets: a rule admitting a CIDR that covers them all admits the NLB too
+   * @param changes     each rule added or revoked is recorded there (previewing, only recorded)
    * @return what still keeps a target from being reached, one phrase each; empty when all is admitted
    */
-  List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs) {
-    return sync(plan, nlbGroup, subnetCidrs, Changes.untold());
-  }
-
-  /** As above, recording each rule added or revoked in {@code changes} (previewing, only recording). */
   List<String> sync(EndpointPlan plan, String nlbGroup, List<String> subnetCidrs, Changes changes) {
     List<Cidr> subnets = subnetCidrs.stream().map(Cidr::parse).flatMap(Optional::stream).toList();
     List<String> problems = new ArrayList<>();
@@ -143,12 +139,7 @@ final class TargetSecurityGroupRules {
         .collect(Collectors.joining(",")).equals(shown.get(b.port())));
   }
 
-  /** Revokes every rule carrying our tags, exactly those and by id; true once none is left. */
-  boolean delete() {
-    return delete(Changes.untold());
-  }
-
-  /** As {@link #delete()}, recording each group's revoked rules. */
+  /** Revokes every rule carrying our tags, exactly those and by id, recording each group's; true once none is left. */
   boolean delete(Changes changes) {
     Map<String, List<String>> byGroup = new LinkedHashMap<>();
     owned().forEach(r -> byGroup.computeIfAbsent(r.groupId(), g -> new ArrayList<>()).add(r.securityGroupRuleId()));

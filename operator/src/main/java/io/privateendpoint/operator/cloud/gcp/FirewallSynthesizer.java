@@ -33,11 +33,10 @@ final class FirewallSynthesizer {
     this.name = name;
   }
 
-  /** @param ports the ports the NEG's targets listen on (never empty: an empty list would allow every port) */
-  Firewall sync(SortedSet<Integer> ports) {
-    return sync(ports, Changes.untold());
-  }
-
+  /**
+   * @param ports   the ports the NEG's targets listen on (never empty: an empty list would allow every port)
+   * @param changes the rule made or changed is recorded there (previewing, only recorded)
+   */
   Firewall sync(SortedSet<Integer> ports, Changes changes) {
     if (ports.isEmpty()) {
       throw new IllegalArgumentException("a firewall rule without ports would admit every port");

@@ -39,10 +39,6 @@ final class LoadBalancerSynthesizer {
 
   record Result(BackendService backendService, ForwardingRule forwardingRule) {}
 
-  Result sync(String negSelfLink) {
-    return sync(negSelfLink, Changes.untold());
-  }
-
   Result sync(String negSelfLink, Changes changes) {
     BackendService service = syncBackendService(negSelfLink, changes);
     return new Result(service, syncForwardingRule(service.getSelfLink(), changes));

@@ -27,10 +27,6 @@ final class NatSubnetSynthesizer {
     this.owner = owner;
   }
 
-  Subnetwork sync() {
-    return sync(Changes.untold());
-  }
-
   /**
    * Creates the subnet when absent (recorded: a first creation, or drift once the endpoint was built);
    * previewing, only records it and goes on with the subnet it would create.

@@ -49,10 +49,6 @@ final class PortMapNegSynthesizer {
   /** @param attached client port → endpoint now in the NEG */
   record Result(NetworkEndpointGroup neg, Map<Integer, NetworkEndpoint> attached) {}
 
-  Result sync(EndpointPlan plan) {
-    return sync(plan, Changes.untold(), List.of());
-  }
-
   /**
    * Creates the NEG when absent and attaches and detaches what differs from the plan, each call
    * recorded as one change; previewing, records them and goes on as if made (a NEG it would create
@@ -137,7 +133,7 @@ final class PortMapNegSynthesizer {
 
   private static final Comparator<NetworkEndpoint> BY_PORT = Comparator.comparingInt(NetworkEndpoint::getClientDestinationPort);
 
-  /** "port 9096 (broker 3 (pod kafka-3))": the client port, and what the plan puts behind it. */
+  /** "port 9096 (broker 3)": the client port, and the broker the plan gives it. */
   static String described(NetworkEndpoint e, EndpointPlan plan) {
     int port = e.getClientDestinationPort();
     // The plan's ports hold departed brokers' too (a port is kept for life), so a removed one is named.

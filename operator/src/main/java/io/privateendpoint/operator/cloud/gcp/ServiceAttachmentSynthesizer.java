@@ -49,13 +49,10 @@ final class ServiceAttachmentSynthesizer {
     }
   }
 
-  Result sync(String forwardingRuleSelfLink, String natSubnetSelfLink) {
-    return sync(forwardingRuleSelfLink, natSubnetSelfLink, Changes.untold(), false);
-  }
-
   /**
-   * As above, recording changes. A deleted attachment is made again with the spec's accept list
-   * (consumers' endpoints to the old one are closed for good and must be made again).
+   * The service attachment, each change recorded in {@code changes}. A deleted attachment is made
+   * again with the spec's accept list (consumers' endpoints to the old one are closed for good and
+   * must be made again).
    *
    * @param published whether the last status already published an attachment (so a missing one was deleted)
    */
