@@ -13,6 +13,7 @@ import io.privateendpoint.e2e.support.MotoServer;
 import io.privateendpoint.e2e.support.OperatorPolicy;
 import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.operator.cloud.aws.AwsNames;
+import io.privateendpoint.operator.cloud.aws.BackendSecurityGroup;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
 import io.privateendpoint.operator.status.ConditionType;
@@ -51,8 +52,10 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 @ExtendWith(KubernetesApiServerExtension.class)
 class AwsCrashIT {
 
+  private static final String CLUSTER = "it-aws-crash";
+
   @RegisterExtension
-  static final LocallyRunOperatorExtension operator = OperatorUnderTest.extension("--cluster-name", "it-aws-crash",
+  static final LocallyRunOperatorExtension operator = OperatorUnderTest.extension("--cluster-name", CLUSTER,
       "--resync-period", "3s");
 
   private static final String OTHER_PRINCIPAL = "arn:aws:iam::210987654321:root";
@@ -197,6 +200,7 @@ class AwsCrashIT {
               () -> aws.loadBalancers(names.loadBalancer()).isEmpty() ? null : "an NLB is left",
               () -> aws.targetGroups(names.base() + "-").isEmpty() ? null : "target groups are left",
               () -> aws.securityGroups(vpc, names.loadBalancer()) == 0 ? null : "the NLB's security group is left",
+              () -> aws.securityGroups(vpc, BackendSecurityGroup.name(CLUSTER)) == 0 ? null : "the backend security group is left",
               () -> aws.endpointServices(owner) == 0 ? null : "the endpoint service is left",
               () -> aws.ingressRules(nodeGroup).equals(nodeRulesBefore) ? null
                   : "node group rules " + aws.ingressRules(nodeGroup) + " are not as before " + nodeRulesBefore,
@@ -274,11 +278,21 @@ class AwsCrashIT {
           if (!ranges.equals(want)) {
             return "NLB group rules " + ranges + ", planned " + want;
           }
-          // Exactly one rule of ours in each targets' group, admitting the NLB's group on the target port.
+          // The NLB carries its group and the cluster's backend group, and each targets' group holds exactly
+          // one rule of the cluster's, admitting the backend group on the target port (none of the endpoint's own).
+          List<SecurityGroup> backend = lbGroups(vpc, BackendSecurityGroup.name(CLUSTER));
+          if (backend.size() != 1) {
+            return backend.size() + " backend security groups";
+          }
+          List<String> onLb = aws.loadBalancers(names.loadBalancer()).get(0).securityGroups().stream().sorted().toList();
+          if (!onLb.equals(Stream.of(sgs.get(0).groupId(), backend.get(0).groupId()).sorted().toList())) {
+            return "NLB security groups " + onLb;
+          }
           for (String group : plan.targetGroups) {
-            List<String> ours = aws.ingressRules(group).stream().filter(r -> r.contains("kafka.privateendpoint.io/owner=" + owner))
+            List<String> ours = aws.ingressRules(group).stream().filter(r -> r.contains("kafka.privateendpoint.io/owner="))
                 .toList();
-            if (ours.size() != 1 || !ours.get(0).contains("tcp 39092-39092 from " + sgs.get(0).groupId())) {
+            if (ours.size() != 1 || !ours.get(0).contains("tcp 39092-39092 from " + backend.get(0).groupId())
+                || !ours.get(0).contains("kafka.privateendpoint.io/owner=" + BackendSecurityGroup.owner(CLUSTER))) {
               return "our rules in " + group + ": " + ours;
             }
           }

@@ -15,6 +15,7 @@ import io.privateendpoint.e2e.support.OperatorPolicy;
 import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.e2e.support.StrimziCrds;
 import io.privateendpoint.operator.cloud.aws.AwsNames;
+import io.privateendpoint.operator.cloud.aws.BackendSecurityGroup;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.status.ConditionType;
@@ -52,8 +53,10 @@ class AwsDriftIT {
     StrimziCrds.install(KubernetesApiServerExtension.cluster().newClient());
   }
 
+  private static final String CLUSTER = "it-aws-drift";
+
   @RegisterExtension
-  static final LocallyRunOperatorExtension operator = OperatorUnderTest.extension("--cluster-name", "it-aws-drift",
+  static final LocallyRunOperatorExtension operator = OperatorUnderTest.extension("--cluster-name", CLUSTER,
       "--resync-period", "2s");
 
   private static final Duration REPAIR = Duration.ofSeconds(30);
@@ -123,12 +126,13 @@ class AwsDriftIT {
     awaitEvent("Repaired", "security group " + names.loadBalancer() + " (" + nlbGroup.groupId() + "): was changed out of band");
     assertThat(ingressRanges(vpc, names.loadBalancer())).containsExactly("9092-9108 10.250.0.0/16");
 
-    // 5. The rule of ours in the targets' (node) group is revoked.
+    // 5. The cluster's rule in the targets' (node) group, admitting the backend group, is revoked.
+    String backend = nlbGroup(vpc, BackendSecurityGroup.name(CLUSTER)).groupId();
     String ours = ownedRule(nodeGroup);
     aws.ec2.revokeSecurityGroupIngress(b -> b.groupId(nodeGroup).securityGroupRuleIds(ours));
     awaitEvent("Recreated", "security group rule in " + nodeGroup + ": was missing");
-    assertThat(aws.ingressRules(nodeGroup)).anyMatch(r -> r.contains("tcp 39092-39092 from " + nlbGroup.groupId())
-        && r.contains("kafka.privateendpoint.io/owner=" + owner));
+    assertThat(aws.ingressRules(nodeGroup)).anyMatch(r -> r.contains("tcp 39092-39092 from " + backend)
+        && r.contains("kafka.privateendpoint.io/owner=" + BackendSecurityGroup.owner(CLUSTER)));
 
     // 6. The NLB deleted: it takes its listeners with it; the endpoint service still points at the old ARN.
     String oldLb = loadBalancer(names).loadBalancerArn();
@@ -138,23 +142,33 @@ class AwsDriftIT {
         && listeners().keySet().containsAll(List.of(9092, 9093, 9094, 9095)));
     String newLb = loadBalancer(names).loadBalancerArn();
     assertThat(newLb).isNotEqualTo(oldLb);
-    assertThat(loadBalancer(names).securityGroups()).containsExactly(nlbGroup.groupId());
+    assertThat(loadBalancer(names).securityGroups()).containsExactlyInAnyOrder(nlbGroup.groupId(), backend);
     awaitEvent("Repaired", "fronts NLB " + newLb);
     await().atMost(REPAIR).until(() -> service(owner).networkLoadBalancerArns().equals(List.of(newLb)));
     assertThat(forwardsTo(9092)).isEqualTo(names.targetGroup(9092));
 
-    // 7. The NLB's security group deleted (the rule referencing it in the node group first, as AWS requires).
-    aws.ec2.revokeSecurityGroupIngress(b -> b.groupId(nodeGroup).securityGroupRuleIds(ownedRule(nodeGroup)));
+    // 7. The NLB's security group deleted (nothing references it: the node group admits the backend group).
     aws.ec2.deleteSecurityGroup(b -> b.groupId(nlbGroup.groupId()));
     awaitEvent("Recreated", "security group " + names.loadBalancer());
     await().atMost(REPAIR).until(() -> aws.securityGroups(vpc, names.loadBalancer()) == 1
-        && loadBalancer(names).securityGroups().equals(List.of(nlbGroup(vpc, names.loadBalancer()).groupId())));
+        && loadBalancer(names).securityGroups().equals(List.of(nlbGroup(vpc, names.loadBalancer()).groupId(), backend)));
     String newGroup = nlbGroup(vpc, names.loadBalancer()).groupId();
     assertThat(newGroup).isNotEqualTo(nlbGroup.groupId());
-    awaitEvent("Repaired", "set back to [" + newGroup + "]");
+    awaitEvent("Repaired", "set back to [" + newGroup + ", " + backend + "]");
     assertThat(ingressRanges(vpc, names.loadBalancer())).containsExactly("9092-9108 10.250.0.0/16");
-    await().atMost(REPAIR).until(() -> aws.ingressRules(nodeGroup).stream()
-        .anyMatch(r -> r.contains("tcp 39092-39092 from " + newGroup) && r.contains("owner=" + owner)));
+
+    // 7b. The backend group deleted: taken off the NLB and its rule revoked first, as AWS requires of a
+    // group in use. A new one is made, the NLB carries it again, and the node group admits it.
+    aws.elb.setSecurityGroups(b -> b.loadBalancerArn(loadBalancer(names).loadBalancerArn()).securityGroups(newGroup));
+    aws.ec2.revokeSecurityGroupIngress(b -> b.groupId(nodeGroup).securityGroupRuleIds(ownedRule(nodeGroup)));
+    aws.ec2.deleteSecurityGroup(b -> b.groupId(backend));
+    await().atMost(REPAIR).until(() -> aws.securityGroups(vpc, BackendSecurityGroup.name(CLUSTER)) == 1);
+    String newBackend = nlbGroup(vpc, BackendSecurityGroup.name(CLUSTER)).groupId();
+    assertThat(newBackend).isNotEqualTo(backend);
+    awaitEvent("Created", "security group " + BackendSecurityGroup.name(CLUSTER) + " (" + newBackend + ")");
+    await().atMost(REPAIR).until(() -> loadBalancer(names).securityGroups().equals(List.of(newGroup, newBackend))
+        && aws.ingressRules(nodeGroup).stream().anyMatch(r -> r.contains("tcp 39092-39092 from " + newBackend)));
+    awaitEvent("Changed", "with the cluster's backend group " + BackendSecurityGroup.name(CLUSTER));
 
     // 8. The endpoint service deleted: a new one, under a new name, which the status and an event tell.
     ServiceConfiguration before = service(owner);
@@ -193,6 +207,8 @@ class AwsDriftIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "drift") == null);
     assertThat(aws.loadBalancers(names.loadBalancer())).isEmpty();
     assertThat(aws.endpointServices(owner)).isZero();
+    assertThat(aws.securityGroups(vpc, BackendSecurityGroup.name(CLUSTER))).isZero();
+    assertThat(aws.ingressRules(nodeGroup)).noneMatch(r -> r.contains("kafka.privateendpoint.io/owner"));
   }
 
   private static List<Event> driftEvents() {

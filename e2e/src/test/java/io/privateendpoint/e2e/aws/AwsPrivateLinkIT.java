@@ -16,6 +16,7 @@ import io.privateendpoint.e2e.support.OperatorUnderTest;
 import io.privateendpoint.e2e.support.StrimziCluster;
 import io.privateendpoint.e2e.support.StrimziCrds;
 import io.privateendpoint.operator.cloud.aws.AwsNames;
+import io.privateendpoint.operator.cloud.aws.BackendSecurityGroup;
 import io.privateendpoint.operator.model.AwsTargetType;
 import io.privateendpoint.operator.model.BrokerStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
@@ -119,12 +120,15 @@ class AwsPrivateLinkIT {
     assertThat(aws.endpointServices(owner)).isEqualTo(1);
     // The NLB's group admits the reserved ports as ranges: 9092-9108 is one rule, not 17.
     assertThat(ingressRanges(vpc, names.loadBalancer())).containsExactly("9092-9108 10.250.0.0/16");
-    // The pods' (node) group admits the NLB's group on the target port, by one rule tagged as ours;
-    // its own rules are untouched (a rule referencing another group is the only way to admit an NLB's traffic).
+    // The NLB carries its own group and the cluster's backend group; the pods' (node) group admits the
+    // backend group on the target port, by one rule tagged as the cluster's; its own rules are untouched
+    // (a rule referencing another group is the only way to admit an NLB's traffic).
     String nlbGroup = nlbGroup(vpc, names.loadBalancer());
+    String backendGroup = nlbGroup(vpc, BackendSecurityGroup.name("it-aws"));
+    assertThat(lb.securityGroups()).containsExactlyInAnyOrder(nlbGroup, backendGroup);
     List<String> added = aws.ingressRules(nodeGroup).stream().filter(r -> !nodeRulesBefore.contains(r)).toList();
-    assertThat(added).singleElement().asString().contains("tcp 39092-39092 from " + nlbGroup)
-        .contains("kafka.privateendpoint.io/owner=" + owner);
+    assertThat(added).singleElement().asString().contains("tcp 39092-39092 from " + backendGroup)
+        .contains("kafka.privateendpoint.io/owner=" + BackendSecurityGroup.owner("it-aws"));
     assertThat(aws.ingressRules(nodeGroup)).containsAll(nodeRulesBefore);
 
     // Economy: one mutating call per resource on a healthy cloud.
@@ -142,7 +146,7 @@ class AwsPrivateLinkIT {
 
     // Each resource made is told once: one Normal Created event and one INFO line each, alike.
     List<String> events = told.events(operator, "tidb");
-    assertThat(told.count(events, "Created")).containsExactlyInAnyOrderEntriesOf(Map.of("security group", 1L, "NLB", 1L,
+    assertThat(told.count(events, "Created")).containsExactlyInAnyOrderEntriesOf(Map.of("security group", 2L, "NLB", 1L,
         "target group", 4L, "listener", 4L, "security group rule", 1L, "endpoint service", 1L));
     assertThat(events).hasSize(12);
     // The Kafka side is told the same way: which object, and which brokers restart.
@@ -221,6 +225,8 @@ class AwsPrivateLinkIT {
     assertThat(aws.loadBalancers(names.loadBalancer())).isEmpty();
     assertThat(aws.targetGroups(names.base() + "-")).isEmpty();
     assertThat(aws.securityGroups(vpc, names.loadBalancer())).isZero();
+    // The last endpoint of the cluster in the VPC: the backend group goes with it.
+    assertThat(aws.securityGroups(vpc, BackendSecurityGroup.name("it-aws"))).isZero();
     assertThat(aws.endpointServices(owner)).isZero();
     assertThat(aws.loadBalancers("kpe-000000000000")).hasSize(1);
     // Exactly our rule is gone from the pods' group; everything else in it is as it was.
@@ -228,7 +234,7 @@ class AwsPrivateLinkIT {
     List<String> deletes = calls.mutatingSince(delete);
     List<String> all = told.events(operator, "tidb");
     assertThat(told.count(all.subList(beforeDelete, all.size()), "Deleted")).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "endpoint service", 1L, "NLB", 1L, "target group", 5L, "security group rule", 1L, "security group", 1L));
+        "endpoint service", 1L, "NLB", 1L, "target group", 5L, "security group rule", 1L, "security group", 2L));
     assertThat(told.logged(operator.getNamespace(), "tidb")).map(AwsPrivateLinkIT::capitalised)
         .containsExactlyInAnyOrderElementsOf(all);
     // Our rule in the pods' group references the NLB's group, which AWS will not delete while it does.
@@ -325,9 +331,9 @@ class AwsPrivateLinkIT {
     assertThat(aws.targetGroups(names.base() + "-")).hasSize(4)
         .allSatisfy(g -> assertThat(g.targetTypeAsString()).isEqualTo("instance"));
     assertThat(targets(names.targetGroup(9094))).containsExactly(instanceOf.get("inode-2") + ":" + nodePortByPod.get("kafkai-1"));
-    // The nodes' group admits the NLB's group on each broker's NodePort (consecutive NodePorts, which
-    // the API server may hand out, share one rule).
-    String nlbGroup = nlbGroup(vpc, names.loadBalancer());
+    // The nodes' group admits the cluster's backend group on each broker's NodePort (consecutive
+    // NodePorts, which the API server may hand out, share one rule).
+    String backendGroup = nlbGroup(vpc, BackendSecurityGroup.name("it-aws"));
     List<Integer> nodePorts = nodePortByPod.values().stream().sorted().toList();
     List<String> expectedRanges = new java.util.ArrayList<>();
     for (int i = 0; i < nodePorts.size(); i++) {
@@ -337,7 +343,7 @@ class AwsPrivateLinkIT {
       }
       expectedRanges.add(from + "-" + nodePorts.get(i));
     }
-    assertThat(aws.ingressRules(aws.nodeGroup(vpc))).filteredOn(r -> r.contains("from " + nlbGroup))
+    assertThat(aws.ingressRules(aws.nodeGroup(vpc))).filteredOn(r -> r.contains("from " + backendGroup))
         .extracting(r -> r.split(" ")[2]).containsExactlyInAnyOrderElementsOf(expectedRanges);
 
     operator.delete(operator.get(KafkaPrivateEndpoint.class, "instances"));
@@ -386,8 +392,8 @@ class AwsPrivateLinkIT {
 
   /**
    * With spec.aws.manageTargetSecurityGroups false the pods' groups are never touched, and Verified
-   * names the rule that is missing — group, port, the NLB's group and the command that adds it. Once
-   * someone adds it by hand the endpoint is Ready, and delete leaves that rule (not ours) in place.
+   * names the rule that is missing — group, port, the cluster's backend group and the command that adds
+   * it. Once someone adds it by hand the endpoint is Ready, and delete leaves that rule (not ours) in place.
    */
   @Test
   void targetSecurityGroupsLeftToTheUserAreNamedUntilTheyAdmitTheNlb() {
@@ -397,14 +403,14 @@ class AwsPrivateLinkIT {
     statefulSetEndpoint("byhand", "kafkah", vpc, "10.70", r -> r.getSpec().getAws().setManageTargetSecurityGroups(false));
     var verified = Endpoints.awaitReason(operator, "byhand", ConditionType.VERIFIED, "TargetSecurityGroupRuleMissing");
     io.privateendpoint.e2e.support.ArgoCdCapture.capture(operator, "aws-target-sg-rule-missing", "byhand", ConditionType.VERIFIED, "TargetSecurityGroupRuleMissing", "Degraded");
-    AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "byhand"));
-    String nlbGroup = nlbGroup(vpc, names.loadBalancer());
-    assertThat(verified.getMessage()).contains("[" + nodeGroup + "] admits tcp:39092 from the NLB's security group " + nlbGroup)
+    String backendGroup = nlbGroup(vpc, BackendSecurityGroup.name("it-aws"));
+    assertThat(verified.getMessage()).contains("[" + nodeGroup + "] admits tcp:39092 from the cluster's backend security group "
+            + backendGroup)
         .contains("10.70.1.10").contains("aws ec2 authorize-security-group-ingress --group-id " + nodeGroup);
     assertThat(aws.ingressRules(nodeGroup)).isEqualTo(before);
 
     aws.ec2.authorizeSecurityGroupIngress(b -> b.groupId(nodeGroup).ipPermissions(p -> p.ipProtocol("tcp").fromPort(39092)
-        .toPort(39092).userIdGroupPairs(g -> g.groupId(nlbGroup))));
+        .toPort(39092).userIdGroupPairs(g -> g.groupId(backendGroup))));
     List<String> byHand = aws.ingressRules(nodeGroup);
     awaitReady("byhand");
 

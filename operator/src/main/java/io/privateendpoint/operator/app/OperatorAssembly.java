@@ -76,7 +76,9 @@ public final class OperatorAssembly {
     KafkaSide kafka = new KafkaSide(client, view, events, new KafkaSide.Side(proxy::observe, proxy),
         new ListenerRevertGuard(clock, settings.revertBackoff(), events));
     EndpointPeers peers = namespace -> view.list(KafkaPrivateEndpoint.class, namespace, java.util.Map.of());
-    List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName(), events),
+    // Every endpoint of every watched namespace: those in one VPC share the AWS backend security group.
+    List<ApplyStep> steps = List.of(kafka, new AwsEndpointProvisioner(aws, settings.clusterName(), events,
+            () -> view.list(KafkaPrivateEndpoint.class, null, java.util.Map.of())),
         new GcpEndpointProvisioner(gcp, settings.clusterName(), events));
     var pipeline = new ReconcilePipeline(new SpecValidator(), peers, kafka, steps, new KafkaPrivateEndpointStatusFactory(clock),
         events, verification);

@@ -17,10 +17,14 @@ public final class UidNames {
   private UidNames() {}
 
   public static String base(KafkaPrivateEndpoint resource) {
+    return "kpe-" + hash(resource.getMetadata().getUid());
+  }
+
+  /** 12 hex digits of the SHA-256 of {@code text}: a name part that is short, stable and valid anywhere. */
+  public static String hash(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(resource.getMetadata().getUid().getBytes(StandardCharsets.UTF_8));
-      return "kpe-" + HexFormat.of().formatHex(digest).substring(0, 12);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

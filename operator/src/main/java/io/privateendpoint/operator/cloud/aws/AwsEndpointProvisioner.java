@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import org.slf4j.LoggerFactory;
@@ -42,16 +43,25 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
   public static final String REPLACED = "EndpointServiceReplaced";
 
   private final EventRecorder events;
+  /** Who needs the rules admitting the cluster's backend security group, so none is revoked while needed. */
+  private final SharedRuleUsers ruleUsers;
 
+  /** For one endpoint on its own (no other endpoint shares its VPC's backend group), telling no events. */
   public AwsEndpointProvisioner(AwsClients clients, String clusterName) {
-    this(clients, clusterName, null);
+    this(clients, clusterName, null, List::of);
   }
 
-  /** @param events where repairs of out-of-band drift are told (one event per repaired resource); null for none */
-  public AwsEndpointProvisioner(AwsClients clients, String clusterName, EventRecorder events) {
+  /**
+   * @param events    where each change is told (one event per change); null for none
+   * @param endpoints every endpoint the operator reconciles (its cache): those in the same VPC share the
+   *                  backend security group and its rules, which go only when none of them needs them
+   */
+  public AwsEndpointProvisioner(AwsClients clients, String clusterName, EventRecorder events,
+      Supplier<List<KafkaPrivateEndpoint>> endpoints) {
     this.clients = clients;
     this.clusterName = clusterName;
     this.events = events;
+    this.ruleUsers = new SharedRuleUsers(endpoints);
   }
 
   @Override
@@ -69,7 +79,7 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
     // A preview looks at the broker groups the next pass would check, and does not move the rotation.
     long round = changes.previewing() ? counter.get() : counter.getAndIncrement();
     String region = resource.getSpec().getAws().getRegion();
-    NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName);
+    NlbSynthesizer nlb = new NlbSynthesizer(clients.ec2(region), clients.elb(region), resource, clusterName, ruleUsers);
     NlbSynthesizer.Result lb;
     try {
       lb = nlb.sync(plan, round, changes);
@@ -216,8 +226,9 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
   /**
    * Reverse dependency order, as real AWS requires: endpoint connections, the endpoint service,
    * deletion protection off, the NLB (still attached to a service it is ResourceInUse), its target
-   * groups, then the security group (DependencyViolation until the NLB's interfaces are gone, so
-   * that is retried). True once nothing of ours is left.
+   * groups, the rules in the targets' groups no other endpoint needs, then the security group
+   * (DependencyViolation until the NLB's interfaces are gone, so that is retried), and with the last
+   * endpoint of the cluster in the VPC the backend group. True once nothing of ours is left.
    */
   @Override
   public boolean cleanup(KafkaPrivateEndpoint resource) {
@@ -246,7 +257,7 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
     String region = resource.getSpec().getAws().getRegion();
     Ec2Client ec2 = clients.ec2(region);
     ElasticLoadBalancingV2Client elb = clients.elb(region);
-    NlbSynthesizer nlb = new NlbSynthesizer(ec2, elb, resource, clusterName);
+    NlbSynthesizer nlb = new NlbSynthesizer(ec2, elb, resource, clusterName, ruleUsers);
     var services = new EndpointServiceSynthesizer(ec2, resource, clusterName);
     String why = "the endpoint is deleted";
 
@@ -276,8 +287,12 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
       }
       done &= gone;
     }
-    // Our rules in the targets' groups reference the NLB's group, which cannot be deleted while they do.
-    new TargetSecurityGroupRules(ec2, resource, clusterName).delete(changes);
+    // Rules in the targets' groups: an earlier version's referencing the NLB's group (which cannot be
+    // deleted while they do), and the shared rules no endpoint needs any more.
+    var backend = new BackendSecurityGroup(ec2, resource.getSpec().getAws().getVpcId(), clusterName);
+    SecurityGroup backendGroup = backend.find();
+    boolean last = new TargetSecurityGroupRules(ec2, resource, clusterName, ruleUsers)
+        .delete(backendGroup == null ? null : backendGroup.groupId(), changes);
     SecurityGroup sg = new LoadBalancerSecurityGroup(ec2, resource, clusterName).findOwned();
     if (sg != null) {
       boolean gone = retryLater(() -> AlreadyDone.unless(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId()))));
@@ -285,6 +300,10 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
         changes.deleted("security group", sg.groupName() + " (" + sg.groupId() + ")", why);
       }
       done &= gone;
+    }
+    if (last && backendGroup != null) {
+      // The last endpoint of the cluster in this VPC: the backend group goes too, once no NLB holds it.
+      done &= backend.delete(changes);
     }
     return done;
   }
@@ -301,7 +320,10 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
             + AwsTags.of(resource, clusterName).get(AwsTags.OWNER)) + " in " + aws.getRegion(),
         "NLB " + names.loadBalancer() + " with its listeners", "target groups " + names.base() + "-<port>",
         "security group " + names.loadBalancer() + " in " + aws.getVpcId(),
-        "ingress rules tagged " + AwsTags.OWNER + " in the targets' security groups");
+        "ingress rules tagged " + AwsTags.OWNER + "=" + BackendSecurityGroup.owner(clusterName)
+            + " in the targets' security groups that no other endpoint of the cluster in " + aws.getVpcId() + " needs",
+        "security group " + BackendSecurityGroup.name(clusterName) + " in " + aws.getVpcId()
+            + ", with the last endpoint of the cluster there");
   }
 
   private static LoadBalancer ownedOrNull(NlbSynthesizer nlb) {

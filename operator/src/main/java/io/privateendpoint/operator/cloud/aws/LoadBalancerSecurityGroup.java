@@ -44,10 +44,12 @@ final class LoadBalancerSecurityGroup {
    * each change in {@code changes}: the group made (first or again), its
    * rules brought back to the spec. Previewing, nothing is written: a group to create is known by its
    * name, which stands for its id in what follows.
+   *
+   * @param found the group of our name in the VPC, as already read; null when there is none
    */
-  String sync(Changes changes) {
+  String sync(SecurityGroup found, Changes changes) {
     var aws = resource.getSpec().getAws();
-    SecurityGroup group = find();
+    SecurityGroup group = found;
     boolean created = group == null;
     Set<String> want = new TreeSet<>();
     for (PortRange range : resource.getSpec().getPorts().reservedRanges()) {

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -52,20 +53,24 @@ final class NlbSynthesizer {
   private final String clusterName;
   private final AwsNames names;
   private final Map<String, String> tags;
+  private final SharedRuleUsers ruleUsers;
 
-  NlbSynthesizer(Ec2Client ec2, ElasticLoadBalancingV2Client elb, KafkaPrivateEndpoint resource, String clusterName) {
+  NlbSynthesizer(Ec2Client ec2, ElasticLoadBalancingV2Client elb, KafkaPrivateEndpoint resource, String clusterName,
+      SharedRuleUsers ruleUsers) {
     this.ec2 = ec2;
     this.elb = elb;
     this.resource = resource;
     this.clusterName = clusterName;
     this.names = AwsNames.of(resource);
     this.tags = AwsTags.of(resource, clusterName);
+    this.ruleUsers = ruleUsers;
   }
 
   /**
    * Brings the NLB side to the plan and returns the load balancer and each broker's target health,
    * recording each change in {@code changes} (drift put back is told as such). In dependency
-   * order: the security group before the NLB (a recreated group is set on the NLB), the NLB before its
+   * order: the security groups before the NLB (the NLB's own, and the cluster's backend group through
+   * which it reaches the targets; a recreated group is set on the NLB), the NLB before its
    * listeners (a deleted NLB takes them with it: they are made again with it), the target groups
    * before the listeners forwarding to them. Previewing, nothing is written and a resource to create is
    * known by its name: nothing hangs off it yet, so its children are not read, only shown as created.
@@ -73,7 +78,14 @@ final class NlbSynthesizer {
   Result sync(EndpointPlan plan, long pass, Changes changes) {
     Map<Integer, List<TargetDescription>> desired = desiredTargets(plan);
     List<Subnet> subnets = subnets();
-    String securityGroup = new LoadBalancerSecurityGroup(ec2, resource, clusterName).sync(changes);
+    var backend = new BackendSecurityGroup(ec2, resource.getSpec().getAws().getVpcId(), clusterName);
+    var own = new LoadBalancerSecurityGroup(ec2, resource, clusterName);
+    // Both groups in one read.
+    List<SecurityGroup> found = ec2.describeSecurityGroups(b -> b.filters(filter("vpc-id", resource.getSpec().getAws().getVpcId()),
+        filter("group-name", names.loadBalancer(), backend.name()))).securityGroups();
+    String securityGroup = own.sync(named(found, names.loadBalancer()), changes);
+    String backendGroup = backend.sync(named(found, backend.name()), changes);
+    List<String> lbGroups = List.of(securityGroup, backendGroup);
     LoadBalancer lb = findLoadBalancer();
     boolean lbCreated = lb == null;
     if (lb == null) {
@@ -82,18 +94,24 @@ final class NlbSynthesizer {
       } else {
         lb = elb.createLoadBalancer(b -> b.name(names.loadBalancer()).type(LoadBalancerTypeEnum.NETWORK)
             .scheme(LoadBalancerSchemeEnum.INTERNAL).subnets(subnets.stream().map(Subnet::subnetId).toList())
-            .securityGroups(securityGroup).tags(elbTags())).loadBalancers().get(0);
-        setPrivateLinkEnforcement(lb, securityGroup);
+            .securityGroups(lbGroups).tags(elbTags())).loadBalancers().get(0);
+        setPrivateLinkEnforcement(lb, lbGroups);
       }
       changes.recreated("NLB", label(lb), "internal, in " + subnets.stream().map(Subnet::subnetId).toList());
-    } else if (lb.hasSecurityGroups() && !lb.securityGroups().equals(List.of(securityGroup))) {
-      // Its group was deleted (and made again above) or swapped out of band: the NLB gets ours back.
+    } else if (lb.hasSecurityGroups() && !Set.copyOf(lb.securityGroups()).equals(Set.copyOf(lbGroups))) {
       List<String> before = lb.securityGroups();
-      setPrivateLinkEnforcement(lb, securityGroup, changes);
-      changes.repaired("NLB", label(lb), "security groups " + before + " set back to [" + securityGroup + "]");
+      setPrivateLinkEnforcement(lb, lbGroups, changes);
+      if (before.equals(List.of(securityGroup))) {
+        // An NLB made before the shared group: it gains it, and its targets are admitted through it.
+        changes.changed("NLB", label(lb), "security groups " + before + " → " + lbGroups + " (with the cluster's backend group "
+            + backend.name() + ")");
+      } else {
+        // A group was deleted (and made again above) or swapped out of band: the NLB gets ours back.
+        changes.repaired("NLB", label(lb), "security groups " + before + " set back to " + lbGroups);
+      }
     } else if (lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic() != null
         && !enforcement().equalsIgnoreCase(lb.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic())) {
-      setPrivateLinkEnforcement(lb, securityGroup, changes);
+      setPrivateLinkEnforcement(lb, lbGroups, changes);
       changes.repaired("NLB", label(lb), "inbound rules enforced on PrivateLink traffic: " + enforcement());
     }
     boolean lbPlanned = lbCreated && changes.previewing();
@@ -103,8 +121,8 @@ final class NlbSynthesizer {
     Map<Integer, TargetGroup> groups = syncTargetGroups(desired, lb, lbPlanned, created, known, changes);
     syncListeners(lb, lbPlanned, groups, changes, lbCreated ? Set.of() : known);
     Map<Integer, String> health = syncTargets(desired, groups, created, plan, pass, changes);
-    List<String> unreachable = new TargetSecurityGroupRules(ec2, resource, clusterName)
-        .sync(plan, securityGroup, subnets.stream().map(Subnet::cidrBlock).toList(), changes);
+    List<String> unreachable = new TargetSecurityGroupRules(ec2, resource, clusterName, ruleUsers)
+        .sync(plan, securityGroup, backendGroup, subnets.stream().map(Subnet::cidrBlock).toList(), changes);
     return new Result(lb, health, unreachable);
   }
 
@@ -114,10 +132,14 @@ final class NlbSynthesizer {
         : lb.loadBalancerName() + " (" + lb.loadBalancerArn() + ")";
   }
 
-  private void setPrivateLinkEnforcement(LoadBalancer lb, String securityGroup, Changes changes) {
+  private void setPrivateLinkEnforcement(LoadBalancer lb, List<String> securityGroups, Changes changes) {
     if (!changes.previewing()) {
-      setPrivateLinkEnforcement(lb, securityGroup);
+      setPrivateLinkEnforcement(lb, securityGroups);
     }
+  }
+
+  private static SecurityGroup named(List<SecurityGroup> groups, String name) {
+    return groups.stream().filter(g -> name.equals(g.groupName())).findFirst().orElse(null);
   }
 
   /** The load-balancer ports the last status already served: a missing listener or group there was deleted, not new. */
@@ -146,8 +168,8 @@ final class NlbSynthesizer {
    * It is set right after creation, and later when DescribeLoadBalancers reports another value (AWS
    * reports it for every NLB with security groups; an emulator that does not is not asked every pass).
    */
-  private void setPrivateLinkEnforcement(LoadBalancer lb, String securityGroup) {
-    elb.setSecurityGroups(b -> b.loadBalancerArn(lb.loadBalancerArn()).securityGroups(securityGroup)
+  private void setPrivateLinkEnforcement(LoadBalancer lb, List<String> securityGroups) {
+    elb.setSecurityGroups(b -> b.loadBalancerArn(lb.loadBalancerArn()).securityGroups(securityGroups)
         .enforceSecurityGroupInboundRulesOnPrivateLinkTraffic(enforcement()));
   }
 
