@@ -44,13 +44,14 @@ final class ScaleScenario {
   static final int BROKERS = 6;
   private static final int NODES_PER_ZONE = 4;
   /**
-   * Endpoints whose brokers share one EKS-like node security group. The operator admits each NLB's
-   * group there with one ingress rule, and a security group holds at most 60 inbound rules
+   * Endpoints whose brokers share one EKS-like node security group: all of them. A security group
+   * holds at most 60 inbound rules
    * (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups;
-   * moto enforces it): with every endpoint on one node group, the 60th fails with
-   * RulesPerSecurityGroupLimitExceeded.
+   * moto enforces it); the node group admits the cluster's backend security group by one rule per
+   * target port, whatever the number of endpoints (before the shared group, one rule per endpoint
+   * made the 60th fail with RulesPerSecurityGroupLimitExceeded).
    */
-  private static final int ENDPOINTS_PER_NODE_GROUP = 25;
+  private static final int ENDPOINTS_PER_NODE_GROUP = Integer.MAX_VALUE;
   private static final AtomicInteger NEXT_VPC = new AtomicInteger(100);
 
   /** Deltas of the operator's counters over a window. {@code cloudCalls}: calls as they ended (success, throttled, refused, error). */
@@ -165,6 +166,8 @@ final class ScaleScenario {
       awaitAllReady(operator, kafka, ns, names, Duration.ofMinutes(10).plus(Duration.ofSeconds(3L * n)));
       double readyAll = seconds(start);
       say(label + ": " + n + " endpoints Ready in " + String.format("%.1f s", readyAll));
+      System.out.printf("BENCH %s: the node security group %s admits the %d endpoints' NLBs with %d rule(s) of the"
+          + " operator's (AWS allows 60 inbound rules per group)%n", label, vpc.groups.get(0), n + 1, vpc.operatorRules(0));
       PrometheusText created = quiet(operator);
 
       // Every endpoint's resync pass: N + 1 apply passes after the creation.
@@ -361,6 +364,11 @@ final class ScaleScenario {
         subnets.put(az, aws.ec2.createSubnet(b -> b.vpcId(id).cidrBlock("10." + second + "." + 64 * (n - 1) + ".0/18")
             .availabilityZoneId("usw2-az" + n)).subnet().subnetId());
       }
+    }
+
+    /** Inbound rules the operator added to node group {@code nodeGroup} (they carry its owner tag). */
+    long operatorRules(int nodeGroup) {
+      return aws.ingressRules(groups.get(nodeGroup)).stream().filter(r -> r.contains("kafka.privateendpoint.io/owner=")).count();
     }
 
     String podIp(int az, int nodeGroup) {
