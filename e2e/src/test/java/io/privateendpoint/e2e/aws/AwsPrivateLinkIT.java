@@ -421,6 +421,64 @@ class AwsPrivateLinkIT {
   }
 
   /**
+   * An endpoint built by a version before the backend security group (its NLB with its own group only,
+   * and a rule of its own in the pods' group admitting that group) moves to the shared group on its
+   * next pass: the preview of a paused endpoint says so, and applying it gives the NLB the backend
+   * group, adds the cluster's rule and revokes the endpoint's own — each told as one event.
+   */
+  @Test
+  void anEndpointBuiltBeforeTheSharedGroupMovesToItOnItsNextPass() {
+    String vpc = aws.vpcWithSubnets("10.71");
+    String nodeGroup = aws.nodeGroup(vpc);
+    List<String> theirs = aws.ingressRules(nodeGroup);
+    KafkaPrivateEndpoint kpe = statefulSetEndpoint("upgrade", "kafkau", vpc, "10.71");
+    awaitReady("upgrade");
+    AwsNames names = AwsNames.of(operator.get(KafkaPrivateEndpoint.class, "upgrade"));
+    String own = nlbGroup(vpc, names.loadBalancer());
+    String backendGroup = nlbGroup(vpc, BackendSecurityGroup.name("it-aws"));
+    String owner = operator.getNamespace() + "/upgrade/" + kpe.getMetadata().getUid();
+
+    // Paused (previews only), then AWS put back as the earlier version left it.
+    KafkaPrivateEndpoint pause = operator.get(KafkaPrivateEndpoint.class, "upgrade");
+    pause.getSpec().setPaused(true);
+    operator.replace(pause);
+    Endpoints.awaitReason(operator, "upgrade", ConditionType.READY, "Paused");
+    String lbArn = aws.loadBalancers(names.loadBalancer()).get(0).loadBalancerArn();
+    aws.elb.setSecurityGroups(b -> b.loadBalancerArn(lbArn).securityGroups(own));
+    aws.ingressRules(nodeGroup).stream().filter(r -> !theirs.contains(r)).map(r -> r.split(" ")[0])
+        .forEach(id -> aws.ec2.revokeSecurityGroupIngress(b -> b.groupId(nodeGroup).securityGroupRuleIds(id)));
+    aws.ec2.authorizeSecurityGroupIngress(b -> b.groupId(nodeGroup).ipPermissions(p -> p.ipProtocol("tcp").fromPort(39092)
+            .toPort(39092).userIdGroupPairs(g -> g.groupId(own)))
+        .tagSpecifications(t -> t.resourceType("security-group-rule").tags(
+            software.amazon.awssdk.services.ec2.model.Tag.builder().key("kafka.privateendpoint.io/owner").value(owner).build(),
+            software.amazon.awssdk.services.ec2.model.Tag.builder().key("kafka.privateendpoint.io/cluster").value("it-aws").build())));
+    String legacy = aws.ingressRules(nodeGroup).stream().filter(r -> !theirs.contains(r)).findFirst().orElseThrow().split(" ")[0];
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+            operator.get(KafkaPrivateEndpoint.class, "upgrade").getStatus().getPlannedChanges())
+        .anySatisfy(c -> assertThat(c).contains("change NLB " + names.loadBalancer()).contains(backendGroup))
+        .anySatisfy(c -> assertThat(c).contains("create security group rule in " + nodeGroup))
+        .anySatisfy(c -> assertThat(c).contains("delete security group rule " + legacy)
+            .contains("replaced by the cluster's shared rule")));
+    assertThat(aws.loadBalancers(names.loadBalancer()).get(0).securityGroups()).containsExactly(own);
+
+    KafkaPrivateEndpoint resume = operator.get(KafkaPrivateEndpoint.class, "upgrade");
+    resume.getSpec().setPaused(false);
+    operator.replace(resume);
+    Endpoints.awaitEvent(operator, "upgrade", "Deleted", "security group rule " + legacy + " in " + nodeGroup
+        + ": replaced by the cluster's shared rule", Duration.ofSeconds(30), () -> "");
+    Endpoints.awaitEvent(operator, "upgrade", "Changed", "with the cluster's backend group", Duration.ofSeconds(5), () -> "");
+    awaitReady("upgrade");
+    assertThat(aws.loadBalancers(names.loadBalancer()).get(0).securityGroups()).containsExactlyInAnyOrder(own, backendGroup);
+    assertThat(aws.ingressRules(nodeGroup).stream().filter(r -> !theirs.contains(r)).toList()).singleElement().asString()
+        .contains("tcp 39092-39092 from " + backendGroup).contains("owner=" + BackendSecurityGroup.owner("it-aws"));
+
+    operator.delete(operator.get(KafkaPrivateEndpoint.class, "upgrade"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.get(KafkaPrivateEndpoint.class, "upgrade") == null);
+    assertThat(aws.ingressRules(nodeGroup)).isEqualTo(theirs);
+  }
+
+  /**
    * An endpoint that cannot go on builds nothing and touches no broker, and every condition says
    * what it waits for: a StatefulSet at 0 replicas (NoBrokers), the Proxy sample (its brokers'
    * names resolve nowhere here: UpstreamUnreachable, and no proxy is run), and a second endpoint clashing with the first on the same Kafka (ListenerConflict).
