@@ -20,7 +20,9 @@ import java.util.function.Function;
  * broker's pod IP change to its new target. Not an IT: at N = 100 it takes several minutes.
  *
  * <p>Argument: N (default 100). Properties: kpe.bench.resync (seconds; default 60 + 2 s per endpoint,
- * longer than the creation of N, so that creation counts hold no resync pass).
+ * longer than the creation of N, so that creation counts hold no resync pass); kpe.bench.throttle
+ * ("rate", the default, or a fraction), kpe.bench.grant.reads / .writes (per second per service, rate
+ * mode: 5 and 2.5), kpe.bench.throttled.endpoints (N in rate mode, 5 for a fraction).
  */
 public final class ScaleBench {
 
@@ -44,23 +46,33 @@ public final class ScaleBench {
       ScaleScenario scenario = new ScaleScenario(cluster, client);
       List<Figures> runs = new ArrayList<>();
       runs.add(scenario.run("plain-" + n, moto.endpoint(), n, resync));
-      // The same scenario with 30% of the operator's AWS requests answered as AWS throttles (EC2's
-      // RequestLimitExceeded, ELB's Throttling) by a proxy in front of moto: every endpoint must still
-      // get Ready, with at most twice the requests of the same run unthrottled. On fewer endpoints (5 by
-      // default): the SDK's adaptive retry mode slows each client down on every throttle, and a proxy
-      // that throttles 30% however slowly it is called keeps it near its floor (about one request per
-      // second per API) — real AWS throttles by rate, so slowing down ends it there.
-      double fraction = Double.parseDouble(System.getProperty("kpe.bench.throttle", "0.3"));
-      int m = Integer.getInteger("kpe.bench.throttled.endpoints", Math.min(n, 5));
-      if (fraction > 0 && m > 0) {
+      // The same scenario against a busy account. By default as AWS throttles, by rate: a proxy in front of
+      // moto grants the operator fewer calls per second than its own ceiling (--aws-read-rate 8,
+      // --aws-write-rate 4 per service) — reads and writes per service from token buckets, as if other
+      // tools used the rest of the account's limits — and answers the excess with AWS's throttling
+      // errors; at N endpoints. Or, with -Dkpe.bench.throttle=<fraction>, a random fraction of the requests
+      // throttled whatever their rate, on fewer endpoints (5 by default): the SDK's adaptive retry mode
+      // slows each client on every throttle, and a proxy that throttles however slowly it is called keeps
+      // it near its floor (about one request per second per API), which real AWS, throttling by rate, does not.
+      // Either way every endpoint must get Ready, with at most twice the requests of the run unthrottled.
+      String mode = System.getProperty("kpe.bench.throttle", "rate");
+      boolean byRate = mode.equals("rate");
+      double fraction = byRate ? 0 : Double.parseDouble(mode);
+      int m = Integer.getInteger("kpe.bench.throttled.endpoints", byRate ? n : Math.min(n, 5));
+      if ((byRate || fraction > 0) && m > 0) {
         Figures plain = m == n ? runs.get(0) : scenario.run("plain-" + m, moto.endpoint(), m, resync);
         if (m != n) {
           runs.add(plain);
         }
+        double reads = Double.parseDouble(System.getProperty("kpe.bench.grant.reads", "5"));
+        double writes = Double.parseDouble(System.getProperty("kpe.bench.grant.writes", "2.5"));
         Figures throttled;
-        try (FaultProxy proxy = FaultProxy.aws(URI.create(moto.endpoint()), fraction, 13)) {
+        try (FaultProxy proxy = byRate ? FaultProxy.awsGranting(URI.create(moto.endpoint()), reads, writes, 10)
+            : FaultProxy.aws(URI.create(moto.endpoint()), fraction, 13)) {
           throttled = scenario.run("throttled-" + m, proxy.uri().toString(), m, resync);
-          System.out.printf("BENCH throttled run: %d requests reached the proxy, %d answered as throttling (%.0f%%)%n",
+          System.out.printf("BENCH throttled run (%s): %d requests reached the proxy, %d answered as throttling (%.0f%%)%n",
+              byRate ? String.format("granted %.1f reads and %.1f writes per second per service, burst 10", reads, writes)
+                  : String.format("%.0f%% at random", 100 * fraction),
               proxy.requests(), proxy.injected(), 100.0 * proxy.injected() / Math.max(1, proxy.requests()));
         }
         runs.add(throttled);

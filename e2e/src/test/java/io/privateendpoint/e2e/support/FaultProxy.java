@@ -39,6 +39,12 @@ import java.util.regex.Pattern;
  * Compute errors alternate: 429 {@code rateLimitExceeded} (RESOURCE_EXHAUSTED) and 503
  * {@code backendError} (UNAVAILABLE), in Google's JSON error format.
  *
+ * <p>Or, as AWS itself throttles, by rate ({@link #awsGranting}): a token bucket per service and kind of
+ * call answers a request when it is empty. EC2 meters "using the token bucket algorithm": each API
+ * has a bucket of tokens that refills at a fixed rate, a request takes one, and an empty bucket means
+ * RequestLimitExceeded (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html). A
+ * client that slows down is then no longer throttled, which a random fraction never allows.
+ *
  * <p>Forwarding keeps the Host header as the client sent it: the SDK signed it (SigV4), and moto
  * checks the signature. So requests go upstream over a plain socket, one connection each.
  */
@@ -61,14 +67,28 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicInteger forwarded = new AtomicInteger();
   private final AtomicInteger injected = new AtomicInteger();
   private final Map<String, Integer> byOperation = new TreeMap<>();
+  /** Rate mode: the buckets by "service reads|writes"; null in fraction mode. */
+  private final Map<String, double[]> buckets;
+  private final double readsPerSecond;
+  private final double writesPerSecond;
+  private final double burst;
   private final Map<String, Integer> injectedByOperation = new TreeMap<>();
   private int computeAnswers;
 
   private FaultProxy(URI upstream, boolean aws, double fraction, long seed) {
+    this(upstream, aws, fraction, seed, null, 0, 0, 0);
+  }
+
+  private FaultProxy(URI upstream, boolean aws, double fraction, long seed, Map<String, double[]> buckets,
+      double readsPerSecond, double writesPerSecond, double burst) {
     this.upstream = upstream;
     this.aws = aws;
     this.fraction = fraction;
     this.random = new Random(seed);
+    this.buckets = buckets;
+    this.readsPerSecond = readsPerSecond;
+    this.writesPerSecond = writesPerSecond;
+    this.burst = burst;
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     } catch (IOException e) {
@@ -82,6 +102,16 @@ public final class FaultProxy implements AutoCloseable {
   /** In front of moto: EC2 and ELB requests, answered RequestLimitExceeded / Throttling for {@code fraction} of them. */
   public static FaultProxy aws(URI moto, double fraction, long seed) {
     return new FaultProxy(moto, true, fraction, seed);
+  }
+
+  /**
+   * In front of moto, throttling by rate as AWS does: per service (EC2, ELB), reads (Describe*) and
+   * writes each have a bucket of {@code burst} tokens refilled at the given rate; a request finding its
+   * bucket empty is answered RequestLimitExceeded / Throttling. What an account leaves the operator
+   * when other tools use the rest of its limits.
+   */
+  public static FaultProxy awsGranting(URI moto, double readsPerSecond, double writesPerSecond, double burst) {
+    return new FaultProxy(moto, true, 0, 0, new java.util.HashMap<>(), readsPerSecond, writesPerSecond, burst);
   }
 
   /** In front of the Compute fake: {@code fraction} of the requests answered 429 or 503, alternating. */
@@ -135,7 +165,7 @@ public final class FaultProxy implements AutoCloseable {
       Answer fault;
       synchronized (this) {
         byOperation.merge(operation, 1, Integer::sum);
-        fault = random.nextDouble() < fraction ? fault(operation) : null;
+        fault = (buckets != null ? !take(operation) : random.nextDouble() < fraction) ? fault(operation) : null;
         if (fault != null) {
           injectedByOperation.merge(operation, 1, Integer::sum);
         }
@@ -151,6 +181,22 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private record Answer(int status, Map<String, List<String>> headers, byte[] body) {}
+
+  /** Rate mode: a token from the operation's bucket, refilled for the time since it was last looked at; under the lock. */
+  private boolean take(String operation) {
+    boolean read = operation.substring(operation.indexOf('.') + 1).startsWith("Describe");
+    String key = operation.substring(0, operation.indexOf('.')) + (read ? " reads" : " writes");
+    double rate = read ? readsPerSecond : writesPerSecond;
+    long now = System.nanoTime();
+    double[] bucket = buckets.computeIfAbsent(key, k -> new double[] {burst, now});
+    bucket[0] = Math.min(burst, bucket[0] + (now - bucket[1]) / 1e9 * rate);
+    bucket[1] = now;
+    if (bucket[0] < 1) {
+      return false;
+    }
+    bucket[0] -= 1;
+    return true;
+  }
 
   /** The cloud's own answer for a request it throttles; called under the lock (Compute alternates). */
   private Answer fault(String operation) {
