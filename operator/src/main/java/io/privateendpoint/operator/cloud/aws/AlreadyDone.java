@@ -23,6 +23,24 @@ final class AlreadyDone {
 
   private AlreadyDone() {}
 
+  /**
+   * Runs a delete whose refusal with one of {@code gone} means it is done; false when AWS still holds
+   * the resource in use (it releases a deleted NLB's interfaces and listeners asynchronously:
+   * ResourceInUse, DependencyViolation), so the delete is tried again on a later pass.
+   */
+  static boolean deleted(Set<String> gone, Runnable delete) {
+    try {
+      unless(gone, delete);
+      return true;
+    } catch (AwsServiceException e) {
+      String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+      if (code.contains("InUse") || code.contains("DependencyViolation")) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** Runs the write; an error with one of {@code codes} counts as done. */
   static void unless(Set<String> codes, Runnable write) {
     try {

@@ -90,7 +90,7 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
     }
     EndpointServiceSynthesizer.Result service;
     try {
-      service = new EndpointServiceSynthesizer(clients.ec2(region), resource, clusterName)
+      service = new EndpointServiceSynthesizer(clients, resource, clusterName)
           .sync(lb.loadBalancer().loadBalancerArn(), changes);
     } catch (SdkException e) {
       return StepOutcome.halt(refused(e, ConditionType.ENDPOINT_SERVICE_READY, "publishing the endpoint service"));
@@ -258,7 +258,7 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
     Ec2Client ec2 = clients.ec2(region);
     ElasticLoadBalancingV2Client elb = clients.elb(region);
     NlbSynthesizer nlb = new NlbSynthesizer(ec2, elb, resource, clusterName, ruleUsers);
-    var services = new EndpointServiceSynthesizer(ec2, resource, clusterName);
+    var services = new EndpointServiceSynthesizer(clients, resource, clusterName);
     String why = "the endpoint is deleted";
 
     var service = services.find();
@@ -280,8 +280,8 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
     }
     boolean done = true;
     for (var group : nlb.ownedTargetGroups().values()) {
-      boolean gone = retryLater(() -> AlreadyDone.unless(AlreadyDone.TARGET_GROUP_GONE,
-          () -> elb.deleteTargetGroup(b -> b.targetGroupArn(group.targetGroupArn()))));
+      boolean gone = AlreadyDone.deleted(AlreadyDone.TARGET_GROUP_GONE,
+          () -> elb.deleteTargetGroup(b -> b.targetGroupArn(group.targetGroupArn())));
       if (gone) {
         changes.deleted("target group", group.targetGroupName(), why);
       }
@@ -295,7 +295,7 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
         .delete(backendGroup == null ? null : backendGroup.groupId(), changes);
     SecurityGroup sg = new LoadBalancerSecurityGroup(ec2, resource, clusterName).findOwned();
     if (sg != null) {
-      boolean gone = retryLater(() -> AlreadyDone.unless(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId()))));
+      boolean gone = AlreadyDone.deleted(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId())));
       if (gone) {
         changes.deleted("security group", sg.groupName() + " (" + sg.groupId() + ")", why);
       }
@@ -331,20 +331,6 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
       return nlb.findLoadBalancer();
     } catch (AwsProblem foreign) {
       return null; // a load balancer with our name but not our tags is never deleted
-    }
-  }
-
-  /** Runs a delete; "still in use" (AWS releases NLB interfaces and listeners asynchronously) means try again later. */
-  private static boolean retryLater(Runnable delete) {
-    try {
-      delete.run();
-      return true;
-    } catch (AwsServiceException e) {
-      String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
-      if (code.contains("InUse") || code.contains("DependencyViolation")) {
-        return false;
-      }
-      throw e;
     }
   }
 }

@@ -83,18 +83,15 @@ public final class BackendSecurityGroup {
       changes.created("security group", name(), WHY);
       return name();
     }
-    String id = create();
-    changes.created("security group", name() + " (" + id + ")", WHY);
-    return id;
-  }
-
-  private String create() {
     try {
-      return ec2.createSecurityGroup(b -> b.groupName(name()).vpcId(vpcId)
+      String id = ec2.createSecurityGroup(b -> b.groupName(name()).vpcId(vpcId)
           .description("Kafka private endpoints of cluster " + clusterName + ": their NLBs reach the brokers through this group")
           .tagSpecifications(ec2Spec(clusterName, ResourceType.SECURITY_GROUP))).groupId();
+      changes.created("security group", name() + " (" + id + ")", WHY);
+      return id;
     } catch (AwsServiceException e) {
-      // A retried create meeting its first attempt's group (or a peer endpoint's, made a moment before).
+      // Most often a peer endpoint's pass made it a moment before (endpoints created together all
+      // reach this step at once), which tells the creation itself; else the SDK retried our own create.
       SecurityGroup made = "InvalidGroup.Duplicate".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())
           ? find() : null;
       if (made == null) {
@@ -128,14 +125,8 @@ public final class BackendSecurityGroup {
     if (group == null || !ours(AwsTags.ec2Map(group.tags()), clusterName)) {
       return true; // a look-alike without our tags is never deleted
     }
-    try {
-      AlreadyDone.unless(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(group.groupId())));
-    } catch (AwsServiceException e) {
-      String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
-      if (code.contains("DependencyViolation") || code.contains("InUse")) {
-        return false;
-      }
-      throw e;
+    if (!AlreadyDone.deleted(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(group.groupId())))) {
+      return false;
     }
     changes.deleted("security group", name() + " (" + group.groupId() + ")", "no endpoint of cluster " + clusterName
         + " is left in " + vpcId);

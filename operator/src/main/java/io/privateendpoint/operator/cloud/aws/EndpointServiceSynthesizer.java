@@ -22,12 +22,17 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpointConnection;
  */
 final class EndpointServiceSynthesizer {
 
+  private static final String CONNECTIONS = "DescribeVpcEndpointConnections";
+
   private final Ec2Client ec2;
+  /** Remembers an emulator without DescribeVpcEndpointConnections, so it is not asked (and retried) every pass. */
+  private final AwsClients clients;
   private final KafkaPrivateEndpoint resource;
   private final String clusterName;
 
-  EndpointServiceSynthesizer(Ec2Client ec2, KafkaPrivateEndpoint resource, String clusterName) {
-    this.ec2 = ec2;
+  EndpointServiceSynthesizer(AwsClients clients, KafkaPrivateEndpoint resource, String clusterName) {
+    this.clients = clients;
+    this.ec2 = clients.ec2(resource.getSpec().getAws().getRegion());
     this.resource = resource;
     this.clusterName = clusterName;
   }
@@ -146,14 +151,8 @@ final class EndpointServiceSynthesizer {
   }
 
   private Result connections(ServiceConfiguration service, Changes changes) {
-    List<VpcEndpointConnection> connections;
-    try {
-      connections = ec2.describeVpcEndpointConnectionsPaginator(b -> b.filters(NlbSynthesizer.filter("service-id",
-          service.serviceId()))).vpcEndpointConnections().stream().toList();
-    } catch (AwsServiceException | SdkClientException e) {
-      if (!unsupported(e)) {
-        throw e;
-      }
+    List<VpcEndpointConnection> connections = describeConnections(service.serviceId());
+    if (connections == null) {
       return new Result(service, List.of(), false);
     }
     if (Boolean.TRUE.equals(resource.getSpec().getAws().getAutoAcceptConnections())) {
@@ -172,18 +171,13 @@ final class EndpointServiceSynthesizer {
 
   /** Rejects every connection still open on the service, before it is deleted; nothing to do where unsupported. */
   void rejectConnections(String serviceId) {
-    List<String> open;
-    try {
-      open = ec2.describeVpcEndpointConnectionsPaginator(b -> b.filters(NlbSynthesizer.filter("service-id", serviceId)))
-          .vpcEndpointConnections().stream()
-          .filter(c -> !List.of("rejected", "deleted", "deleting", "failed").contains(c.vpcEndpointStateAsString().toLowerCase()))
-          .map(VpcEndpointConnection::vpcEndpointId).toList();
-    } catch (AwsServiceException | SdkClientException e) {
-      if (!unsupported(e)) {
-        throw e;
-      }
+    List<VpcEndpointConnection> connections = describeConnections(serviceId);
+    if (connections == null) {
       return;
     }
+    List<String> open = connections.stream()
+        .filter(c -> !List.of("rejected", "deleted", "deleting", "failed").contains(c.vpcEndpointStateAsString().toLowerCase()))
+        .map(VpcEndpointConnection::vpcEndpointId).toList();
     if (!open.isEmpty()) {
       ec2.rejectVpcEndpointConnections(b -> b.serviceId(serviceId).vpcEndpointIds(open));
     }
@@ -206,6 +200,23 @@ final class EndpointServiceSynthesizer {
    * An emulator without the operation (moto answers DescribeVpcEndpointConnections with an HTML 500)
    * is "unsupported", not a failed reconcile; real AWS errors are rethrown.
    */
+  /** The service's endpoint connections; null where the endpoint does not implement the call (asked once). */
+  private List<VpcEndpointConnection> describeConnections(String serviceId) {
+    if (!clients.implemented(CONNECTIONS)) {
+      return null;
+    }
+    try {
+      return ec2.describeVpcEndpointConnectionsPaginator(b -> b.filters(NlbSynthesizer.filter("service-id", serviceId)))
+          .vpcEndpointConnections().stream().toList();
+    } catch (AwsServiceException | SdkClientException e) {
+      if (!unsupported(e)) {
+        throw e;
+      }
+      clients.markNotImplemented(CONNECTIONS);
+      return null;
+    }
+  }
+
   static boolean unsupported(RuntimeException e) {
     if (e instanceof AwsServiceException a) {
       return a.statusCode() == 501 || "NotImplemented".equals(a.awsErrorDetails() == null ? null : a.awsErrorDetails().errorCode())

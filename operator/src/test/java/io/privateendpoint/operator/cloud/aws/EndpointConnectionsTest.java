@@ -3,6 +3,7 @@ package io.privateendpoint.operator.cloud.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.privateendpoint.operator.cloud.CloudCallRates;
 import io.privateendpoint.operator.model.ConnectionStatus;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.testing.Samples;
@@ -18,9 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ServiceConfiguration;
 
 /**
@@ -96,8 +94,8 @@ class EndpointConnectionsTest {
     KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
     resource.getMetadata().setUid("3f2a0000-0000-4000-8000-000000000000");
     resource.getSpec().getAws().setAutoAcceptConnections(true); // allowed: arn:aws:iam::123456789012:root
-    try (Ec2Client ec2 = client()) {
-      var synthesizer = new EndpointServiceSynthesizer(ec2, resource, "test");
+    try (AwsClients clients = clients()) {
+      var synthesizer = new EndpointServiceSynthesizer(clients, resource, "test");
 
       var result = synthesizer.connections(ServiceConfiguration.builder().serviceId("vpce-svc-0f49e37e1f022cd45").build());
 
@@ -119,19 +117,45 @@ class EndpointConnectionsTest {
   void withoutAutoAcceptNothingIsAccepted() {
     KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
     resource.getMetadata().setUid("3f2a0000-0000-4000-8000-000000000001");
-    try (Ec2Client ec2 = client()) {
-      new EndpointServiceSynthesizer(ec2, resource, "test")
+    try (AwsClients clients = clients()) {
+      new EndpointServiceSynthesizer(clients, resource, "test")
           .connections(ServiceConfiguration.builder().serviceId("vpce-svc-0f49e37e1f022cd45").build());
     }
     assertThat(requests).noneMatch(r -> r.contains("Action=AcceptVpcEndpointConnections"));
   }
 
-  /** The real SDK client, pointed at the local server. */
-  private Ec2Client client() {
-    return Ec2Client.builder().region(Region.US_WEST_2)
-        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
-        .httpClient(UrlConnectionHttpClient.create()).build();
+  @Test
+  void anEndpointWithoutTheCallIsAskedOnceNotEveryPass() {
+    // As moto answers: an HTML 500, which the SDK retries as a server error.
+    server.removeContext("/");
+    server.createContext("/", exchange -> {
+      requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] answer = "<html><body>Internal Server Error</body></html>".getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/html");
+      exchange.sendResponseHeaders(500, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
+    resource.getMetadata().setUid("3f2a0000-0000-4000-8000-000000000002");
+    ServiceConfiguration service = ServiceConfiguration.builder().serviceId("vpce-svc-0f49e37e1f022cd45").build();
+    try (AwsClients clients = clients()) {
+      var first = new EndpointServiceSynthesizer(clients, resource, "test").connections(service);
+      int asked = requests.size();
+      var second = new EndpointServiceSynthesizer(clients, resource, "test").connections(service);
+      new EndpointServiceSynthesizer(clients, resource, "test").rejectConnections(service.serviceId());
+
+      assertThat(first.connectionsSupported()).isFalse();
+      assertThat(second.connectionsSupported()).isFalse();
+      assertThat(asked).as("the SDK's attempts at the first pass").isEqualTo(AwsClients.MAX_ATTEMPTS);
+      assertThat(requests).as("no request after the first pass learned the call is missing").hasSize(asked);
+    }
+  }
+
+  /** The operator's clients (real SDK, its retry settings), pointed at the local server. */
+  private AwsClients clients() {
+    return new AwsClients(List.of(), StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")),
+        CloudCallRates.UNLIMITED, URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
   }
 
   @Test
