@@ -118,7 +118,8 @@ class AwsCrashIT {
     KafkaPrivateEndpoint[] created = new KafkaPrivateEndpoint[1];
     int start = calls.mark();
 
-    matrix.phase("create", List.of("Ec2.CreateSecurityGroup", "Ec2.AuthorizeSecurityGroupIngress",
+    // The second CreateSecurityGroup is the cluster's backend group (the first endpoint in the VPC makes it).
+    matrix.phase("create", List.of("Ec2.CreateSecurityGroup", "Ec2.CreateSecurityGroup#2", "Ec2.AuthorizeSecurityGroupIngress",
             "ElasticLoadBalancingV2.CreateLoadBalancer", "ElasticLoadBalancingV2.SetSecurityGroups",
             "ElasticLoadBalancingV2.CreateTargetGroup", "ElasticLoadBalancingV2.CreateListener",
             "ElasticLoadBalancingV2.RegisterTargets", "Ec2.CreateVpcEndpointServiceConfiguration",
@@ -189,7 +190,9 @@ class AwsCrashIT {
         .anySatisfy(p -> assertThat(p.getNodeId()).isEqualTo(4));
 
     matrix.phase("delete", List.of("Ec2.DeleteVpcEndpointServiceConfigurations", "ElasticLoadBalancingV2.DeleteLoadBalancer",
-            "ElasticLoadBalancingV2.DeleteTargetGroup", "Ec2.RevokeSecurityGroupIngress", "Ec2.DeleteSecurityGroup"),
+            "ElasticLoadBalancingV2.DeleteTargetGroup", "Ec2.RevokeSecurityGroupIngress", "Ec2.DeleteSecurityGroup",
+            // The NLB's own group goes first, then the backend group with the VPC's last endpoint.
+            "Ec2.DeleteSecurityGroup#2"),
         () -> operator.delete(operator.get(KafkaPrivateEndpoint.class, "crashy")),
         () -> {
           // The finalizer goes only once nothing is left: checked when the endpoint is gone.

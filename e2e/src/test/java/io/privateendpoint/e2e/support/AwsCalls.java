@@ -2,6 +2,7 @@ package io.privateendpoint.e2e.support;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -17,7 +18,8 @@ public final class AwsCalls implements ExecutionInterceptor {
 
   private final List<String> calls = new ArrayList<>();
   private final List<String> denied = new ArrayList<>();
-  private final java.util.Set<String> crashAfter = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Armed crashes by "Service.Operation" or "Service.Operation#n", each with the calls still to let through. */
+  private final Map<String, Integer> crashAfter = new java.util.LinkedHashMap<>();
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -42,19 +44,38 @@ public final class AwsCalls implements ExecutionInterceptor {
   }
 
   /**
-   * Makes the next call of {@code operation} ("Service.Operation") throw after AWS has done it, as
-   * if the operator died between that call and the next: the retry must find what was made.
+   * Makes the next successful call of {@code operation} ("Service.Operation") throw after AWS has
+   * done it, as if the operator died between that call and the next: the retry must find what was
+   * made. "Service.Operation#n" crashes after the n-th successful call from now instead (the backend
+   * security group is the second CreateSecurityGroup of a first endpoint, after the NLB's own).
    */
   public void crashOnceAfter(String operation) {
-    crashAfter.add(operation);
+    int hash = operation.indexOf('#');
+    synchronized (crashAfter) {
+      crashAfter.put(operation, hash < 0 ? 1 : Integer.parseInt(operation.substring(hash + 1)));
+    }
   }
 
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
     String call = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
         + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-    if (crashAfter.remove(call)) {
-      throw new IllegalStateException("injected crash after " + call);
+    String crash = null;
+    synchronized (crashAfter) {
+      for (var armed : List.copyOf(crashAfter.entrySet())) {
+        if (!armed.getKey().equals(call) && !armed.getKey().startsWith(call + "#")) {
+          continue;
+        }
+        if (armed.getValue() > 1) {
+          crashAfter.put(armed.getKey(), armed.getValue() - 1);
+        } else if (crash == null) {
+          crashAfter.remove(armed.getKey());
+          crash = armed.getKey(); // one crash per call; another armed at this call waits for the next
+        }
+      }
+    }
+    if (crash != null) {
+      throw new IllegalStateException("injected crash after " + crash);
     }
   }
 
@@ -88,7 +109,9 @@ public final class AwsCalls implements ExecutionInterceptor {
 
   /** Crashes asked for that have not happened yet. */
   public java.util.Set<String> pendingCrashes() {
-    return java.util.Set.copyOf(crashAfter);
+    synchronized (crashAfter) {
+      return java.util.Set.copyOf(crashAfter.keySet());
+    }
   }
 
   /** A copy of every call so far. */
