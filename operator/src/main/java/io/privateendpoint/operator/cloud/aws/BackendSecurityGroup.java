@@ -3,7 +3,6 @@ package io.privateendpoint.operator.cloud.aws;
 import io.privateendpoint.operator.apply.Changes;
 import io.privateendpoint.operator.cloud.UidNames;
 import java.util.Map;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
@@ -83,23 +82,17 @@ public final class BackendSecurityGroup {
       changes.created("security group", name(), WHY);
       return name();
     }
-    try {
-      String id = ec2.createSecurityGroup(b -> b.groupName(name()).vpcId(vpcId)
-          .description("Kafka private endpoints of cluster " + clusterName + ": their NLBs reach the brokers through this group")
-          .tagSpecifications(ec2Spec(clusterName, ResourceType.SECURITY_GROUP))).groupId();
-      changes.created("security group", name() + " (" + id + ")", WHY);
-      return id;
-    } catch (AwsServiceException e) {
+    SecurityGroupCreate.Made made = SecurityGroupCreate.createOrReadBack(ec2, b -> b.groupName(name()).vpcId(vpcId)
+        .description("Kafka private endpoints of cluster " + clusterName + ": their NLBs reach the brokers through this group")
+        .tagSpecifications(ec2Spec(clusterName, ResourceType.SECURITY_GROUP)), this::find);
+    if (made.now()) {
+      changes.created("security group", name() + " (" + made.group().groupId() + ")", WHY);
+    } else {
       // Most often a peer endpoint's pass made it a moment before (endpoints created together all
       // reach this step at once), which tells the creation itself; else the SDK retried our own create.
-      SecurityGroup made = "InvalidGroup.Duplicate".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())
-          ? find() : null;
-      if (made == null) {
-        throw e;
-      }
-      requireOurs(made);
-      return made.groupId();
+      requireOurs(made.group());
     }
+    return made.group().groupId();
   }
 
   private void requireOurs(SecurityGroup group) {

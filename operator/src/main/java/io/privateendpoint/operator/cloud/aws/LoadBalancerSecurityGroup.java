@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
@@ -102,27 +101,17 @@ final class LoadBalancerSecurityGroup {
     }).collect(java.util.stream.Collectors.joining(", "));
   }
 
-  /**
-   * Creates the group; a retried create that meets its first attempt's group (InvalidGroup.Duplicate,
-   * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html) reads it back, and
-   * its tags are then checked as for any group found.
-   */
+  /** Creates the group, or reads back a lost first attempt's, whose tags are then checked as for any group found. */
   private SecurityGroup create() {
     var aws = resource.getSpec().getAws();
-    try {
-      String id = ec2.createSecurityGroup(b -> b.groupName(names.loadBalancer()).vpcId(aws.getVpcId())
-          .description("Kafka private endpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
-          .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP))).groupId();
-      return SecurityGroup.builder().groupId(id).ipPermissions(List.of()).build();
-    } catch (AwsServiceException e) {
-      SecurityGroup made = "InvalidGroup.Duplicate".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())
-          ? find() : null;
-      if (made == null) {
-        throw e;
-      }
-      requireOurs(made);
-      return made;
+    SecurityGroupCreate.Made made = SecurityGroupCreate.createOrReadBack(ec2, b -> b.groupName(names.loadBalancer())
+        .vpcId(aws.getVpcId())
+        .description("Kafka private endpoint " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
+        .tagSpecifications(AwsTags.ec2Spec(resource, clusterName, ResourceType.SECURITY_GROUP)), this::find);
+    if (!made.now()) {
+      requireOurs(made.group());
     }
+    return made.group();
   }
 
   private void requireOurs(SecurityGroup group) {
