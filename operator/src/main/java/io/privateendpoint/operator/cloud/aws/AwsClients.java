@@ -6,7 +6,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -43,6 +42,8 @@ public final class AwsClients implements AutoCloseable {
    */
   static final int MAX_ATTEMPTS = 8;
 
+  static final java.time.Duration ASK_AGAIN = java.time.Duration.ofMinutes(10);
+
   private final List<ExecutionInterceptor> interceptors;
   /** null: the SDK's endpoint settings. */
   private final URI endpoint;
@@ -50,8 +51,8 @@ public final class AwsClients implements AutoCloseable {
   private final AwsCredentialsProvider credentials;
   private final Map<String, Ec2Client> ec2 = new ConcurrentHashMap<>();
   private final Map<String, ElasticLoadBalancingV2Client> elb = new ConcurrentHashMap<>();
-  /** Operations the endpoint answered as not implemented (an emulator's gap; see EndpointServiceSynthesizer). */
-  private final Set<String> notImplemented = ConcurrentHashMap.newKeySet();
+  /** Operations the endpoint answered as not implemented (an emulator's gap; see EndpointServiceSynthesizer), and when. */
+  private final Map<String, Long> notImplemented = new ConcurrentHashMap<>();
 
   /** @param interceptors seen on every call (the tests record calls with one) */
   public AwsClients(List<ExecutionInterceptor> interceptors) {
@@ -113,16 +114,19 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /**
-   * False once the endpoint answered {@code operation} as not implemented: asking again each pass
-   * would only cost the SDK's retries of that answer (moto answers DescribeVpcEndpointConnections with
-   * an HTML 500, retried {@value #MAX_ATTEMPTS} times). AWS implements every operation the operator calls.
+   * False for {@link #ASK_AGAIN} after the endpoint answered {@code operation} as not implemented:
+   * asking again each pass would only cost the SDK's retries of that answer (moto answers
+   * DescribeVpcEndpointConnections with an HTML 500, retried {@value #MAX_ATTEMPTS} times). AWS
+   * implements every operation the operator calls, so there the answer was a passing fault, and the
+   * call is made again after a while rather than never.
    */
   boolean implemented(String operation) {
-    return !notImplemented.contains(operation);
+    Long at = notImplemented.get(operation);
+    return at == null || System.nanoTime() - at > ASK_AGAIN.toNanos();
   }
 
   void markNotImplemented(String operation) {
-    notImplemented.add(operation);
+    notImplemented.put(operation, System.nanoTime());
   }
 
   @Override

@@ -196,10 +196,6 @@ final class EndpointServiceSynthesizer {
     return parts.length > 4 ? parts[4] : arn;
   }
 
-  /**
-   * An emulator without the operation (moto answers DescribeVpcEndpointConnections with an HTML 500)
-   * is "unsupported", not a failed reconcile; real AWS errors are rethrown.
-   */
   /** The service's endpoint connections; null where the endpoint does not implement the call (asked once). */
   private List<VpcEndpointConnection> describeConnections(String serviceId) {
     if (!clients.implemented(CONNECTIONS)) {
@@ -217,6 +213,10 @@ final class EndpointServiceSynthesizer {
     }
   }
 
+  /**
+   * An emulator without the operation (moto answers DescribeVpcEndpointConnections with an HTML 500)
+   * is "unsupported", not a failed reconcile; real AWS errors are rethrown.
+   */
   static boolean unsupported(RuntimeException e) {
     if (e instanceof AwsServiceException a) {
       return a.statusCode() == 501 || "NotImplemented".equals(a.awsErrorDetails() == null ? null : a.awsErrorDetails().errorCode())
