@@ -3,6 +3,7 @@ package io.privateendpoint.operator.cloud.aws;
 import io.privateendpoint.operator.cloud.CallRateLimiter;
 import io.privateendpoint.operator.cloud.CloudCallRates;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,8 @@ public final class AwsClients implements AutoCloseable {
    */
   static final int MAX_ATTEMPTS = 8;
 
-  static final java.time.Duration ASK_AGAIN = java.time.Duration.ofMinutes(10);
+  /** How long an answer "not implemented" stands before the operation is asked again ({@link #implemented}). */
+  static final Duration ASK_AGAIN = Duration.ofMinutes(10);
 
   private final List<ExecutionInterceptor> interceptors;
   /** null: the SDK's endpoint settings. */

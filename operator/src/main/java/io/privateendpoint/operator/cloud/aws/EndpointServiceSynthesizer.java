@@ -196,7 +196,7 @@ final class EndpointServiceSynthesizer {
     return parts.length > 4 ? parts[4] : arn;
   }
 
-  /** The service's endpoint connections; null where the endpoint does not implement the call (asked once). */
+  /** The service's endpoint connections; null where the endpoint does not implement the call (asked again after AwsClients.ASK_AGAIN). */
   private List<VpcEndpointConnection> describeConnections(String serviceId) {
     if (!clients.implemented(CONNECTIONS)) {
       return null;
