@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (every replica behind every port) or the PSC NEG (one replica per port), and consumer clients in
  * their own JVMs that resolve the advertised names to the mapper.
  *
- * <p>The load balancer's ports (4109x) differ from the ports the proxy binds (39092, 9093…) so the test
+ * <p>The load balancer's ports (2109x) differ from the ports the proxy binds (39092, 9093…) so the test
  * also shows that what is advertised is the plan's advertised port, not the bound one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,9 +49,12 @@ class KroxyliciousProxyIT {
   /** What the proxy binds. */
   private static final int BOOTSTRAP_PORT = 39092;
   private static final int FIRST_BROKER_PORT = 9093;
-  /** What the load balancer listens on and the proxy advertises. */
-  private static final int LB_BOOTSTRAP = 41092;
-  private static final int LB_FIRST_BROKER = 41093;
+  /**
+   * What the load balancer listens on and the proxy advertises. Below Linux's ephemeral range (32768–60999 by
+   * default): a CI run failed binding 41092 on 127.0.0.1, an ephemeral port some client's connection held then.
+   */
+  private static final int LB_BOOTSTRAP = 21092;
+  private static final int LB_FIRST_BROKER = 21093;
   private static final List<String> ZONES = List.of("usw2-az1", "usw2-az2", "usw2-az4");
 
   @TempDir
