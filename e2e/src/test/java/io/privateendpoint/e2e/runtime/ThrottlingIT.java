@@ -142,6 +142,7 @@ class ThrottlingIT {
     awsProxy.setFraction(fraction);
     int start = awsProxy.requests();
     java.util.Map<String, Integer> before = awsProxy.requestsByOperation();
+    Passes passes = Passes.now();
     long began = System.nanoTime();
     List<KafkaPrivateEndpoint> created = createTogether(prefix, count, j -> {
       StatefulSet sts = cluster.statefulSet(prefix + "-" + j + "-kafka", 3);
@@ -160,7 +161,7 @@ class ThrottlingIT {
     int calls = awsProxy.requests() - start - awsProxy.requestsByOperation().entrySet().stream()
         .filter(e -> EMULATOR_GAPS.contains(e.getKey())).mapToInt(e -> e.getValue() - before.getOrDefault(e.getKey(), 0)).sum();
     awsProxy.setFraction(0);
-    printRun("aws", prefix, began, before, awsProxy);
+    printRun("aws", prefix, began, before, awsProxy, passes, count);
     for (KafkaPrivateEndpoint kpe : created) {
       KafkaPrivateEndpoint live = operator.get(KafkaPrivateEndpoint.class, kpe.getMetadata().getName());
       AwsNames names = AwsNames.of(live);
@@ -179,6 +180,7 @@ class ThrottlingIT {
     computeProxy.setFraction(fraction);
     int start = computeProxy.requests();
     java.util.Map<String, Integer> before = computeProxy.requestsByOperation();
+    Passes passes = Passes.now();
     long began = System.nanoTime();
     List<KafkaPrivateEndpoint> created = createTogether(prefix, count, j -> {
       StatefulSet sts = cluster.statefulSet(prefix + "-" + j + "-kafka", 3);
@@ -191,7 +193,7 @@ class ThrottlingIT {
     });
     int calls = computeProxy.requests() - start;
     computeProxy.setFraction(0);
-    printRun("gcp", prefix, began, before, computeProxy);
+    printRun("gcp", prefix, began, before, computeProxy, passes, count);
     for (KafkaPrivateEndpoint kpe : created) {
       String base = GcpNames.of(operator.get(KafkaPrivateEndpoint.class, kpe.getMetadata().getName())).base();
       assertThat(gcp.negs(base)).as("NEGs").hasSize(1);
@@ -205,8 +207,28 @@ class ThrottlingIT {
     return calls;
   }
 
-  /** The run's requests per operation and how long it took, for the BENCH output. */
-  private static void printRun(String cloud, String run, long began, java.util.Map<String, Integer> before, FaultProxy proxy) {
+  /**
+   * Pipeline passes and failed reconciles (JOSDK's count, e.g. a status write refused with 409) so far:
+   * the calls of a run follow the passes, so the BENCH line shows both.
+   */
+  private record Passes(double apply, double failed) {
+    static Passes now() {
+      PrometheusText scraped = PrometheusText.parse(metrics.scrape());
+      return new Passes(scraped.sum("kpe_reconcile_duration_seconds_count", "pass", "apply"),
+          scraped.sum("operator_sdk_reconciliations_failed_total"));
+    }
+
+    Passes since(Passes before) {
+      return new Passes(apply - before.apply, failed - before.failed);
+    }
+  }
+
+  /** The run's requests per operation, its passes and how long it took, for the BENCH output. */
+  private static void printRun(String cloud, String run, long began, java.util.Map<String, Integer> before, FaultProxy proxy,
+      Passes passesBefore, int endpoints) {
+    Passes passes = Passes.now().since(passesBefore);
+    System.out.printf("BENCH   %s %s: %.0f passes for %d endpoints (%.1f each), %.0f failed reconciles%n", cloud, run,
+        passes.apply(), endpoints, passes.apply() / endpoints, passes.failed());
     java.util.Map<String, Integer> during = new java.util.TreeMap<>();
     proxy.requestsByOperation().forEach((op, n) -> {
       int d = n - before.getOrDefault(op, 0);

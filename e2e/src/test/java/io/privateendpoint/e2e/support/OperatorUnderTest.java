@@ -80,6 +80,7 @@ public final class OperatorUnderTest {
         // The extension closes the operator's client when it stops; this one serves every test method.
         .withConfigurationService(o -> {
           o.withCloseClientOnStop(false);
+          OperatorAssembly.configureService(o);
           if (metrics != null) {
             o.withMetrics(metrics.josdk());
           }

@@ -2,6 +2,7 @@ package io.privateendpoint.operator.app;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.privateendpoint.operator.cloud.aws.AwsCallMetrics;
 import io.privateendpoint.operator.cloud.aws.AwsClients;
@@ -95,6 +96,14 @@ public final class OperatorAssembly {
     controller.withReconciliationMaxInterval(settings.resyncPeriod());
   }
 
+  /** What the operator sets in JOSDK's configuration service beyond its client and metrics. */
+  public static void configureService(ConfigurationServiceOverrider service) {
+    // Numeric resourceVersions let JOSDK keep the status a pass wrote (StatusWrite) in its primary cache
+    // until the informer has that version or a newer one; without them JOSDK 5.2's TemporaryResourceCache
+    // drops it at the first event of the resource, even an older one. An API server on etcd gives numbers.
+    service.withParseResourceVersions(true);
+  }
+
   /**
    * The operator as it runs in a pod: JOSDK's metrics and the operator's own in {@code metrics}, every
    * cloud call counted through the SDKs' hooks, and leader election when the settings turn it on.
@@ -103,6 +112,7 @@ public final class OperatorAssembly {
       Leadership leadership) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client).withMetrics(metrics.josdk());
+      configureService(o);
       leadership.configuration().ifPresent(o::withLeaderElectionConfiguration);
     });
     AwsClients aws = new AwsClients(List.of(new AwsCallMetrics(metrics.cloudCalls())), null, settings.awsCallRates());

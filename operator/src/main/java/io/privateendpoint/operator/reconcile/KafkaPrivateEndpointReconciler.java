@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Thin controller: hands the resource to the {@link ReconcilePipeline} and writes the status only
- * when it changed, so a steady-state resync makes no write.
+ * when it changed, so a steady-state resync makes no write; the written status goes to the primary
+ * cache at once ({@link StatusWrite}).
  */
 @ControllerConfiguration(name = KafkaPrivateEndpointReconciler.NAME)
 public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEndpoint>, Cleaner<KafkaPrivateEndpoint> {
@@ -98,7 +99,10 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
   public UpdateControl<KafkaPrivateEndpoint> reconcile(KafkaPrivateEndpoint resource, Context<KafkaPrivateEndpoint> context) {
     KafkaPrivateEndpointStatus status = metrics.timeApply(() -> pipeline.run(resource));
     recordReady(resource, status);
-    return withStatus(resource, status);
+    if (!Objects.equals(resource.getStatus(), status)) {
+      StatusWrite.apply(resource, status, context);
+    }
+    return rescheduled(status);
   }
 
   /** Behind the finalizer: removes what the endpoint created; the finalizer goes only when nothing is left. */
@@ -115,10 +119,9 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
       KafkaPrivateEndpointStatus status = pipeline.statusFactory().deletionBlocked(resource, cleanup.blocked());
       recordReady(resource, status);
       if (!Objects.equals(resource.getStatus(), status)) {
-        resource.setStatus(status);
         try {
-          context.getClient().resource(resource).patchStatus();
-        } catch (KubernetesClientException e) {
+          StatusWrite.apply(resource, status, context);
+        } catch (RuntimeException e) {
           LOG.debug("could not record why the delete of {}/{} waits", resource.getMetadata().getNamespace(),
               resource.getMetadata().getName(), e);
         }
@@ -151,9 +154,15 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     LOG.warn("reconcile of {}/{} failed", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), error);
-    resource.setStatus(pipeline.statusFactory().failed(resource, error));
-    recordReady(resource, resource.getStatus());
-    return ErrorStatusUpdateControl.patchStatus(resource);
+    KafkaPrivateEndpointStatus failed = pipeline.statusFactory().failed(resource, error);
+    recordReady(resource, failed);
+    try {
+      StatusWrite.apply(resource, failed, context);
+    } catch (RuntimeException e) {
+      LOG.debug("could not record why the reconcile of {}/{} failed", resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName(), e);
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /** kpe_endpoints counts each endpoint by the Ready condition of the status this pass ends with. */
@@ -165,14 +174,9 @@ public class KafkaPrivateEndpointReconciler implements Reconciler<KafkaPrivateEn
         CloudPushback.pushedBack(status));
   }
 
-  UpdateControl<KafkaPrivateEndpoint> withStatus(KafkaPrivateEndpoint resource, KafkaPrivateEndpointStatus status) {
-    UpdateControl<KafkaPrivateEndpoint> control;
-    if (Objects.equals(resource.getStatus(), status)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      resource.setStatus(status);
-      control = UpdateControl.patchStatus(resource);
-    }
+  /** When to look again after a pass that ended with {@code status} (already written). */
+  UpdateControl<KafkaPrivateEndpoint> rescheduled(KafkaPrivateEndpointStatus status) {
+    UpdateControl<KafkaPrivateEndpoint> control = UpdateControl.noUpdate();
     // A cloud that kept throttling through the SDK's retries: the condition says so; come back after
     // a jittered pause rather than at once, so throttled endpoints do not return in step.
     if (CloudPushback.pushedBack(status)) {

@@ -7,7 +7,6 @@ import io.privateendpoint.operator.cloud.CloudPushback;
 import io.privateendpoint.operator.model.EndpointCondition;
 import io.privateendpoint.operator.model.KafkaPrivateEndpoint;
 import io.privateendpoint.operator.model.KafkaPrivateEndpointStatus;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -26,7 +25,7 @@ class ResyncJitterTest {
         .withRandom(seeded::nextDouble);
     TreeSet<Long> seconds = new TreeSet<>();
     for (int i = 0; i < 100; i++) {
-      Duration delay = reconciler.withStatus(endpoint("e" + i, status("True", "Ready")), status("True", "Ready"))
+      Duration delay = reconciler.rescheduled(status("True", "Ready"))
           .getScheduleDelay().map(Duration::ofMillis).orElseThrow();
       assertThat(delay).isBetween(Duration.ofSeconds(540), Duration.ofSeconds(660));
       seconds.add(delay.toSeconds());
@@ -46,7 +45,7 @@ class ResyncJitterTest {
   @Test
   void withoutAPeriodJosdksIntervalDecides() {
     UpdateControl<KafkaPrivateEndpoint> control = new KafkaPrivateEndpointReconciler(null)
-        .withStatus(endpoint("a", status("True", "Ready")), status("True", "Ready"));
+        .rescheduled(status("True", "Ready"));
     assertThat(control.getScheduleDelay()).isEmpty();
   }
 
@@ -57,18 +56,10 @@ class ResyncJitterTest {
     KafkaPrivateEndpointStatus throttled = status("False", "NotReady");
     throttled.getConditions().add(new EndpointCondition("LoadBalancerReady", "False", CloudPushback.REASON, "AWS throttled",
         1L, "2026-01-01T10:00:00Z"));
-    UpdateControl<KafkaPrivateEndpoint> control = reconciler.withStatus(endpoint("a", null), throttled);
-    assertThat(control.isPatchStatus()).isTrue();
+    UpdateControl<KafkaPrivateEndpoint> control = reconciler.rescheduled(throttled);
     assertThat(control.getScheduleDelay()).contains(
         KafkaPrivateEndpointReconciler.jittered(CloudPushback.RETRY_AFTER, 1.0, 1.3, 0.5).toMillis());
     assertThat(control.getScheduleDelay().orElseThrow()).isGreaterThan(KafkaPrivateEndpointReconciler.IN_PROGRESS_RECHECK.toMillis());
-  }
-
-  private static KafkaPrivateEndpoint endpoint(String name, KafkaPrivateEndpointStatus status) {
-    KafkaPrivateEndpoint endpoint = new KafkaPrivateEndpoint();
-    endpoint.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").withGeneration(1L).build());
-    endpoint.setStatus(status);
-    return endpoint;
   }
 
   private static KafkaPrivateEndpointStatus status(String ready, String reason) {

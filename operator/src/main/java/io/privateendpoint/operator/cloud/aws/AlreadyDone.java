@@ -23,19 +23,35 @@ final class AlreadyDone {
 
   private AlreadyDone() {}
 
-  /**
-   * Runs a delete whose refusal with one of {@code gone} means it is done; false when AWS still holds
-   * the resource in use (it releases a deleted NLB's interfaces and listeners asynchronously:
-   * ResourceInUse, DependencyViolation), so the delete is tried again on a later pass.
-   */
-  static boolean deleted(Set<String> gone, Runnable delete) {
+  /** What a delete met. */
+  enum Deletion {
+    /** This call deleted it. */
+    DELETED,
+    /** It was gone already: an earlier attempt of ours whose answer was lost, or a peer's delete. */
+    ALREADY_GONE,
+    /**
+     * AWS still holds it in use (it releases a deleted NLB's interfaces and listeners asynchronously:
+     * ResourceInUse, DependencyViolation): tried again on a later pass.
+     */
+    IN_USE;
+
+    boolean gone() {
+      return this != IN_USE;
+    }
+  }
+
+  /** Runs a delete whose refusal with one of {@code gone} means it is done. */
+  static Deletion delete(Set<String> gone, Runnable delete) {
     try {
-      unless(gone, delete);
-      return true;
+      delete.run();
+      return Deletion.DELETED;
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+      if (gone.contains(code)) {
+        return Deletion.ALREADY_GONE;
+      }
       if (code.contains("InUse") || code.contains("DependencyViolation")) {
-        return false;
+        return Deletion.IN_USE;
       }
       throw e;
     }

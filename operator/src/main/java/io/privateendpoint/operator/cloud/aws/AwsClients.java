@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -55,6 +56,8 @@ public final class AwsClients implements AutoCloseable {
   private final Map<String, ElasticLoadBalancingV2Client> elb = new ConcurrentHashMap<>();
   /** Operations the endpoint answered as not implemented (an emulator's gap; see EndpointServiceSynthesizer), and when. */
   private final Map<String, Long> notImplemented = new ConcurrentHashMap<>();
+  /** Monotonic nanoseconds for {@link #implemented}; the tests move it. */
+  private LongSupplier nanos = System::nanoTime;
 
   /** @param interceptors seen on every call (the tests record calls with one) */
   public AwsClients(List<ExecutionInterceptor> interceptors) {
@@ -124,11 +127,17 @@ public final class AwsClients implements AutoCloseable {
    */
   boolean implemented(String operation) {
     Long at = notImplemented.get(operation);
-    return at == null || System.nanoTime() - at > ASK_AGAIN.toNanos();
+    return at == null || nanos.getAsLong() - at > ASK_AGAIN.toNanos();
   }
 
   void markNotImplemented(String operation) {
-    notImplemented.put(operation, System.nanoTime());
+    notImplemented.put(operation, nanos.getAsLong());
+  }
+
+  /** For the tests: the clock {@link #implemented} measures {@link #ASK_AGAIN} with. */
+  AwsClients withNanos(LongSupplier nanos) {
+    this.nanos = nanos;
+    return this;
   }
 
   @Override

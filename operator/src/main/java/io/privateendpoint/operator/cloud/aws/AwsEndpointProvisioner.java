@@ -280,8 +280,9 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
     }
     boolean done = true;
     for (var group : nlb.ownedTargetGroups().values()) {
-      boolean gone = AlreadyDone.deleted(AlreadyDone.TARGET_GROUP_GONE,
-          () -> elb.deleteTargetGroup(b -> b.targetGroupArn(group.targetGroupArn())));
+      // Gone already: only our own earlier attempt can have deleted an endpoint's own group, so it is told.
+      boolean gone = AlreadyDone.delete(AlreadyDone.TARGET_GROUP_GONE,
+          () -> elb.deleteTargetGroup(b -> b.targetGroupArn(group.targetGroupArn()))).gone();
       if (gone) {
         changes.deleted("target group", group.targetGroupName(), why);
       }
@@ -295,7 +296,7 @@ public final class AwsEndpointProvisioner implements ChangeRecordingStep {
         .delete(backendGroup == null ? null : backendGroup.groupId(), changes);
     SecurityGroup sg = new LoadBalancerSecurityGroup(ec2, resource, clusterName).findOwned();
     if (sg != null) {
-      boolean gone = AlreadyDone.deleted(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId())));
+      boolean gone = AlreadyDone.delete(AlreadyDone.GROUP_GONE, () -> ec2.deleteSecurityGroup(b -> b.groupId(sg.groupId()))).gone();
       if (gone) {
         changes.deleted("security group", sg.groupName() + " (" + sg.groupId() + ")", why);
       }

@@ -14,6 +14,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,16 +127,7 @@ class EndpointConnectionsTest {
 
   @Test
   void anEndpointWithoutTheCallIsAskedOnceNotEveryPass() {
-    // As moto answers: an HTML 500, which the SDK retries as a server error.
-    server.removeContext("/");
-    server.createContext("/", exchange -> {
-      requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      byte[] answer = "<html><body>Internal Server Error</body></html>".getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "text/html");
-      exchange.sendResponseHeaders(500, answer.length);
-      exchange.getResponseBody().write(answer);
-      exchange.close();
-    });
+    answerAsMotoDoes();
     KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
     resource.getMetadata().setUid("3f2a0000-0000-4000-8000-000000000002");
     ServiceConfiguration service = ServiceConfiguration.builder().serviceId("vpce-svc-0f49e37e1f022cd45").build();
@@ -150,6 +142,41 @@ class EndpointConnectionsTest {
       assertThat(asked).as("the SDK's attempts at the first pass").isEqualTo(AwsClients.MAX_ATTEMPTS);
       assertThat(requests).as("no request after the first pass learned the call is missing").hasSize(asked);
     }
+  }
+
+  @Test
+  void aMissingCallIsAskedAgainAfterTenMinutes() {
+    answerAsMotoDoes();
+    KafkaPrivateEndpoint resource = Samples.resource("aws.yaml");
+    resource.getMetadata().setUid("3f2a0000-0000-4000-8000-000000000003");
+    ServiceConfiguration service = ServiceConfiguration.builder().serviceId("vpce-svc-0f49e37e1f022cd45").build();
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+    try (AwsClients clients = clients().withNanos(now::get)) {
+      new EndpointServiceSynthesizer(clients, resource, "test").connections(service);
+      now.addAndGet(AwsClients.ASK_AGAIN.toNanos()); // not yet: the answer stands for ten minutes
+      new EndpointServiceSynthesizer(clients, resource, "test").connections(service);
+      assertThat(requests).as("within ten minutes").hasSize(AwsClients.MAX_ATTEMPTS);
+
+      now.addAndGet(1);
+      var later = new EndpointServiceSynthesizer(clients, resource, "test").connections(service);
+      assertThat(requests).as("asked again once ten minutes passed").hasSize(2 * AwsClients.MAX_ATTEMPTS);
+      assertThat(later.connectionsSupported()).isFalse();
+      new EndpointServiceSynthesizer(clients, resource, "test").connections(service);
+      assertThat(requests).as("and remembered again").hasSize(2 * AwsClients.MAX_ATTEMPTS);
+    }
+  }
+
+  /** As moto answers DescribeVpcEndpointConnections: an HTML 500, which the SDK retries as a server error. */
+  private void answerAsMotoDoes() {
+    server.removeContext("/");
+    server.createContext("/", exchange -> {
+      requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] answer = "<html><body>Internal Server Error</body></html>".getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/html");
+      exchange.sendResponseHeaders(500, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
   }
 
   /** The operator's clients (real SDK, its retry settings), pointed at the local server. */
