@@ -40,8 +40,10 @@ if [[ "${1:-}" == "--scale" ]]; then
   jre="$(ls -d "$image_cache"/jre-* | head -n 1)"
   sysroot="$(ls -d "$image_cache"/sysroot-* | head -n 1)"
   operator_java="$sysroot/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path $sysroot/usr/lib/x86_64-linux-gnu $jre/bin/java"
+  # KPE_BENCH_OPTS: ScaleBench's properties (see its javadoc), e.g. "-Dkpe.bench.throttle=rate -Dkpe.bench.ready.minutes=40".
+  # shellcheck disable=SC2086
   java -cp "e2e/target/test-classes:$(cat "$WORK/classpath.txt")" -Dkpe.root="$KPE_ROOT" -Dkpe.operator.java="$operator_java" \
-    io.privateendpoint.e2e.runtime.ScaleBench "$scale" > "$LOG" 2>&1 \
+    ${KPE_BENCH_OPTS:-} io.privateendpoint.e2e.runtime.ScaleBench "$scale" > "$LOG" 2>&1 \
     || { tail -n 60 "$LOG" >&2; echo "scale benchmark failed; log: $LOG, operator log: target/operator-bench-*.log" >&2; exit 1; }
   grep -h '^==> ' "$LOG" | sed 's/^==> /    /'
   grep -h '^BENCH ' "$LOG" | sed 's/^BENCH /  /'

@@ -22,7 +22,9 @@ import java.util.function.Function;
  * <p>Argument: N (default 100). Properties: kpe.bench.resync (seconds; default 60 + 2 s per endpoint,
  * longer than the creation of N, so that creation counts hold no resync pass); kpe.bench.throttle
  * (a fraction, 0.3 by default, or "rate": at N=100 with 5 reads and 2.5 writes granted, 78 endpoints were not Ready after 15 min), kpe.bench.grant.reads / .writes (per second per service, rate
- * mode: 5 and 2.5), kpe.bench.throttled.endpoints (N in rate mode, 5 for a fraction).
+ * mode: 5 and 2.5), kpe.bench.throttled.endpoints (N in rate mode, 5 for a fraction),
+ * kpe.bench.ready.minutes (how long N endpoints may take to get Ready; see ScaleScenario.readyWithin).
+ * hack/bench.sh passes them on from KPE_BENCH_OPTS.
  */
 public final class ScaleBench {
 
