@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -13,7 +14,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * RFC 6902 JSON Patch pieces for the resources the operator shares with others (a StatefulSet, a
@@ -66,6 +69,28 @@ final class JsonPatches {
       throw new KubernetesClientException(new StatusBuilder().withCode(HttpURLConnection.HTTP_CONFLICT).withReason("Conflict")
           .withMessage("changed since it was read at resourceVersion " + tested + " (" + what + "); read again and retry")
           .build());
+    }
+  }
+
+  /** Ops adding {@code annotations} to the object's metadata (the map itself when it has none yet). */
+  static void addAnnotations(ArrayNode ops, ObjectMeta current, Map<String, String> annotations) {
+    if (annotations.isEmpty()) {
+      return;
+    }
+    if (current.getAnnotations() == null || current.getAnnotations().isEmpty()) {
+      ObjectNode all = JSON.createObjectNode();
+      new TreeMap<>(annotations).forEach(all::put);
+      ops.add(op("add", "/metadata/annotations", all));
+    } else {
+      new TreeMap<>(annotations).forEach((key, value) ->
+          ops.add(op("add", "/metadata/annotations/" + escape(key), JSON.getNodeFactory().textNode(value))));
+    }
+  }
+
+  /** An op removing annotation {@code key} from the object's metadata, when it has it. */
+  static void removeAnnotation(ArrayNode ops, ObjectMeta current, String key) {
+    if (current.getAnnotations() != null && current.getAnnotations().containsKey(key)) {
+      ops.add(op("remove", "/metadata/annotations/" + escape(key), null));
     }
   }
 

@@ -163,6 +163,8 @@ public final class StatefulSetListenerApplier implements ChangeRecordingStep {
     boolean rolls = restartNeeded && !hash.equals(currentHash);
     if (!patch.isEmpty()) {
       if (!changes.previewing()) {
+        JsonPatches.addAnnotations(patch, sts.getMetadata(), view.ownWriteMark(StatefulSet.class,
+            sts.getMetadata().getResourceVersion()));
         view.updated(JsonPatches.send(client.apps().statefulSets().inNamespace(namespace).withName(source.getName()), patch), sts);
       }
       changes.changed("StatefulSet", namespace + "/" + source.getName(), listenerChange(plan, rolls));
@@ -200,6 +202,7 @@ public final class StatefulSetListenerApplier implements ChangeRecordingStep {
     if (ours) {
       var patch = StatefulSetPatch.remove(sts, containerName(listener), containerName(listener), hashAnnotation(listener));
       if (!patch.isEmpty()) {
+        JsonPatches.removeAnnotation(patch, sts.getMetadata(), KubeView.OWN_WRITE_MARK);
         view.updated(JsonPatches.send(client.apps().statefulSets().inNamespace(namespace).withName(source.getName()), patch),
             sts);
       }
@@ -232,7 +235,8 @@ public final class StatefulSetListenerApplier implements ChangeRecordingStep {
     } else if (existing == null) {
       ConfigMap created = client.resource(new ConfigMapBuilder().withNewMetadata().withName(name)
           .withNamespace(resource.getMetadata().getNamespace()).withLabels(OwnedMarks.labels(resource))
-          .withAnnotations(OwnedMarks.annotations(resource)).withOwnerReferences(OwnedMarks.ownerReference(resource))
+          .withAnnotations(OwnedMarks.annotations(resource)).addToAnnotations(view.ownWriteMark(ConfigMap.class, null))
+          .withOwnerReferences(OwnedMarks.ownerReference(resource))
           .endMetadata().withData(entries).build()).create();
       view.created(created);
       changes.created("ConfigMap", id, "listener entries for " + entries.size() + " key(s)");
@@ -241,7 +245,9 @@ public final class StatefulSetListenerApplier implements ChangeRecordingStep {
       changes.changed("ConfigMap", id, "listener entries changed");
     } else if (!Objects.equals(new TreeMap<>(existing.getData() == null ? Map.of() : existing.getData()), entries)) {
       // A copy: what was read may be the cache's own object.
-      ConfigMap changed = new ConfigMapBuilder(existing).withData(entries).build();
+      ConfigMap changed = new ConfigMapBuilder(existing).withData(entries)
+          .editMetadata().addToAnnotations(view.ownWriteMark(ConfigMap.class, existing.getMetadata().getResourceVersion()))
+          .endMetadata().build();
       // Carries the resourceVersion read: a concurrent change (or a cache behind it) fails it, and the retry reads again.
       view.updated(client.resource(changed).update(), existing);
       changes.changed("ConfigMap", id, "listener entries changed");

@@ -134,7 +134,11 @@ public final class StrimziListenerApplier implements ChangeRecordingStep {
       ops.add(JsonPatches.test("/spec/kafka/listeners/" + index + "/name", plan.listenerName()));
       ops.add(JsonPatches.op("replace", "/spec/kafka/listeners/" + index, JsonPatches.tree(desired)));
     }
-    addAnnotation(ops, kafka, key, owner + " " + desiredHash);
+    Map<String, String> annotations = new java.util.HashMap<>(Map.of(key, owner + " " + desiredHash));
+    if (!changes.previewing()) {
+      annotations.putAll(view.ownWriteMark(Kafka.class, kafka.getMetadata().getResourceVersion()));
+    }
+    JsonPatches.addAnnotations(ops, kafka.getMetadata(), annotations);
     String why = (index < 0 ? "adds" : "sets") + " listener " + plan.listenerName() + (desiredHash.equals(currentHash)
         ? "; no broker restarts" : "; " + StatefulSetListenerApplier.restarts(plan) + " (Strimzi rolls them)");
     if (changes.previewing()) {
@@ -172,6 +176,7 @@ public final class StrimziListenerApplier implements ChangeRecordingStep {
       ops.add(JsonPatches.op("remove", "/spec/kafka/listeners/" + index, null));
     }
     ops.add(JsonPatches.op("remove", "/metadata/annotations/" + JsonPatches.escape(ownerAnnotation(name)), null));
+    JsonPatches.removeAnnotation(ops, kafka.getMetadata(), KubeView.OWN_WRITE_MARK);
     view.updated(JsonPatches.send(Crds.kafkaOperation(client).inNamespace(namespace).withName(cluster), ops), kafka);
     return true;
   }
@@ -235,14 +240,6 @@ public final class StrimziListenerApplier implements ChangeRecordingStep {
     boolean reverted = REVERTED.equals(previousReason);
     return outcome("False", reverted ? REVERTED : "RollingUpdate", (reverted ? "reverted by someone else and written back; " : "")
         + "waiting for Strimzi to roll Kafka " + kafka.getMetadata().getName() + " with listener " + plan.listenerName());
-  }
-
-  private static void addAnnotation(ArrayNode ops, Kafka kafka, String key, String value) {
-    if (kafka.getMetadata().getAnnotations() == null || kafka.getMetadata().getAnnotations().isEmpty()) {
-      ops.add(JsonPatches.op("add", "/metadata/annotations", JSON.createObjectNode().put(key, value)));
-    } else {
-      ops.add(JsonPatches.op("add", "/metadata/annotations/" + JsonPatches.escape(key), JSON.getNodeFactory().textNode(value)));
-    }
   }
 
   private static Map<String, String> annotations(Kafka kafka) {

@@ -1,12 +1,16 @@
 package io.privateendpoint.operator.kube;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.RecentOperationCacheFiller;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,6 +93,23 @@ public final class CachedKubeView implements KubeView {
         f.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, previous);
       }
     });
+  }
+
+  /**
+   * JOSDK's own mark (InformerEventSource.addPreviousAnnotation: "&lt;informer id&gt;[,&lt;previous
+   * resourceVersion&gt;]", the informer id random per process), which the informer compares with the
+   * event's object and the version it replaced before it propagates the event.
+   */
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Map<String, String> ownWriteMark(Class<? extends HasMetadata> kind, String previousVersion) {
+    if (!(caches.get(kind) instanceof InformerEventSource informer)) {
+      return Map.of();
+    }
+    // The informer writes its mark into an object's annotations; any object carries them.
+    ConfigMap carrier = new ConfigMapBuilder().withNewMetadata().withAnnotations(new HashMap<>()).endMetadata().build();
+    informer.addPreviousAnnotation(previousVersion, carrier);
+    return Map.copyOf(carrier.getMetadata().getAnnotations());
   }
 
   @SuppressWarnings("unchecked")

@@ -41,4 +41,9 @@ final class DirectKubeView implements KubeView {
 
   @Override
   public <T extends HasMetadata> void updated(T updated, T previous) {}
+
+  @Override
+  public Map<String, String> ownWriteMark(Class<? extends HasMetadata> kind, String previousVersion) {
+    return Map.of(); // no informer: no event to tell apart
+  }
 }

@@ -2,6 +2,7 @@ package io.privateendpoint.operator.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,9 @@ import java.util.Map;
  * from before its own write.
  */
 public interface KubeView {
+
+  /** The annotation {@link #ownWriteMark} puts on what the operator writes (JOSDK's); removed with the rest at clean-up. */
+  String OWN_WRITE_MARK = InformerEventSource.PREVIOUS_ANNOTATION_KEY;
 
   /** The object, or null. {@code namespace} null for cluster-scoped kinds (Nodes). */
   <T extends HasMetadata> T get(Class<T> kind, String namespace, String name);
@@ -34,6 +38,17 @@ public interface KubeView {
 
   /** The operator replaced or patched {@code previous} (as read through this view) with {@code updated}. */
   <T extends HasMetadata> void updated(T updated, T previous);
+
+  /**
+   * The annotation that marks a write about to be made — a create when {@code previousVersion} is
+   * null, else a change of that resourceVersion — as this operator's own, so that the watch event of
+   * that write starts no pass: the pass that wrote has already acted on it. {@link #updated} alone comes
+   * too late when the watch event beats the write's answer, which it mostly does: every endpoint's
+   * ConfigMap create and StatefulSet patch used to cost one more pass of every cloud read. Empty where
+   * no informer watches {@code kind}. Another writer's change, or the controller's status update that
+   * follows ours, names another previous version, so its event still starts a pass.
+   */
+  Map<String, String> ownWriteMark(Class<? extends HasMetadata> kind, String previousVersion);
 
   /** Every read a request to the API server: for tests and wherever no informer runs. */
   static KubeView direct(KubernetesClient client) {

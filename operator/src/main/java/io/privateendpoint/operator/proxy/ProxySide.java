@@ -194,6 +194,7 @@ public final class ProxySide implements ChangeRecordingStep {
     boolean pods = desired instanceof Deployment;
     if (existing == null) {
       if (!changes.previewing()) {
+        desired.getMetadata().getAnnotations().putAll(view.ownWriteMark(desired.getClass(), null));
         view.created(client.resource(desired).create());
         events.normal(resource, "ProxyCreated", desired.getKind() + " " + desired.getMetadata().getName() + " created");
       }
@@ -207,6 +208,7 @@ public final class ProxySide implements ChangeRecordingStep {
       changes.changed(desired.getKind(), id, pods ? "proxy pods roll one at a time; no broker restarts" : "proxy");
     } else if (!hash.equals(had)) {
       desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      desired.getMetadata().getAnnotations().putAll(view.ownWriteMark(desired.getClass(), existing.getMetadata().getResourceVersion()));
       // Carries the resourceVersion read: a concurrent change (or a cache behind it) fails it, and the retry reads again.
       view.updated(client.resource(desired).update(), existing);
       events.normal(resource, "ProxyUpdated", desired.getKind() + " " + desired.getMetadata().getName() + " updated");
